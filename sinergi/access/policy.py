@@ -1,0 +1,32 @@
+"""Checks that services call: may this user do this to this object? (404 first, then 403.)"""
+
+from __future__ import annotations
+
+from sinergi.core.errors import NotFound, PermissionDenied
+
+from .capabilities import Cap
+from .principal import Principal
+
+
+def require(user, cap: Cap, agency_id) -> Principal:
+    """The user must hold ``cap`` in ``agency_id``. Raises PermissionDenied otherwise."""
+    principal = Principal.of(user)
+    if not principal.can(cap, agency_id):
+        raise PermissionDenied(f"missing capability {cap} in agency")
+    return principal
+
+
+def require_case(user, case, cap: Cap) -> Principal:
+    """The case must be visible (else NotFound) and the user must hold ``cap`` in its lead agency."""
+    from .visibility import cases_visible_to
+
+    principal = Principal.of(user)
+    if not cases_visible_to(user).filter(pk=case.pk).exists():
+        raise NotFound("case")
+    if not principal.can(cap, case.lead_agency_id):
+        raise PermissionDenied(f"missing capability {cap}")
+    return principal
+
+
+def roles_for_case(user, case) -> set[str]:
+    return Principal.of(user).roles_in(case.lead_agency_id)

@@ -1,0 +1,76 @@
+"""Who is acting: a user with their active memberships, resolved once per request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from sinergi.audit.services import Actor
+
+from .capabilities import CASEWORK_ROLES, ROLE_CAPS, Cap
+
+
+@dataclass
+class Principal:
+    user: Any
+    # (agency_id, role) pairs of active memberships in active agencies
+    memberships: list[tuple[Any, str]] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, user) -> "Principal":
+        cached = getattr(user, "_sinergi_principal", None)
+        if cached is not None:
+            return cached
+        from sinergi.agencies.models import Membership
+
+        pairs: list[tuple[Any, str]] = []
+        if user is not None and getattr(user, "is_authenticated", False) and user.is_active:
+            pairs = list(
+                Membership.objects.filter(user=user, is_active=True, agency__is_active=True)
+                .order_by("created_at")
+                .values_list("agency_id", "role")
+            )
+        principal = cls(user=user, memberships=pairs)
+        if user is not None:
+            user._sinergi_principal = principal
+        return principal
+
+    def roles_in(self, agency_id) -> set[str]:
+        return {role for a, role in self.memberships if a == agency_id}
+
+    def caps_in(self, agency_id) -> frozenset[Cap]:
+        caps: set[Cap] = set()
+        for role in self.roles_in(agency_id):
+            caps |= ROLE_CAPS.get(role, frozenset())
+        return frozenset(caps)
+
+    def can(self, cap: Cap, agency_id=None) -> bool:
+        if agency_id is not None:
+            return cap in self.caps_in(agency_id)
+        return any(cap in ROLE_CAPS.get(role, ()) for _, role in self.memberships)
+
+    def agencies_with(self, cap: Cap) -> list:
+        return sorted({a for a, role in self.memberships if cap in ROLE_CAPS.get(role, ())}, key=str)
+
+    @cached_property
+    def casework_agency_ids(self) -> list:
+        return sorted({a for a, role in self.memberships if role in CASEWORK_ROLES}, key=str)
+
+    @property
+    def primary(self) -> tuple[Any, str] | tuple[None, str]:
+        return self.memberships[0] if self.memberships else (None, "")
+
+    def actor(self, agency_id=None) -> Actor:
+        """The audit identity: the user, and the agency and role they act in for this object."""
+        if agency_id is None:
+            agency_id, role = self.primary
+        else:
+            roles = sorted(self.roles_in(agency_id))
+            role = ",".join(roles)
+        return Actor(
+            user_id=getattr(self.user, "pk", None),
+            username=getattr(self.user, "username", "") or "",
+            agency_id=agency_id,
+            role=role,
+        )

@@ -1,0 +1,58 @@
+"""Record visibility: which cases and persons a user may know exist. Everything else is "not found"."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from .principal import Principal
+
+
+def cases_visible_to(user) -> QuerySet:
+    """Cases whose lead agency the user works in with a casework role.
+
+    Referral-based visibility (agencies a case is referred to) joins here, and only here, when referrals land.
+    """
+    from sinergi.cases.models import Case
+
+    principal = Principal.of(user)
+    agency_ids = principal.casework_agency_ids
+    if not agency_ids:
+        return Case.objects.none()
+    return Case.objects.filter(lead_agency_id__in=agency_ids)
+
+
+def persons_visible_to(user) -> QuerySet:
+    """Persons who are the survivor of a visible case, or the subject of a report to the user's agency."""
+    from sinergi.intake.models import Report
+    from sinergi.people.models import Person
+
+    principal = Principal.of(user)
+    agency_ids = principal.casework_agency_ids
+    if not agency_ids:
+        return Person.objects.none()
+    visible_cases = cases_visible_to(user).filter(survivor_id=OuterRef("pk"))
+    reports = Report.objects.filter(agency_id__in=agency_ids, subject_id=OuterRef("pk"))
+    return Person.objects.filter(Exists(visible_cases) | Exists(reports))
+
+
+def reports_visible_to(user) -> QuerySet:
+    from sinergi.intake.models import Report
+
+    principal = Principal.of(user)
+    agency_ids = principal.casework_agency_ids
+    if not agency_ids:
+        return Report.objects.none()
+    return Report.objects.filter(agency_id__in=agency_ids)
+
+
+def agency_of_person_for(user, person) -> object | None:
+    """The agency through which the user sees this person (for masking and audit), or None."""
+    principal = Principal.of(user)
+    ids = set(principal.casework_agency_ids)
+    from sinergi.cases.models import Case
+    from sinergi.intake.models import Report
+
+    lead = Case.objects.filter(survivor=person, lead_agency_id__in=ids).values_list("lead_agency_id", flat=True).first()
+    if lead:
+        return lead
+    return Report.objects.filter(subject=person, agency_id__in=ids).values_list("agency_id", flat=True).first()

@@ -1,0 +1,128 @@
+"""Attachments: checked by content (not by the name or the browser's word), size-limited, hashed, audited."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+import zipfile
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from sinergi.access.capabilities import Cap
+from sinergi.access.policy import require_case
+from sinergi.audit.enums import Action
+from sinergi.audit.services import audit_log
+from sinergi.core.validation import field_error
+
+from .enums import EventKind
+from .models import Attachment, Case
+from .services import _event
+
+ALLOWED = {
+    "application/pdf": "PDF",
+    "image/jpeg": "JPEG",
+    "image/png": "PNG",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "DOCX",
+    "text/plain": "TXT",
+}
+
+
+def sniff(head: bytes, data_for_zip) -> str | None:
+    """The real type of the content, or None when it is not an allowed type."""
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(data_for_zip) as zf:
+                if "word/document.xml" in zf.namelist():
+                    return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        except zipfile.BadZipFile:
+            return None
+        return None
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 3:  # a sequence cut at the edge of the probe is fine; anything else is binary
+            return None
+        text = head[: exc.start].decode("utf-8")
+    if "\x00" in text:
+        return None
+    return "text/plain"
+
+
+@transaction.atomic
+def attachment_add(*, actor, case: Case, uploaded, description: str = "") -> Attachment:
+    """Store ``uploaded`` (a Django UploadedFile or File) on ``case``."""
+    principal = require_case(actor, case, Cap.CASE_EDIT)
+    limit = settings.SINERGI_ATTACHMENT_MAX_BYTES
+    size = getattr(uploaded, "size", None)
+    if size is None or size > limit:
+        raise field_error("file", f"Berkas terlalu besar / file too large (max {limit // (1024 * 1024)} MB).")
+    if size == 0:
+        raise field_error("file", "Berkas kosong / the file is empty.")
+    uploaded.seek(0)
+    head = uploaded.read(8192)
+    uploaded.seek(0)
+    content_type = sniff(head, uploaded)
+    if content_type is None:
+        raise field_error("file", "Jenis berkas tidak diizinkan / file type not allowed (PDF, JPEG, PNG, DOCX, TXT).")
+    description = (description or "").strip()
+    if len(description) > 300:
+        raise field_error("description", "Terlalu panjang / too long (max 300).")
+    uploaded.seek(0)
+    digest = hashlib.sha256()
+    data = bytearray()
+    for chunk in uploaded.chunks() if hasattr(uploaded, "chunks") else [uploaded.read()]:
+        digest.update(chunk)
+        data.extend(chunk)
+    name = (getattr(uploaded, "name", "") or "lampiran").split("/")[-1].split("\\")[-1][:200]
+    attachment = Attachment(id=uuid.uuid4(), case=case, original_name=name, content_type=content_type,
+                            size=len(data), sha256=digest.hexdigest(), description=description, uploaded_by=actor)
+    # The file is written before the row; if the transaction later rolls back, the orphan file is removed by
+    # ``attachment_sweep`` (Django has no rollback hook).
+    attachment.file.save(str(attachment.id), ContentFile(bytes(data)), save=False)
+    attachment.save()
+    _event(case, EventKind.ATTACHMENT_ADDED, actor=actor, agency_id=case.lead_agency_id,
+           summary=f"Lampiran: {name}", data={"attachment": str(attachment.pk)})
+    audit_log(actor=principal.actor(case.lead_agency_id), action=Action.CREATE, object_type="attachment",
+              object_id=attachment.pk, detail={"case": str(case.pk), "sha256": attachment.sha256,
+                                               "size": attachment.size, "type": content_type})
+    return attachment
+
+
+def attachment_open(*, actor, attachment: Attachment, purpose: str = ""):
+    """Open the file for download, audited. Raises NotFound if the case is not visible."""
+    principal = require_case(actor, attachment.case, Cap.CASE_VIEW)
+    with transaction.atomic():
+        audit_log(actor=principal.actor(attachment.case.lead_agency_id), action=Action.DOWNLOAD,
+                  object_type="attachment", object_id=attachment.pk, purpose=purpose,
+                  detail={"case": str(attachment.case_id)})
+    return attachment.file.open("rb")
+
+
+def attachment_sweep() -> int:
+    """Remove stored files that no attachment row points to (left by rolled-back uploads)."""
+    import os
+
+    from django.core.files.storage import default_storage
+
+    removed = 0
+    known = set(Attachment.objects.values_list("file", flat=True))
+    root = "attachments"
+    if not default_storage.exists(root):
+        return 0
+    dirs, _ = default_storage.listdir(root)
+    for d in dirs:
+        _, files = default_storage.listdir(os.path.join(root, d))
+        for f in files:
+            name = f"{root}/{d}/{f}"
+            if name not in known:
+                default_storage.delete(name)
+                removed += 1
+    return removed

@@ -1,0 +1,140 @@
+"""Reads of cases. Every query starts from ``cases_visible_to(user)``; every read of personal data is audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
+
+from sinergi.access.principal import Principal
+from sinergi.access.visibility import cases_visible_to
+from sinergi.audit.enums import Action
+from sinergi.audit.services import Entry, audit_log, audit_log_many
+from sinergi.core.errors import NotFound
+from sinergi.people import names
+from sinergi.people.models import NameKey
+
+from .models import Case, CaseExploitationType
+
+
+@dataclass
+class CaseFilters:
+    stage: list[str] | None = None
+    lead_agency: Any = None
+    origin_province: str | None = None
+    origin_regency: str | None = None
+    country_of_exploitation: str | None = None
+    exploitation_type: str | None = None
+    victim_status: str | None = None
+    reported_from: dt.date | None = None
+    reported_to: dt.date | None = None
+    stage_entered_from: dt.datetime | None = None
+    stage_entered_to: dt.datetime | None = None
+    q: str | None = None
+
+
+def apply_name_search(qs: QuerySet, query: str, person_field: str = "survivor_id") -> QuerySet:
+    """Match every word of ``query`` against the survivor's name keys; the last word may be a prefix."""
+    keys = names.query_keys(query)
+    if not keys:
+        return qs
+    for i, key in enumerate(keys):
+        lookup = {"key__startswith": key} if i == len(keys) - 1 and len(key) >= 2 else {"key": key}
+        qs = qs.filter(Exists(NameKey.objects.filter(person_id=OuterRef(person_field), **lookup)))
+    return qs
+
+
+def filter_cases(qs: QuerySet, f: CaseFilters) -> QuerySet:
+    if f.stage:
+        qs = qs.filter(stage__in=f.stage) if len(f.stage) > 1 else qs.filter(stage=f.stage[0])
+    if f.lead_agency:
+        qs = qs.filter(lead_agency_id=f.lead_agency)
+    if f.origin_province:
+        qs = qs.filter(origin_province_id=f.origin_province)
+    if f.origin_regency:
+        qs = qs.filter(origin_regency_id=f.origin_regency)
+    if f.country_of_exploitation:
+        qs = qs.filter(country_of_exploitation_id=f.country_of_exploitation.upper())
+    if f.exploitation_type:
+        qs = qs.filter(Exists(CaseExploitationType.objects.filter(case_id=OuterRef("pk"), type=f.exploitation_type)))
+    if f.victim_status:
+        qs = qs.filter(victim_status=f.victim_status)
+    if f.reported_from:
+        qs = qs.filter(reported_on__gte=f.reported_from)
+    if f.reported_to:
+        qs = qs.filter(reported_on__lte=f.reported_to)
+    if f.stage_entered_from:
+        qs = qs.filter(stage_entered_at__gte=f.stage_entered_from)
+    if f.stage_entered_to:
+        qs = qs.filter(stage_entered_at__lte=f.stage_entered_to)
+    if f.q:
+        q = f.q.strip()
+        if q.upper().startswith("SNG-"):
+            qs = qs.filter(reference__iexact=q)
+        else:
+            qs = apply_name_search(qs, q)
+    return qs
+
+
+def case_list(user, filters: CaseFilters | None = None) -> QuerySet:
+    """Visible cases, filtered, newest report first. The caller audits the page it shows (``audit_list_read``)."""
+    qs = cases_visible_to(user)
+    if filters:
+        qs = filter_cases(qs, filters)
+    return qs.select_related("survivor", "lead_agency", "country_of_exploitation").order_by("-reported_on", "-id")
+
+
+def audit_list_read(user, cases: list[Case], *, filters: dict[str, Any] | None = None, purpose: str = "") -> None:
+    """One audit row per case shown on a list page (names are personal data)."""
+    principal = Principal.of(user)
+    by_agency: dict[Any, list[Case]] = {}
+    for c in cases:
+        by_agency.setdefault(c.lead_agency_id, []).append(c)
+    with transaction.atomic():
+        for agency_id, group in by_agency.items():
+            audit_log_many(actor=principal.actor(agency_id), entries=[
+                Entry(Action.READ, "case", str(c.pk), purpose, {"via": "list", "filters": filters or {}}) for c in group
+            ])
+
+
+def case_get(user, case_id, *, purpose: str = "", audit: bool = True) -> Case:
+    """One visible case, audited; NotFound otherwise (never 'forbidden')."""
+    try:
+        case = cases_visible_to(user).select_related(
+            "survivor", "lead_agency", "country_of_exploitation", "previous_case", "origin_province", "origin_regency",
+        ).get(pk=case_id)
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise NotFound("case") from None
+    except Exception as exc:  # malformed UUIDs raise ValidationError from the field
+        from django.core.exceptions import ValidationError
+
+        if isinstance(exc, ValidationError):
+            raise NotFound("case") from None
+        raise
+    if audit:
+        with transaction.atomic():
+            audit_log(actor=Principal.of(user).actor(case.lead_agency_id), action=Action.READ, object_type="case",
+                      object_id=case.pk, purpose=purpose)
+    return case
+
+
+def case_timeline(user, case: Case):
+    return case.events.select_related("actor", "agency").order_by("at", "created_at")
+
+
+def stage_durations(case: Case) -> list[dict[str, Any]]:
+    """Each stage the case passed through, with entry/exit and days spent (open stage up to now)."""
+    from sinergi.core import clock
+
+    now = clock.now()
+    result = []
+    for entry in case.stage_entries.order_by("entered_at"):
+        end = entry.left_at or now
+        result.append({
+            "stage": entry.stage, "entered_at": entry.entered_at, "left_at": entry.left_at,
+            "days": round((end - entry.entered_at).total_seconds() / 86400, 1),
+        })
+    return result

@@ -1,0 +1,367 @@
+"""Writes for cases. The only way a case changes: open, update details, move along the pathway, record the
+victim status, services, notes and attachments. Each writes its timeline event and audit row in the same
+transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from sinergi.access.capabilities import Cap
+from sinergi.access.policy import require, require_case
+from sinergi.audit.enums import Action
+from sinergi.audit.services import audit_log
+from sinergi.core import clock
+from sinergi.core.errors import Conflict
+from sinergi.core.validation import Errors, field_error
+from sinergi.regions.models import Country
+
+from .enums import (
+    ALLOWED_TRANSITIONS, STAGE_REQUIREMENTS, DecisionOrg, EventKind, Outcome, ServiceOutcome, ServiceType, Stage,
+    VictimStatus,
+)
+from .models import Case, CaseCounter, CaseExploitationType, Note, ServiceDelivery, StageEntry, TimelineEvent
+from .vocab import validate_vocab
+
+DETAIL_FIELDS = (
+    "exploitation_types", "forced_labour_industry", "sex_exploitation_types", "means_of_control",
+    "recruitment_methods", "recruitment_apps", "exploitation_apps", "relation_to_trafficker",
+    "country_of_exploitation", "city_of_exploitation", "recruited_on", "exploitation_started_on",
+    "exploitation_ended_on", "summary",
+)
+
+
+def next_reference(year: int, count: int = 1) -> list[str]:
+    """Reserve ``count`` case references for ``year`` (locks the year's counter row)."""
+    CaseCounter.objects.get_or_create(year=year)
+    counter = CaseCounter.objects.select_for_update().get(year=year)
+    first = counter.last + 1
+    counter.last += count
+    counter.save(update_fields=["last"])
+    return [f"SNG-{year}-{n:06d}" for n in range(first, first + count)]
+
+
+def validate_details(data: dict[str, Any], errors: Errors) -> dict[str, Any]:
+    clean = validate_vocab(data, errors)
+    if "country_of_exploitation" in data:
+        value = data["country_of_exploitation"]
+        if value in (None, ""):
+            clean["country_of_exploitation"] = None
+        elif isinstance(value, Country):
+            clean["country_of_exploitation"] = value
+        else:
+            code = str(value).strip().upper()
+            country = Country.objects.filter(**({"code": code} if len(code) == 2 else {"alpha3": code})).first()
+            if country is None:
+                errors.add("country_of_exploitation", f"Kode negara tidak dikenal / unknown country code: {value}")
+            clean["country_of_exploitation"] = country
+    for f in ("recruited_on", "exploitation_started_on", "exploitation_ended_on"):
+        if f in data:
+            errors.not_future(f, data[f])
+            clean[f] = data[f]
+    errors.order("recruited_on", data.get("recruited_on"), "exploitation_started_on", data.get("exploitation_started_on"))
+    errors.order("exploitation_started_on", data.get("exploitation_started_on"), "exploitation_ended_on",
+                 data.get("exploitation_ended_on"))
+    for f in ("city_of_exploitation", "summary"):
+        if f in data:
+            clean[f] = (data[f] or "").strip()
+    if len(clean.get("city_of_exploitation", "")) > 120:
+        errors.add("city_of_exploitation", "Terlalu panjang / too long (max 120).")
+    if "exploitation_types" in clean:
+        clean["primary_exploitation"] = clean["exploitation_types"][0] if clean["exploitation_types"] else ""
+    return clean
+
+
+def _event(case: Case, kind: str, *, actor, agency_id, summary: str, at: dt.datetime | None = None,
+           data: dict | None = None) -> TimelineEvent:
+    return TimelineEvent.objects.create(
+        case=case, kind=kind, at=at or clock.now(), actor=actor if getattr(actor, "pk", None) else None,
+        agency_id=agency_id, summary=summary[:300], data=data or {},
+    )
+
+
+def _sync_exploitation_types(case: Case) -> None:
+    CaseExploitationType.objects.filter(case=case).delete()
+    CaseExploitationType.objects.bulk_create([CaseExploitationType(case=case, type=t) for t in case.exploitation_types])
+
+
+@transaction.atomic
+def case_open(*, actor, survivor, lead_agency_id, reported_on: dt.date, details: dict[str, Any] | None = None,
+              external_id: str | None = None, previous_case: Case | None = None, report=None) -> Case:
+    """Open a case for ``survivor`` led by ``lead_agency_id``. A ``previous_case`` marks re-trafficking."""
+    principal = require(actor, Cap.CASE_CREATE, lead_agency_id)
+    errors = Errors()
+    errors.required("reported_on", reported_on)
+    errors.not_future("reported_on", reported_on)
+    clean = validate_details(details or {}, errors)
+    external_id = (external_id or "").strip() or None
+    if external_id and len(external_id) > 100:
+        errors.add("external_id", "Terlalu panjang / too long (max 100).")
+    errors.raise_if_any()
+    if external_id and Case.objects.filter(external_id=external_id).exists():
+        raise Conflict("ID eksternal sudah dipakai / duplicate external id.", field="external_id")
+    now = clock.now()
+    case = Case(
+        reference=next_reference(reported_on.year)[0], external_id=external_id, survivor=survivor,
+        lead_agency_id=lead_agency_id, stage=Stage.REPORTED, stage_entered_at=now, reported_on=reported_on,
+        previous_case=previous_case, origin_province_id=survivor.origin_province_id,
+        origin_regency_id=survivor.origin_regency_id, **clean,
+    )
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError as exc:
+        raise Conflict("ID eksternal sudah dipakai / duplicate external id.", field="external_id") from exc
+    _sync_exploitation_types(case)
+    StageEntry.objects.create(case=case, stage=Stage.REPORTED, entered_at=now, agency_id=lead_agency_id,
+                              actor=actor)
+    _event(case, EventKind.CASE_OPENED, actor=actor, agency_id=lead_agency_id,
+           summary=f"Kasus {case.reference} dibuka", data={"report": str(report.pk) if report else None})
+    act = principal.actor(lead_agency_id)
+    if previous_case is not None:
+        _event(previous_case, EventKind.OUTCOME_RECORDED, actor=actor, agency_id=lead_agency_id,
+               summary=f"Penyintas diperdagangkan kembali: kasus baru {case.reference}",
+               data={"later_case": str(case.pk)})
+        audit_log(actor=act, action=Action.UPDATE, object_type="case", object_id=previous_case.pk,
+                  detail={"retrafficked_in": str(case.pk)})
+    audit_log(actor=act, action=Action.CREATE, object_type="case", object_id=case.pk,
+              detail={"reference": case.reference, "survivor": str(survivor.pk),
+                      "previous_case": str(previous_case.pk) if previous_case else None})
+    return case
+
+
+@transaction.atomic
+def case_update_details(*, actor, case: Case, data: dict[str, Any]) -> Case:
+    principal = require_case(actor, case, Cap.CASE_EDIT)
+    errors = Errors()
+    unknown = set(data) - set(DETAIL_FIELDS)
+    for f in sorted(unknown):
+        errors.add(f, "Kolom tidak dapat diubah di sini / field cannot be changed here.")
+    clean = validate_details(data, errors)
+    errors.raise_if_any()
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    merged_start = clean.get("exploitation_started_on", case.exploitation_started_on)
+    merged_end = clean.get("exploitation_ended_on", case.exploitation_ended_on)
+    if merged_start and merged_end and merged_end < merged_start:
+        raise field_error("exploitation_ended_on", "Harus sesudah tanggal mulai / must not be before the start.")
+    changed = [k for k, v in clean.items() if getattr(case, k) != v]
+    if not changed:
+        return case
+    for k in changed:
+        setattr(case, k, clean[k])
+    case.save(update_fields=changed + ["updated_at"])
+    if "exploitation_types" in changed:
+        _sync_exploitation_types(case)
+    _event(case, EventKind.DETAILS_UPDATED, actor=actor, agency_id=case.lead_agency_id,
+           summary="Rincian eksploitasi diperbarui", data={"fields": sorted(changed)})
+    audit_log(actor=principal.actor(case.lead_agency_id), action=Action.UPDATE, object_type="case",
+              object_id=case.pk, detail={"fields": sorted(changed)})
+    return case
+
+
+@transaction.atomic
+def case_transition(*, actor, case: Case, to_stage: str, at: dt.datetime | None = None, outcome: str = "",
+                    note: str = "", data: dict[str, Any] | None = None, idempotency_key: str = "") -> Case:
+    """Move ``case`` to ``to_stage``.
+
+    Checks the allowed-transition table and what the target stage needs (``STAGE_REQUIREMENTS``), stamps the
+    date, closes the open stage entry, writes the timeline and the audit row. Repeating a move that already
+    happened (same target, same key or same outcome) changes nothing and returns the case: retries are safe.
+    """
+    data = dict(data or {})
+    errors = Errors()
+    errors.in_choices("to_stage", to_stage, Stage.values)
+    errors.raise_if_any()
+    to_stage = Stage(to_stage)
+    cap = Cap.CASE_CLOSE if to_stage == Stage.CLOSED else Cap.CASE_TRANSITION
+    principal = require_case(actor, case, cap)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.stage == to_stage:
+        last = case.events.filter(kind=EventKind.STAGE_CHANGED).order_by("-at", "-created_at").first()
+        if last and (not idempotency_key or last.data.get("idempotency_key") == idempotency_key):
+            return case  # the same move again: already applied
+    now = clock.now()
+    at = at or now
+    errors.not_future("at", at)
+    if at < case.stage_entered_at:
+        errors.add("at", "Tidak boleh sebelum tahap sekarang dimulai / cannot be before the current stage began.")
+    if to_stage not in ALLOWED_TRANSITIONS[Stage(case.stage)]:
+        errors.add("to_stage", f"Perpindahan {case.stage} -> {to_stage} tidak diizinkan / "
+                               f"moving from {case.stage} to {to_stage} is not allowed.")
+    if outcome:
+        errors.in_choices("outcome", outcome, Outcome.values)
+    if to_stage == Stage.CLOSED and not outcome:
+        errors.add("outcome", "Kasus ditutup dengan hasil akhir / closing a case needs an outcome.")
+    if to_stage != Stage.CLOSED and outcome:
+        errors.add("outcome", "Hasil akhir hanya saat menutup kasus / an outcome is given only when closing.")
+    for field in STAGE_REQUIREMENTS.get(to_stage, ()):
+        if field == "outcome":
+            continue
+        value = (data.get(field) or getattr(case, field) or "")
+        if not str(value).strip():
+            errors.add(field, "Wajib untuk tahap ini / required for this stage.")
+    tdn = (data.get("travel_document_number") or "").strip().upper()
+    if tdn:
+        from sinergi.people.validators import document_number_error
+
+        if msg := document_number_error("travel_document", tdn, None):
+            errors.add("travel_document_number", msg)
+    poe = (data.get("port_of_entry") or "").strip()
+    if len(poe) > 120:
+        errors.add("port_of_entry", "Terlalu panjang / too long (max 120).")
+    errors.raise_if_any()
+
+    previous = case.stage
+    StageEntry.objects.filter(case=case, left_at__isnull=True).update(left_at=at)
+    StageEntry.objects.create(case=case, stage=to_stage, entered_at=at, agency_id=case.lead_agency_id, actor=actor)
+    case.stage = to_stage
+    case.stage_entered_at = at
+    fields = ["stage", "stage_entered_at", "updated_at"]
+    if tdn:
+        case.travel_document_number = tdn
+        fields.append("travel_document_number")
+    if poe:
+        case.port_of_entry = poe
+        fields.append("port_of_entry")
+    if to_stage == Stage.CLOSED:
+        case.outcome = outcome
+        case.closed_at = at
+        fields += ["outcome", "closed_at"]
+    case.save(update_fields=fields)
+    if outcome == Outcome.DECEASED and not case.survivor.deceased:
+        case.survivor.deceased = True
+        case.survivor.save(update_fields=["deceased", "updated_at"])
+    _event(case, EventKind.STAGE_CHANGED, actor=actor, agency_id=case.lead_agency_id, at=at,
+           summary=f"{Stage(previous).label} → {to_stage.label}",
+           data={"from": previous, "to": to_stage, "outcome": outcome, "note": note[:1000],
+                 "idempotency_key": idempotency_key})
+    audit_log(actor=principal.actor(case.lead_agency_id), action=Action.TRANSITION, object_type="case",
+              object_id=case.pk, detail={"from": previous, "to": str(to_stage), "outcome": outcome})
+    return case
+
+
+@transaction.atomic
+def case_set_victim_status(*, actor, case: Case, status: str, decided_by: str, decided_on: dt.date | None = None,
+                           screening=None) -> Case:
+    principal = require_case(actor, case, Cap.SCREEN)
+    errors = Errors()
+    errors.required("victim_status", status)
+    errors.in_choices("victim_status", status, VictimStatus.values)
+    errors.required("decided_by", decided_by)
+    errors.in_choices("decided_by", decided_by, DecisionOrg.values)
+    decided_on = decided_on or clock.today()
+    errors.not_future("decided_on", decided_on)
+    errors.raise_if_any()
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    case.victim_status, case.victim_status_decided_by, case.victim_status_decided_on = status, decided_by, decided_on
+    case.save(update_fields=["victim_status", "victim_status_decided_by", "victim_status_decided_on", "updated_at"])
+    _event(case, EventKind.VICTIM_STATUS, actor=actor, agency_id=case.lead_agency_id,
+           summary=f"Status korban: {VictimStatus(status).label}",
+           data={"status": status, "decided_by": decided_by, "screening": str(screening.pk) if screening else None})
+    audit_log(actor=principal.actor(case.lead_agency_id), action=Action.UPDATE, object_type="case",
+              object_id=case.pk, detail={"victim_status": status, "decided_by": decided_by})
+    return case
+
+
+def _validate_service(data: dict[str, Any], errors: Errors, *, partial: bool) -> dict[str, Any]:
+    from sinergi.agencies.models import Agency
+
+    clean: dict[str, Any] = {}
+    if not partial or "type" in data:
+        errors.required("type", data.get("type"))
+        errors.in_choices("type", data.get("type"), ServiceType.values)
+        clean["type"] = data.get("type")
+    if not partial or "provider" in data:
+        provider = data.get("provider")
+        if provider is not None and not isinstance(provider, Agency):
+            provider = Agency.objects.filter(pk=provider).first() if _is_uuid(provider) else \
+                Agency.objects.filter(code=str(provider)).first()
+            if provider is None:
+                errors.add("provider", "Lembaga tidak dikenal / unknown agency.")
+        errors.required("provider", provider)
+        clean["provider"] = provider
+    if not partial or "started_on" in data:
+        errors.required("started_on", data.get("started_on"))
+        errors.not_future("started_on", data.get("started_on"))
+        clean["started_on"] = data.get("started_on")
+    if "ended_on" in data:
+        errors.not_future("ended_on", data.get("ended_on"))
+        clean["ended_on"] = data.get("ended_on")
+    if "outcome" in data:
+        errors.in_choices("outcome", data.get("outcome"), ServiceOutcome.values)
+        clean["outcome"] = data.get("outcome") or ServiceOutcome.ONGOING
+    if "notes" in data:
+        clean["notes"] = (data.get("notes") or "").strip()
+    return clean
+
+
+def _is_uuid(value) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(str(value))
+        return True
+    except ValueError:
+        return False
+
+
+@transaction.atomic
+def service_add(*, actor, case: Case, data: dict[str, Any]) -> ServiceDelivery:
+    principal = require_case(actor, case, Cap.CASE_EDIT)
+    errors = Errors()
+    clean = _validate_service(data, errors, partial=False)
+    errors.order("started_on", clean.get("started_on"), "ended_on", clean.get("ended_on"))
+    errors.raise_if_any()
+    service = ServiceDelivery.objects.create(case=case, recorded_by=actor, **clean)
+    _event(case, EventKind.SERVICE_ADDED, actor=actor, agency_id=case.lead_agency_id,
+           summary=f"Layanan: {ServiceType(service.type).label} oleh {service.provider}",
+           data={"service": str(service.pk)})
+    audit_log(actor=principal.actor(case.lead_agency_id), action=Action.CREATE, object_type="service",
+              object_id=service.pk, detail={"case": str(case.pk), "type": service.type})
+    return service
+
+
+@transaction.atomic
+def service_update(*, actor, service: ServiceDelivery, data: dict[str, Any]) -> ServiceDelivery:
+    case = service.case
+    principal = require_case(actor, case, Cap.CASE_EDIT)
+    errors = Errors()
+    clean = _validate_service(data, errors, partial=True)
+    errors.order("started_on", clean.get("started_on", service.started_on), "ended_on",
+                 clean.get("ended_on", service.ended_on))
+    errors.raise_if_any()
+    changed = [k for k, v in clean.items() if getattr(service, k) != v]
+    for k in changed:
+        setattr(service, k, clean[k])
+    if changed:
+        service.save(update_fields=changed + ["updated_at"])
+        _event(case, EventKind.SERVICE_UPDATED, actor=actor, agency_id=case.lead_agency_id,
+               summary=f"Layanan diperbarui: {ServiceType(service.type).label}",
+               data={"service": str(service.pk), "fields": sorted(changed)})
+        audit_log(actor=principal.actor(case.lead_agency_id), action=Action.UPDATE, object_type="service",
+                  object_id=service.pk, detail={"case": str(case.pk), "fields": sorted(changed)})
+    return service
+
+
+@transaction.atomic
+def note_add(*, actor, case: Case, body: str) -> Note:
+    principal = require_case(actor, case, Cap.CASE_EDIT)
+    body = (body or "").strip()
+    if not body:
+        raise field_error("body", "Catatan kosong / the note is empty.")
+    if len(body) > 20000:
+        raise field_error("body", "Catatan terlalu panjang / note too long (max 20,000 characters).")
+    note = Note.objects.create(case=case, author=actor, agency_id=case.lead_agency_id, body=body)
+    _event(case, EventKind.NOTE_ADDED, actor=actor, agency_id=case.lead_agency_id, summary="Catatan ditambahkan",
+           data={"note": str(note.pk)})
+    audit_log(actor=principal.actor(case.lead_agency_id), action=Action.CREATE, object_type="note",
+              object_id=note.pk, detail={"case": str(case.pk)})
+    return note
+
+
+def cases_sync_origin(person) -> None:
+    """Keep the denormalised origin on the survivor's cases in step with the person (called by people)."""
+    Case.objects.filter(survivor=person).update(origin_province_id=person.origin_province_id,
+                                                origin_regency_id=person.origin_regency_id)

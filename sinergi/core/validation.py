@@ -1,0 +1,58 @@
+"""Small helpers for services: collect field errors, then raise one ValidationError with all of them.
+
+Messages are in Indonesian with the English after a slash, so an API client and a person both understand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterable
+
+from django.core.exceptions import ValidationError
+
+from . import clock
+
+
+class Errors:
+    def __init__(self) -> None:
+        self.fields: dict[str, list[str]] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self.fields.setdefault(field, []).append(message)
+
+    def __bool__(self) -> bool:
+        return bool(self.fields)
+
+    def raise_if_any(self) -> None:
+        if self.fields:
+            raise ValidationError(self.fields)
+
+    def not_future(self, field: str, value: dt.date | dt.datetime | None) -> None:
+        if value is None:
+            return
+        if isinstance(value, dt.datetime):
+            if value > clock.now() + dt.timedelta(minutes=5):
+                self.add(field, "Tanggal tidak boleh di masa depan / date cannot be in the future.")
+        elif value > clock.today():
+            self.add(field, "Tanggal tidak boleh di masa depan / date cannot be in the future.")
+
+    def in_choices(self, field: str, values: Iterable[str] | str | None, allowed: Iterable[str]) -> None:
+        if values in (None, ""):
+            return
+        allowed = set(allowed)
+        items = [values] if isinstance(values, str) else list(values)
+        bad = [str(v) for v in items if v not in allowed]
+        if bad:
+            self.add(field, f"Nilai tidak dikenal / unknown value: {', '.join(bad)}")
+
+    def required(self, field: str, value) -> None:
+        if value in (None, "", [], ()):
+            self.add(field, "Wajib diisi / this field is required.")
+
+    def order(self, first_field: str, first, second_field: str, second) -> None:
+        if first and second and second < first:
+            self.add(second_field, f"Harus sesudah {first_field} / must not be before {first_field}.")
+
+
+def field_error(field: str, message: str) -> ValidationError:
+    return ValidationError({field: [message]})

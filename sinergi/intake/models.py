@@ -1,0 +1,49 @@
+"""Reports from any channel and their screening against trafficking indicators."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sinergi.core.models import BaseModel
+
+from .enums import Channel, ReportStatus
+
+
+class Report(BaseModel):
+    channel = models.CharField(_("saluran"), max_length=16, choices=Channel.choices)
+    received_at = models.DateTimeField(_("diterima"))
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="reports")
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    reporter_name = models.CharField(_("nama pelapor"), max_length=200, blank=True)
+    reporter_relation = models.CharField(_("hubungan pelapor"), max_length=100, blank=True)
+    reporter_contact = models.CharField(_("kontak pelapor"), max_length=200, blank=True)
+    narrative = models.TextField(_("apa yang terjadi"))
+    country_of_exploitation = models.ForeignKey("regions.Country", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    last_known_location = models.CharField(max_length=200, blank=True)
+    subject = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="reports")
+    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="reports")
+    status = models.CharField(max_length=16, choices=ReportStatus.choices, default=ReportStatus.NEW)
+
+    class Meta:
+        ordering = ["-received_at"]
+        indexes = [models.Index(fields=["agency", "status", "-received_at"])]
+
+
+class Screening(BaseModel):
+    """One screening of a person against the ILO 11 indicators and the ILO/EC Delphi dimensions."""
+
+    report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.CASCADE, related_name="screenings")
+    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="screenings")
+    performed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    performed_at = models.DateTimeField()
+    ilo_indicators = models.JSONField(default=list, help_text="ILO 11 indicator ids present")
+    delphi_items = models.JSONField(default=list, help_text="Delphi item keys present")
+    delphi_positive_dimensions = models.JSONField(default=list)
+    suggested_status = models.CharField(max_length=32)
+    victim_status = models.CharField(max_length=32, blank=True)
+    decided_by_org = models.CharField(max_length=40, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-performed_at"]

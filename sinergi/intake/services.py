@@ -1,0 +1,154 @@
+"""Reports from any channel, screening against indicators, and opening or linking a case."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from sinergi.access.capabilities import Cap
+from sinergi.access.policy import require, require_case
+from sinergi.audit.enums import Action
+from sinergi.audit.services import audit_log
+from sinergi.cases.enums import DecisionOrg, EventKind, VictimStatus
+from sinergi.core import clock
+from sinergi.core.errors import NotFound
+from sinergi.core.validation import Errors, field_error
+from sinergi.regions.models import Country
+
+from . import indicators
+from .enums import Channel, ReportStatus
+from .models import Report, Screening
+
+
+@transaction.atomic
+def report_create(*, actor, agency_id, data: dict[str, Any], subject=None) -> Report:
+    principal = require(actor, Cap.CASE_CREATE, agency_id)
+    errors = Errors()
+    errors.required("channel", data.get("channel"))
+    errors.in_choices("channel", data.get("channel"), Channel.values)
+    narrative = (data.get("narrative") or "").strip()
+    errors.required("narrative", narrative)
+    if len(narrative) > 20000:
+        errors.add("narrative", "Terlalu panjang / too long (max 20,000 characters).")
+    received_at = data.get("received_at") or clock.now()
+    errors.not_future("received_at", received_at)
+    country = None
+    if data.get("country_of_exploitation"):
+        code = str(data["country_of_exploitation"]).upper()
+        country = Country.objects.filter(**({"code": code} if len(code) == 2 else {"alpha3": code})).first()
+        if country is None:
+            errors.add("country_of_exploitation", f"Kode negara tidak dikenal / unknown country code: {code}")
+    for f, limit in (("reporter_name", 200), ("reporter_relation", 100), ("reporter_contact", 200),
+                     ("last_known_location", 200)):
+        if len(data.get(f) or "") > limit:
+            errors.add(f, f"Terlalu panjang / too long (max {limit}).")
+    errors.raise_if_any()
+    report = Report.objects.create(
+        channel=data["channel"], received_at=received_at, agency_id=agency_id, received_by=actor,
+        reporter_name=(data.get("reporter_name") or "").strip(),
+        reporter_relation=(data.get("reporter_relation") or "").strip(),
+        reporter_contact=(data.get("reporter_contact") or "").strip(), narrative=narrative,
+        country_of_exploitation=country, last_known_location=(data.get("last_known_location") or "").strip(),
+        subject=subject,
+    )
+    audit_log(actor=principal.actor(agency_id), action=Action.CREATE, object_type="report", object_id=report.pk,
+              detail={"channel": report.channel, "subject": str(subject.pk) if subject else None})
+    return report
+
+
+@transaction.atomic
+def screening_record(*, actor, agency_id, report: Report | None = None, case=None, ilo_indicators: list[str],
+                     delphi_items: list[str], victim_status: str = "", decided_by_org: str = "",
+                     notes: str = "") -> Screening:
+    """Record a screening. With ``victim_status`` it also decides the status (on the case, if any)."""
+    if report is None and case is None:
+        raise field_error("report", "Penapisan butuh laporan atau kasus / screening needs a report or a case.")
+    principal = require(actor, Cap.SCREEN, agency_id)
+    if case is not None:
+        require_case(actor, case, Cap.SCREEN)
+    if report is not None and report.agency_id not in principal.casework_agency_ids:
+        raise NotFound("report")
+    ilo_indicators = [str(i) for i in (ilo_indicators or [])]
+    delphi_items = list(delphi_items or [])
+    errors = Errors()
+    for field, msgs in indicators.validate_keys(ilo_indicators, delphi_items).items():
+        for m in msgs:
+            errors.add(field, m)
+    if victim_status:
+        errors.in_choices("victim_status", victim_status, VictimStatus.values)
+        errors.required("decided_by_org", decided_by_org)
+        errors.in_choices("decided_by_org", decided_by_org, DecisionOrg.values)
+    errors.raise_if_any()
+    result = indicators.assess(ilo_indicators, delphi_items)
+    screening = Screening.objects.create(
+        report=report, case=case, performed_by=actor, agency_id=agency_id, performed_at=clock.now(),
+        ilo_indicators=sorted(set(ilo_indicators), key=int), delphi_items=sorted(set(delphi_items)),
+        delphi_positive_dimensions=list(result.positive_dimensions), suggested_status=result.suggested_status,
+        victim_status=victim_status or "", decided_by_org=decided_by_org or "", notes=(notes or "").strip(),
+    )
+    if report is not None and report.status == ReportStatus.NEW:
+        report.status = ReportStatus.SCREENED
+        report.save(update_fields=["status", "updated_at"])
+    audit_log(actor=principal.actor(agency_id), action=Action.CREATE, object_type="screening",
+              object_id=screening.pk, detail={"suggested": result.suggested_status, "decided": victim_status,
+                                              "report": str(report.pk) if report else None,
+                                              "case": str(case.pk) if case else None})
+    if case is not None:
+        from sinergi.cases.services import _event, case_set_victim_status
+
+        _event(case, EventKind.SCREENED, actor=actor, agency_id=case.lead_agency_id,
+               summary=f"Penapisan: {len(result.positive_dimensions)} dimensi positif, {result.ilo_count} indikator ILO",
+               data={"screening": str(screening.pk), "suggested": result.suggested_status})
+        if victim_status:
+            case_set_victim_status(actor=actor, case=case, status=victim_status, decided_by=decided_by_org,
+                                   screening=screening)
+    return screening
+
+
+@transaction.atomic
+def report_open_case(*, actor, report: Report, survivor, reported_on: dt.date | None = None,
+                     details: dict[str, Any] | None = None, external_id: str | None = None, previous_case=None):
+    """Open a case from a report; screenings already made on the report move to the case."""
+    from sinergi.cases.services import case_open, case_set_victim_status
+
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.case_id:
+        raise field_error("report", "Laporan sudah punya kasus / this report already has a case.")
+    details = dict(details or {})
+    if report.country_of_exploitation_id and "country_of_exploitation" not in details:
+        details["country_of_exploitation"] = report.country_of_exploitation_id
+    case = case_open(actor=actor, survivor=survivor, lead_agency_id=report.agency_id,
+                     reported_on=reported_on or clock.localdate_of(report.received_at), details=details,
+                     external_id=external_id, previous_case=previous_case, report=report)
+    report.case, report.subject, report.status = case, survivor, ReportStatus.CASE_OPENED
+    report.save(update_fields=["case", "subject", "status", "updated_at"])
+    decided = report.screenings.exclude(victim_status="").order_by("-performed_at").first()
+    report.screenings.update(case=case)
+    if decided:
+        case_set_victim_status(actor=actor, case=case, status=decided.victim_status,
+                               decided_by=decided.decided_by_org, screening=decided)
+    return case
+
+
+@transaction.atomic
+def report_link_case(*, actor, report: Report, case) -> Report:
+    """Attach a report to an existing case (a second report about the same person)."""
+    from sinergi.cases.services import _event
+
+    principal = require_case(actor, case, Cap.CASE_CREATE)
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.case_id == case.pk:
+        return report
+    if report.case_id:
+        raise field_error("case", "Laporan sudah ditautkan ke kasus lain / report already linked to another case.")
+    report.case, report.status = case, ReportStatus.LINKED
+    report.subject = report.subject or case.survivor
+    report.save(update_fields=["case", "status", "subject", "updated_at"])
+    report.screenings.update(case=case)
+    _event(case, EventKind.REPORT_LINKED, actor=actor, agency_id=case.lead_agency_id,
+           summary=f"Laporan ({Channel(report.channel).label}) ditautkan", data={"report": str(report.pk)})
+    audit_log(actor=principal.actor(case.lead_agency_id), action=Action.UPDATE, object_type="report",
+              object_id=report.pk, detail={"linked_case": str(case.pk)})
+    return report

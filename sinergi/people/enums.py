@@ -1,0 +1,42 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Sex(models.TextChoices):
+    """HTCDS ``prs_Gender`` value names."""
+
+    FEMININE = "Feminine", _("Perempuan")
+    MASCULINE = "Masculine", _("Laki-laki")
+    TRANSGENDER_FEMININE = "TransgenderFeminine", _("Transpuan")
+    TRANSGENDER_MASCULINE = "TransgenderMasculine", _("Transpria")
+    NON_CONFORMING = "NonConforming", _("Non-konformis")
+    UNKNOWN = "NonSpecifiedUnknown", _("Tidak diketahui")
+
+
+class DocumentType(models.TextChoices):
+    NIK = "nik", _("NIK (KTP)")
+    PASSPORT = "passport", _("Paspor")
+    TRAVEL_DOCUMENT = "travel_document", _("SPLP (surat perjalanan laksana paspor)")
+    FAMILY_CARD = "family_card", _("Kartu Keluarga")
+    BIRTH_CERTIFICATE = "birth_certificate", _("Akta kelahiran")
+    VISA = "visa", _("Visa")
+    OTHER = "other", _("Lainnya")
+
+
+class ConsentPurpose(models.TextChoices):
+    CASE_MANAGEMENT = "case_management", _("Pengelolaan kasus")
+    REFERRAL = "referral", _("Rujukan ke lembaga lain")
+    CROSS_BORDER = "cross_border", _("Pertukaran lintas negara")
+    FAMILY_CONTACT = "family_contact", _("Menghubungi keluarga")
+    PROSECUTION = "prosecution", _("Proses hukum")
+    STATISTICS = "statistics", _("Statistik tanpa identitas")
+
+
+class Relationship(models.TextChoices):
+    PARENT = "parent", _("Orang tua")
+    SPOUSE = "spouse", _("Suami/istri")
+    CHILD = "child", _("Anak")
+    SIBLING = "sibling", _("Saudara kandung")
+    RELATIVE = "relative", _("Kerabat")
+    FRIEND = "friend", _("Teman")
+    OTHER = "other", _("Lainnya")

@@ -1,0 +1,95 @@
+"""Persons (survivors, family contacts, witnesses), their identity documents and consent.
+
+Identity documents, contacts and addresses are sensitive fields: ``access.masking`` decides who sees them.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sinergi.core.models import BaseModel
+
+from .enums import ConsentPurpose, DocumentType, Relationship, Sex
+
+
+class Person(BaseModel):
+    full_name = models.CharField(_("nama lengkap"), max_length=200)
+    sex = models.CharField(_("jenis kelamin"), max_length=24, choices=Sex.choices, default=Sex.UNKNOWN)
+    date_of_birth = models.DateField(_("tanggal lahir"), null=True, blank=True)
+    estimated_age = models.PositiveSmallIntegerField(_("perkiraan umur"), null=True, blank=True)
+    citizenship = models.ForeignKey(
+        "regions.Country", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("kewarganegaraan"),
+    )
+    origin_village = models.ForeignKey(
+        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("desa asal"),
+    )
+    # Derived from origin_village; kept for filtering and aggregation without joins.
+    origin_province = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    origin_regency = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    address = models.TextField(_("alamat"), blank=True)
+    phone = models.CharField(_("telepon"), max_length=40, blank=True)
+    email = models.EmailField(_("surel"), blank=True)
+    primary_language = models.CharField(_("bahasa utama"), max_length=8, blank=True)
+    deceased = models.BooleanField(_("meninggal dunia"), default=False)
+
+    class Meta:
+        verbose_name = _("orang")
+        verbose_name_plural = _("orang")
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class PersonAlias(BaseModel):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200)
+
+
+class NameKey(models.Model):
+    """One phonetic key of one name token of a person: the index behind spelling-tolerant search."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", db_index=False)
+    key = models.CharField(max_length=40)
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "person"], name="namekey_key_person")]
+        constraints = [models.UniqueConstraint(fields=["person", "key"], name="namekey_unique")]
+
+
+class IdentityDocument(BaseModel):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="documents")
+    type = models.CharField(max_length=24, choices=DocumentType.choices)
+    number = models.CharField(max_length=40)
+    issuing_country = models.ForeignKey("regions.Country", on_delete=models.PROTECT, related_name="+")
+    issued_on = models.DateField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["type", "number"])]
+
+
+class FamilyContact(BaseModel):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="family_contacts")
+    name = models.CharField(max_length=200)
+    relationship = models.CharField(max_length=16, choices=Relationship.choices)
+    phone = models.CharField(max_length=40, blank=True)
+    address = models.TextField(blank=True)
+    village = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+
+class Consent(BaseModel):
+    """The survivor's answer for one purpose. A withdrawal is a new row, so the history stays."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(max_length=24, choices=ConsentPurpose.choices)
+    given = models.BooleanField()
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    method = models.CharField(max_length=100, blank=True, help_text=_("lisan, tertulis, melalui wali, ..."))
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-recorded_at"]
+        indexes = [models.Index(fields=["person", "purpose", "-recorded_at"])]

@@ -1,0 +1,225 @@
+"""Writes for persons: create and update, aliases, identity documents, family contacts, consent.
+
+Every service runs in one transaction with its audit row. Permission is checked against the agency through
+which the actor works with the person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from sinergi.access.capabilities import Cap
+from sinergi.access.policy import require
+from sinergi.audit.enums import Action
+from sinergi.audit.services import audit_log
+from sinergi.core import clock
+from sinergi.core.validation import Errors
+from sinergi.regions.enums import Level
+from sinergi.regions.models import Country, Region
+
+from . import names
+from .enums import ConsentPurpose, DocumentType, Relationship, Sex
+from .models import Consent, FamilyContact, IdentityDocument, NameKey, Person, PersonAlias
+from .validators import document_number_error, phone_error
+
+PERSON_FIELDS = (
+    "full_name", "sex", "date_of_birth", "estimated_age", "citizenship", "origin_village", "address", "phone",
+    "email", "primary_language", "deceased",
+)
+
+
+def _resolve_country(errors: Errors, field: str, value) -> Country | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, Country):
+        return value
+    code = str(value).strip().upper()
+    country = Country.objects.filter(code=code).first() if len(code) == 2 else Country.objects.filter(alpha3=code).first()
+    if country is None:
+        errors.add(field, f"Kode negara tidak dikenal / unknown country code: {value}")
+    return country
+
+
+def _resolve_village(errors: Errors, field: str, value) -> Region | None:
+    if value in (None, ""):
+        return None
+    region = value if isinstance(value, Region) else Region.objects.filter(code=str(value).strip()).first()
+    if region is None:
+        errors.add(field, f"Kode wilayah tidak dikenal / unknown region code: {value}")
+    elif region.level != Level.VILLAGE:
+        errors.add(field, "Kode harus kode desa/kelurahan / the code must be a village code.")
+        return None
+    return region
+
+
+def validate_person_fields(data: dict[str, Any], errors: Errors, *, partial: bool = False) -> dict[str, Any]:
+    """Check and normalise person fields; codes become objects. Adds to ``errors`` instead of raising."""
+    clean: dict[str, Any] = {}
+    if not partial or "full_name" in data:
+        name = (data.get("full_name") or "").strip()
+        if not name:
+            errors.add("full_name", "Nama wajib diisi / name is required.")
+        elif len(name) > 200:
+            errors.add("full_name", "Nama terlalu panjang / name too long (max 200).")
+        clean["full_name"] = name
+    if "sex" in data:
+        errors.in_choices("sex", data["sex"], Sex.values)
+        clean["sex"] = data["sex"] or Sex.UNKNOWN
+    if "date_of_birth" in data:
+        dob = data["date_of_birth"]
+        errors.not_future("date_of_birth", dob)
+        if dob and dob < dt.date(1900, 1, 1):
+            errors.add("date_of_birth", "Tanggal lahir tidak masuk akal / implausible date of birth.")
+        clean["date_of_birth"] = dob
+    if "estimated_age" in data:
+        age = data["estimated_age"]
+        if age is not None and not (0 <= int(age) <= 120):
+            errors.add("estimated_age", "Umur 0-120 / age must be 0-120.")
+        clean["estimated_age"] = age
+    if "citizenship" in data:
+        clean["citizenship"] = _resolve_country(errors, "citizenship", data["citizenship"])
+    if "origin_village" in data:
+        clean["origin_village"] = _resolve_village(errors, "origin_village", data["origin_village"])
+    if "phone" in data:
+        if msg := phone_error(data["phone"] or ""):
+            errors.add("phone", msg)
+        clean["phone"] = (data["phone"] or "").strip()
+    for f in ("address", "email", "primary_language"):
+        if f in data:
+            clean[f] = (data[f] or "").strip()
+    if "deceased" in data:
+        clean["deceased"] = bool(data["deceased"])
+    return clean
+
+
+def _apply_origin(person: Person) -> None:
+    village = person.origin_village
+    if village is None:
+        person.origin_province_id = person.origin_regency_id = None
+    else:
+        person.origin_province_id = village.code[:2]
+        person.origin_regency_id = village.code[:5]
+
+
+def person_refresh_name_keys(person: Person) -> None:
+    alias_names = list(PersonAlias.objects.filter(person=person).values_list("name", flat=True))
+    keys = names.keys_for(person.full_name, *alias_names)
+    NameKey.objects.filter(person=person).exclude(key__in=keys).delete()
+    existing = set(NameKey.objects.filter(person=person).values_list("key", flat=True))
+    NameKey.objects.bulk_create([NameKey(person=person, key=k) for k in sorted(keys - existing)])
+
+
+@transaction.atomic
+def person_create(*, actor, agency_id, data: dict[str, Any], aliases: list[str] | None = None) -> Person:
+    """Create a survivor or other person on behalf of ``agency_id`` (where the actor must work)."""
+    principal = require(actor, Cap.PERSON_EDIT, agency_id)
+    errors = Errors()
+    clean = validate_person_fields(data, errors)
+    aliases = [a.strip() for a in (aliases or []) if a and a.strip()]
+    for a in aliases:
+        if len(a) > 200:
+            errors.add("aliases", "Alias terlalu panjang / alias too long.")
+    errors.raise_if_any()
+    person = Person(**clean)
+    _apply_origin(person)
+    person.save()
+    PersonAlias.objects.bulk_create([PersonAlias(person=person, name=a) for a in aliases])
+    person_refresh_name_keys(person)
+    audit_log(actor=principal.actor(agency_id), action=Action.CREATE, object_type="person", object_id=person.pk,
+              detail={"fields": sorted(k for k, v in clean.items() if v not in (None, ""))})
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor, person: Person, agency_id, data: dict[str, Any], aliases: list[str] | None = None) -> Person:
+    principal = require(actor, Cap.PERSON_EDIT, agency_id)
+    errors = Errors()
+    clean = validate_person_fields(data, errors, partial=True)
+    errors.raise_if_any()
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    changed = [k for k, v in clean.items() if getattr(person, k) != v]
+    for k in changed:
+        setattr(person, k, clean[k])
+    update_fields = list(changed)
+    if "origin_village" in changed:
+        _apply_origin(person)
+        update_fields += ["origin_province", "origin_regency"]
+    if update_fields:
+        person.save(update_fields=update_fields + ["updated_at"])
+    if aliases is not None:
+        PersonAlias.objects.filter(person=person).delete()
+        PersonAlias.objects.bulk_create([PersonAlias(person=person, name=a.strip()) for a in aliases if a.strip()])
+        changed.append("aliases")
+    if "full_name" in changed or aliases is not None:
+        person_refresh_name_keys(person)
+    if "origin_village" in changed:
+        from sinergi.cases.services import cases_sync_origin
+
+        cases_sync_origin(person)
+    if changed:
+        audit_log(actor=principal.actor(agency_id), action=Action.UPDATE, object_type="person",
+                  object_id=person.pk, detail={"fields": sorted(changed)})
+    return person
+
+
+@transaction.atomic
+def document_add(*, actor, person: Person, agency_id, type: str, number: str, issuing_country,
+                 issued_on: dt.date | None = None, expires_on: dt.date | None = None) -> IdentityDocument:
+    principal = require(actor, Cap.PERSON_EDIT, agency_id)
+    errors = Errors()
+    errors.in_choices("type", type, DocumentType.values)
+    country = _resolve_country(errors, "issuing_country", issuing_country)
+    if country is None and "issuing_country" not in errors.fields:
+        errors.add("issuing_country", "Wajib diisi / this field is required.")
+    number = (number or "").strip().upper()
+    if msg := document_number_error(type, number, country.code if country else None):
+        errors.add("number", msg)
+    errors.not_future("issued_on", issued_on)
+    errors.order("issued_on", issued_on, "expires_on", expires_on)
+    errors.raise_if_any()
+    doc = IdentityDocument.objects.create(person=person, type=type, number=number, issuing_country=country,
+                                          issued_on=issued_on, expires_on=expires_on)
+    audit_log(actor=principal.actor(agency_id), action=Action.CREATE, object_type="identity_document",
+              object_id=doc.pk, detail={"person": str(person.pk), "type": type})
+    return doc
+
+
+@transaction.atomic
+def family_contact_add(*, actor, person: Person, agency_id, name: str, relationship: str, phone: str = "",
+                       address: str = "", village=None) -> FamilyContact:
+    principal = require(actor, Cap.PERSON_EDIT, agency_id)
+    errors = Errors()
+    errors.required("name", (name or "").strip())
+    errors.in_choices("relationship", relationship, Relationship.values)
+    if msg := phone_error(phone):
+        errors.add("phone", msg)
+    region = _resolve_village(errors, "village", village)
+    errors.raise_if_any()
+    contact = FamilyContact.objects.create(person=person, name=name.strip(), relationship=relationship,
+                                           phone=(phone or "").strip(), address=address or "", village=region)
+    audit_log(actor=principal.actor(agency_id), action=Action.CREATE, object_type="family_contact",
+              object_id=contact.pk, detail={"person": str(person.pk)})
+    return contact
+
+
+@transaction.atomic
+def consent_record(*, actor, person: Person, agency_id, purpose: str, given: bool, method: str = "",
+                   note: str = "") -> Consent:
+    principal = require(actor, Cap.PERSON_EDIT, agency_id)
+    errors = Errors()
+    errors.in_choices("purpose", purpose, ConsentPurpose.values)
+    errors.raise_if_any()
+    consent = Consent.objects.create(person=person, purpose=purpose, given=bool(given), recorded_at=clock.now(),
+                                     recorded_by=actor, method=method or "", note=note or "")
+    audit_log(actor=principal.actor(agency_id), action=Action.CREATE, object_type="consent", object_id=consent.pk,
+              detail={"person": str(person.pk), "purpose": purpose, "given": bool(given)})
+    return consent
+
+
+def consent_current(person: Person, purpose: str) -> bool:
+    """The latest answer for this purpose; no answer means no consent."""
+    latest = Consent.objects.filter(person=person, purpose=purpose).order_by("-recorded_at").first()
+    return bool(latest and latest.given)
