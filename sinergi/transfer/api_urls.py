@@ -1,0 +1,3 @@
+"""API routes for import and export (mounted under /api/v1/ by sinergi.api.urls)."""
+
+urlpatterns: list = []
