@@ -3,6 +3,7 @@
 One machine by default (SQLite under ``SINERGI_DATA_DIR``); PostgreSQL when ``DATABASE_URL`` is set.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -40,6 +41,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "js_lib_htmx",
     "sinergi.core",
     "sinergi.regions",
     "sinergi.agencies",
@@ -51,6 +54,8 @@ INSTALLED_APPS = [
     "sinergi.transfer",
     "sinergi.demo",
     "sinergi.api",
+    "sinergi.analytics",
+    "sinergi.web",
 ]
 
 MIDDLEWARE = [
@@ -64,7 +69,27 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes requires: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "sinergi.access.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Sign-in lockout: 5 failures for the same username lock it for 15 minutes (and are audited).
+AXES_FAILURE_LIMIT = int(os.environ.get("SINERGI_LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("SINERGI_LOGIN_LOCK_MINUTES", 15)))
+# By username, not by address: a field office's staff share one address behind NAT, and locking the office
+# out because one person mistyped is worse than the risk W006 warns about (rate limits still apply per user).
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_TEMPLATE = "web/lockout.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:login"
 
 ROOT_URLCONF = "sinergi.config.urls"
 WSGI_APPLICATION = "sinergi.config.wsgi.application"
@@ -80,6 +105,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "django.template.context_processors.i18n",
+                "sinergi.web.context.web",
             ],
         },
     },
@@ -114,7 +141,11 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("SINERGI_STATIC_ROOT", DATA_DIR / "static"))
+try:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every start when it is missing
+except OSError:
+    pass
 MEDIA_ROOT = Path(os.environ.get("SINERGI_MEDIA_ROOT", DATA_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

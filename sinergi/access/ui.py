@@ -1,0 +1,38 @@
+"""What the interface may offer a user: menu entries and actions, derived from capabilities (never from roles
+in templates)."""
+
+from __future__ import annotations
+
+from .capabilities import Cap
+from .masking import MAY_REVEAL, Sensitivity
+from .principal import Principal
+
+
+def menu_flags(user) -> dict[str, bool]:
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    p = Principal.of(user)
+    return {
+        "casework": bool(p.casework_agency_ids),
+        "intake": p.can(Cap.CASE_CREATE),
+        "import": p.can(Cap.CASE_IMPORT),
+        "export": p.can(Cap.CASE_EXPORT),
+        "users": p.can(Cap.AGENCY_USERS),
+        "aggregates": p.can(Cap.AGGREGATES),
+        "reference": p.can(Cap.REFERENCE_ADMIN),
+    }
+
+
+def case_actions(user, case) -> dict[str, bool]:
+    p = Principal.of(user)
+    caps = p.caps_in(case.lead_agency_id)
+    roles = p.roles_in(case.lead_agency_id)
+    return {
+        "edit": Cap.CASE_EDIT in caps,
+        "transition": Cap.CASE_TRANSITION in caps,
+        "close": Cap.CASE_CLOSE in caps,
+        "screen": Cap.SCREEN in caps,
+        "reveal_identity": bool(roles & MAY_REVEAL[Sensitivity.IDENTITY]),
+        "reveal_contact": bool(roles & MAY_REVEAL[Sensitivity.CONTACT]),
+        "reveal_address": bool(roles & MAY_REVEAL[Sensitivity.ADDRESS]),
+    }

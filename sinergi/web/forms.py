@@ -1,0 +1,85 @@
+"""Forms of the web pages. They check shape and types; the services decide the rest."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sinergi.cases.enums import Outcome, Stage, VictimStatus
+from sinergi.core import htcds
+from sinergi.regions.enums import Level
+from sinergi.regions.models import Country, Region
+
+SORTS = [
+    ("-reported_on", _("Laporan terbaru")),
+    ("reported_on", _("Laporan terlama")),
+    ("stage_entered_at", _("Paling lama di tahapnya")),
+    ("reference", _("Nomor kasus")),
+]
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(label=_("Nama atau nomor kasus"), required=False, max_length=100,
+                        help_text=_("Ejaan lama dan variasi ejaan ikut ditemukan (Soekarno = Sukarno)."),
+                        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}))
+    stage = forms.ChoiceField(label=_("Tahap"), required=False, choices=[("", _("Semua"))] + list(Stage.choices))
+    lead_agency = forms.ChoiceField(label=_("Lembaga"), required=False)
+    origin_province = forms.ChoiceField(label=_("Provinsi asal"), required=False)
+    origin_regency = forms.ChoiceField(label=_("Kabupaten/kota asal"), required=False)
+    country_of_exploitation = forms.ChoiceField(label=_("Negara eksploitasi"), required=False)
+    exploitation_type = forms.ChoiceField(label=_("Jenis eksploitasi"), required=False)
+    reported_from = forms.DateField(label=_("Dilaporkan sejak"), required=False,
+                                    widget=forms.DateInput(attrs={"type": "date"}))
+    reported_to = forms.DateField(label=_("Dilaporkan sampai"), required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}))
+    sort = forms.ChoiceField(label=_("Urutkan"), required=False, choices=SORTS)
+
+    def __init__(self, *args, agencies=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        all_ = [("", _("Semua"))]
+        self.fields["lead_agency"].choices = all_ + [(str(a.pk), str(a)) for a in agencies]
+        self.fields["origin_province"].choices = all_ + list(
+            Region.objects.filter(level=Level.PROVINCE).values_list("code", "name"))
+        province = self.data.get("origin_province") if self.is_bound else None
+        regencies = Region.objects.filter(level=Level.REGENCY)
+        regencies = regencies.filter(parent_id=province) if province else regencies.none()
+        self.fields["origin_regency"].choices = all_ + list(regencies.values_list("code", "name"))
+        self.fields["country_of_exploitation"].choices = all_ + list(Country.objects.values_list("code", "name"))
+        self.fields["exploitation_type"].choices = all_ + htcds.choices("vic_TypeOfExploitation")
+
+
+class TransitionForm(forms.Form):
+    to_stage = forms.ChoiceField(label=_("Pindah ke tahap"), choices=Stage.choices)
+    at = forms.DateTimeField(label=_("Tanggal dan jam"), required=False,
+                             help_text=_("Kosongkan untuk sekarang."),
+                             widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    outcome = forms.ChoiceField(label=_("Hasil akhir (saat menutup)"), required=False,
+                                choices=[("", "—")] + list(Outcome.choices))
+    travel_document_number = forms.CharField(label=_("Nomor dokumen perjalanan (SPLP/paspor)"), required=False,
+                                             max_length=40, help_text=_("Wajib untuk tahap 'Dokumen terbit'."))
+    port_of_entry = forms.CharField(label=_("Tempat kedatangan (bandara/pelabuhan)"), required=False, max_length=120,
+                                    help_text=_("Wajib untuk tahap 'Dipulangkan'."))
+    note = forms.CharField(label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(label=_("Catatan baru"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
+
+
+class RevealForm(forms.Form):
+    what = forms.ChoiceField(choices=[("identity", "identity"), ("contact", "contact"), ("address", "address")],
+                             widget=forms.HiddenInput)
+    purpose = forms.CharField(label=_("Untuk apa Anda perlu melihat data ini?"), max_length=300, min_length=5,
+                              help_text=_("Alasan dicatat dalam jejak audit."))
+
+
+class VictimStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status korban"), choices=VictimStatus.choices)
+    decided_by = forms.ChoiceField(label=_("Diputuskan oleh"), choices=[])
+
+    def __init__(self, *args, **kwargs):
+        from sinergi.cases.enums import DecisionOrg
+
+        super().__init__(*args, **kwargs)
+        self.fields["decided_by"].choices = DecisionOrg.choices

@@ -1,0 +1,30 @@
+from django import template
+from django.utils.translation import gettext as _
+
+from sinergi.cases import worklist
+from sinergi.core import htcds as htcds_vocab
+
+register = template.Library()
+
+
+@register.filter
+def days_in_stage(case) -> int:
+    return worklist.days_in_stage(case)
+
+
+@register.filter
+def cell(value):
+    """A suppressed small count shows as "<5"."""
+    return "<5" if value is None else value
+
+
+@register.filter
+def htcds(value):
+    if isinstance(value, (list, tuple)):
+        return ", ".join(htcds_vocab.humanize(v) for v in value)
+    return htcds_vocab.humanize(value) if value else ""
+
+
+@register.filter
+def yesno_id(value):
+    return _("Ya") if value else _("Tidak")

@@ -1,0 +1,131 @@
+import pytest
+from django.urls import reverse
+
+from sinergi.agencies.enums import Role
+from sinergi.audit.models import AuditEvent
+from sinergi.cases.enums import Stage
+from sinergi.core.testing import PASSWORD, AgencyFactory, CaseFactory, PersonFactory, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+
+
+def test_login_required_redirects_back():
+    from django.test import Client
+
+    c = Client()
+    r = c.get(reverse("web:case_list"))
+    assert r.status_code == 302 and "/login/?next=/cases/" in r["Location"]
+
+
+def test_lockout_after_repeated_failures(client):
+    user = user_with_role(Role.CASE_MANAGER)
+    for _ in range(5):
+        r = client.post(reverse("web:login"), {"username": user.username, "password": "wrong-password"})
+    r = client.post(reverse("web:login"), {"username": user.username, "password": PASSWORD})
+    assert r.status_code == 429
+    assert AuditEvent.objects.filter(action="login_failed", username=user.username).count() >= 5
+
+
+def test_case_list_and_search(client):
+    agency = AgencyFactory()
+    user = user_with_role(Role.CASE_MANAGER, agency)
+    CaseFactory(lead_agency=agency, survivor=PersonFactory(full_name="Siti Soekarno"))
+    CaseFactory(lead_agency=agency, survivor=PersonFactory(full_name="Budi Santoso"))
+    CaseFactory(survivor=PersonFactory(full_name="Siti Sukarno Lain"))  # other agency: never listed
+    login(client, user)
+    r = client.get(reverse("web:case_list"), {"q": "sukarno"})
+    body = r.content.decode()
+    assert r.status_code == 200
+    assert "Siti Soekarno" in body and "Budi Santoso" not in body and "Lain" not in body
+
+
+def test_case_list_query_count_is_constant(client, django_assert_max_num_queries):
+    agency = AgencyFactory()
+    user = user_with_role(Role.CASE_MANAGER, agency)
+    for _ in range(30):
+        CaseFactory(lead_agency=agency)
+    login(client, user)
+    with django_assert_max_num_queries(18):
+        r = client.get(reverse("web:case_list"))
+    assert r.status_code == 200
+    assert r.content.decode().count("badge stage") == 25
+
+
+def test_case_page_other_agency_404_and_query_count(client, django_assert_max_num_queries):
+    case = CaseFactory()
+    outsider = user_with_role(Role.SUPERVISOR)
+    login(client, outsider)
+    assert client.get(reverse("web:case_detail", args=[case.pk])).status_code == 404
+    assert client.get(reverse("web:case_detail", args=["not-a-uuid"])).status_code == 404
+    client.logout()
+    manager = user_with_role(Role.CASE_MANAGER, case.lead_agency)
+    login(client, manager)
+    with django_assert_max_num_queries(30):
+        r = client.get(reverse("web:case_detail", args=[case.pk]))
+    assert r.status_code == 200
+    body = r.content.decode()
+    assert case.reference in body
+    assert case.survivor.phone not in body  # masked until revealed
+
+
+def test_transition_errors_shown_next_to_field(client):
+    case = CaseFactory(stage=Stage.PROTECTED)
+    manager = user_with_role(Role.CASE_MANAGER, case.lead_agency)
+    login(client, manager)
+    r = client.post(reverse("web:case_transition", args=[case.pk]), {"to_stage": "documented", "note": "kept text"})
+    assert r.status_code == 400
+    body = r.content.decode()
+    assert "Wajib untuk tahap ini" in body and "kept text" in body
+    case.refresh_from_db()
+    assert case.stage == Stage.PROTECTED
+    r = client.post(reverse("web:case_transition", args=[case.pk]),
+                    {"to_stage": "documented", "travel_document_number": "X1234567"})
+    assert r.status_code == 302
+    case.refresh_from_db()
+    assert case.stage == Stage.DOCUMENTED
+
+
+def test_reveal_requires_purpose_and_is_audited(client):
+    case = CaseFactory()
+    manager = user_with_role(Role.CASE_MANAGER, case.lead_agency)
+    login(client, manager)
+    url = reverse("web:case_reveal", args=[case.pk])
+    assert client.post(url, {"what": "contact", "purpose": ""}).status_code == 400
+    r = client.post(url, {"what": "contact", "purpose": "Menghubungi penyintas untuk jadwal"})
+    assert r.status_code == 302
+    assert AuditEvent.objects.filter(action="reveal", object_id=str(case.survivor_id),
+                                     purpose="Menghubungi penyintas untuk jadwal").exists()
+    body = client.get(reverse("web:case_detail", args=[case.pk])).content.decode()
+    assert case.survivor.phone in body
+
+
+def test_intake_officer_cannot_reveal_identity(client):
+    case = CaseFactory()
+    officer = user_with_role(Role.INTAKE_OFFICER, case.lead_agency)
+    login(client, officer)
+    r = client.post(reverse("web:case_reveal", args=[case.pk]), {"what": "identity", "purpose": "ingin tahu saja"})
+    assert r.status_code == 404
+
+
+def test_analyst_home_shows_only_aggregates(client):
+    agency = AgencyFactory()
+    for _ in range(6):
+        CaseFactory(lead_agency=agency, survivor=PersonFactory(full_name="Rahasia Sekali"))
+    analyst = user_with_role(Role.ANALYST, agency)
+    login(client, analyst)
+    body = client.get(reverse("web:home")).content.decode()
+    assert "Rahasia" not in body
+    assert "Jumlah kasus" in body
+    assert client.get(reverse("web:case_list")).status_code == 404
+
+
+def test_language_switch_to_english(client):
+    user = user_with_role(Role.CASE_MANAGER)
+    login(client, user)
+    r = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
+    assert r.status_code == 200
+    assert '<html lang="en">' in r.content.decode()

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from .views import auth, cases, home
+
+app_name = "web"
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("password/", auth.PasswordChangeView.as_view(), name="password_change"),
+    path("cases/", cases.case_list, name="case_list"),
+    path("cases/<str:case_id>/", cases.case_detail, name="case_detail"),
+    path("cases/<str:case_id>/transition/", cases.case_transition, name="case_transition"),
+    path("cases/<str:case_id>/notes/", cases.note_add, name="case_note"),
+    path("cases/<str:case_id>/reveal/", cases.reveal, name="case_reveal"),
+]

@@ -1,0 +1,211 @@
+"""Case pages: the list with filters and search, and the case page with its actions. Thin: every read goes
+through selectors, every write through services."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sinergi.access.masking import Sensitivity, present
+from sinergi.access.principal import Principal
+from sinergi.access.ui import case_actions
+from sinergi.agencies.models import Agency
+from sinergi.cases import selectors, services, worklist
+from sinergi.cases.enums import ALLOWED_TRANSITIONS, STAGE_ORDER, Stage
+from sinergi.core.errors import NotFound, PermissionDenied
+
+from ..forms import CaseFilterForm, NoteForm, RevealForm, TransitionForm
+
+PAGE_SIZE = 25
+SORT_FIELDS = {"-reported_on": ("-reported_on", "-id"), "reported_on": ("reported_on", "id"),
+               "stage_entered_at": ("stage_entered_at", "id"), "reference": ("reference",)}
+
+
+def _attach_errors(form, exc: ValidationError) -> None:
+    for field, msgs in exc.message_dict.items():
+        target = field if field in form.fields else None
+        for m in msgs:
+            form.add_error(target, m)
+
+
+@login_required
+def case_list(request):
+    principal = Principal.of(request.user)
+    if not principal.casework_agency_ids:
+        raise Http404
+    agencies = Agency.objects.filter(pk__in=principal.casework_agency_ids)
+    form = CaseFilterForm(request.GET or None, agencies=agencies)
+    filters = selectors.CaseFilters()
+    sort = "-reported_on"
+    if form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        filters = selectors.CaseFilters(
+            stage=[d["stage"]] if d["stage"] else None, lead_agency=d["lead_agency"] or None,
+            origin_province=d["origin_province"] or None, origin_regency=d["origin_regency"] or None,
+            country_of_exploitation=d["country_of_exploitation"] or None,
+            exploitation_type=d["exploitation_type"] or None, reported_from=d["reported_from"],
+            reported_to=d["reported_to"], q=d["q"] or None,
+        )
+        sort = d["sort"] or sort
+    try:
+        page = max(1, min(int(request.GET.get("page", 1)), 10_000))
+    except ValueError:
+        page = 1
+    qs = selectors.case_list(request.user, filters).order_by(*SORT_FIELDS[sort])
+    offset = (page - 1) * PAGE_SIZE
+    rows = list(qs[offset: offset + PAGE_SIZE + 1])
+    has_next = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    selectors.audit_list_read(request.user, rows, filters={k: v for k, v in request.GET.items() if k != "page"})
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "nav": "cases", "form": form, "cases": rows, "page": page, "has_next": has_next,
+        "has_prev": page > 1, "query": query.urlencode(),
+    }
+    template = "web/partials/case_rows.html" if request.headers.get("HX-Request") else "web/case_list.html"
+    return render(request, template, context)
+
+
+def _get_case(request, case_id, purpose=""):
+    try:
+        uuid.UUID(str(case_id))
+        return selectors.case_get(request.user, case_id, purpose=purpose)
+    except (ValueError, NotFound):
+        raise Http404 from None
+
+
+def _survivor_view(request, case, revealed: set[str]) -> dict:
+    roles = Principal.of(request.user).roles_in(case.lead_agency_id)
+    p = case.survivor
+    rev = {Sensitivity(r) for r in revealed}
+
+    def show(label, field, value):
+        return present(label, field, value, roles=roles, revealed=rev)
+
+    return {
+        "person": p,
+        "phone": show("people.Person", "phone", p.phone),
+        "email": show("people.Person", "email", p.email),
+        "address": show("people.Person", "address", p.address),
+        "documents": [
+            {"type": d.get_type_display(), "number": show("people.IdentityDocument", "number", d.number),
+             "country": d.issuing_country_id, "expires_on": d.expires_on}
+            for d in p.documents.all()
+        ],
+        "family": [
+            {"name": f.name, "relationship": f.get_relationship_display(),
+             "phone": show("people.FamilyContact", "phone", f.phone),
+             "address": show("people.FamilyContact", "address", f.address)}
+            for f in p.family_contacts.all()
+        ],
+        "travel_document_number": show("cases.Case", "travel_document_number", case.travel_document_number),
+    }
+
+
+@login_required
+def case_detail(request, case_id):
+    case = _get_case(request, case_id)
+    return render(request, "web/case_detail.html", _detail_context(request, case))
+
+
+@login_required
+@require_POST
+def case_transition(request, case_id):
+    case = _get_case(request, case_id, purpose="transition")
+    form = TransitionForm(request.POST)
+    form.fields["to_stage"].choices = Stage.choices
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.case_transition(
+                actor=request.user, case=case, to_stage=d["to_stage"], at=d["at"], outcome=d["outcome"],
+                note=d["note"], idempotency_key=d["idempotency_key"],
+                data={"travel_document_number": d["travel_document_number"], "port_of_entry": d["port_of_entry"]},
+            )
+            messages.success(request, _("Tahap kasus diperbarui."))
+            return redirect("web:case_detail", case_id=case.pk)
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        except PermissionDenied:
+            form.add_error(None, _("Peran Anda tidak boleh melakukan perpindahan ini."))
+    return _rerender_with(request, case, "transition_form", form, status=400)
+
+
+@login_required
+@require_POST
+def note_add(request, case_id):
+    case = _get_case(request, case_id, purpose="note")
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.note_add(actor=request.user, case=case, body=form.cleaned_data["body"])
+            messages.success(request, _("Catatan disimpan."))
+            return redirect("web:case_detail", case_id=case.pk)
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        except PermissionDenied:
+            form.add_error(None, _("Peran Anda tidak boleh menambah catatan."))
+    return _rerender_with(request, case, "note_form", form, status=400)
+
+
+@login_required
+@require_POST
+def reveal(request, case_id):
+    """Show masked fields of this case for the rest of the session, with a purpose that is audited."""
+    from django.db import transaction
+
+    from sinergi.audit.enums import Action
+    from sinergi.audit.services import audit_log
+
+    case = _get_case(request, case_id, purpose="reveal")
+    form = RevealForm(request.POST)
+    actions = case_actions(request.user, case)
+    if form.is_valid() and actions.get(f"reveal_{form.cleaned_data['what']}"):
+        what = form.cleaned_data["what"]
+        with transaction.atomic():
+            audit_log(actor=Principal.of(request.user).actor(case.lead_agency_id), action=Action.REVEAL,
+                      object_type="person", object_id=case.survivor_id, purpose=form.cleaned_data["purpose"],
+                      detail={"case": str(case.pk), "fields": what})
+        key = f"reveal:{case.pk}"
+        request.session[key] = sorted(set(request.session.get(key, [])) | {what})
+        return redirect("web:case_detail", case_id=case.pk)
+    if form.is_valid():
+        raise Http404  # a role that may not see these fields does not learn they exist
+    return _rerender_with(request, case, "reveal_form", form, status=400)
+
+
+def _rerender_with(request, case, name, form, status):
+    """The case page again, with the bound form in place of the blank one: errors next to the fields, input kept."""
+    return render(request, "web/case_detail.html", {**_detail_context(request, case), name: form}, status=status)
+
+
+def _detail_context(request, case):
+    revealed = set(request.session.get(f"reveal:{case.pk}", []))
+    actions = case_actions(request.user, case)
+    durations = {d["stage"]: d for d in selectors.stage_durations(case)}
+    current_index = STAGE_ORDER.index(Stage(case.stage))
+    stagebar = [{"stage": s, "label": s.label,
+                 "state": "current" if s == case.stage else ("done" if durations.get(s) or i < current_index else "todo"),
+                 "days": durations[s]["days"] if s in durations else None} for i, s in enumerate(STAGE_ORDER)]
+    allowed = [s for s in STAGE_ORDER if s in ALLOWED_TRANSITIONS[Stage(case.stage)]]
+    if not actions["close"]:
+        allowed = [s for s in allowed if s != Stage.CLOSED]
+    tf = TransitionForm(initial={"idempotency_key": uuid.uuid4().hex})
+    tf.fields["to_stage"].choices = [(s.value, s.label) for s in allowed]
+    return {
+        "nav": "cases", "case": case, "actions": actions, "stagebar": stagebar,
+        "survivor": _survivor_view(request, case, revealed), "revealed": revealed,
+        "timeline": selectors.case_timeline(request.user, case), "services": case.services.select_related("provider"),
+        "notes": case.notes.select_related("author"), "attachments": case.attachments.all(),
+        "transition_form": tf if allowed and actions["transition"] else None,
+        "note_form": NoteForm() if actions["edit"] else None, "reveal_form": RevealForm(),
+        "overdue": worklist.is_overdue(case), "days_in_stage": worklist.days_in_stage(case),
+    }

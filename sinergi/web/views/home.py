@@ -1,0 +1,27 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from sinergi.access.ui import menu_flags
+from sinergi.analytics.selectors import overview
+from sinergi.cases import worklist
+from sinergi.cases.enums import Stage
+
+
+@login_required
+def home(request):
+    flags = menu_flags(request.user)
+    context = {"nav": "home", "flags": flags}
+    if flags.get("casework"):
+        context.update(
+            waiting=worklist.cases_waiting(request.user),
+            overdue=worklist.cases_overdue(request.user),
+            activity=worklist.recent_activity(request.user),
+            expected=worklist.EXPECTED_DAYS,
+        )
+    if flags.get("aggregates") and not flags.get("casework"):
+        figures = overview(request.user)
+        labels = dict(Stage.choices)
+        for row in figures["by_stage"]:
+            row["label"] = labels.get(row["key"], row["key"])
+        context["figures"] = figures
+    return render(request, "web/home.html", context)
