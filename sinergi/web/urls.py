@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import auth, cases, home
+from .views import auth, cases, home, intake
 
 app_name = "web"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("password/", auth.PasswordChangeView.as_view(), name="password_change"),
+    path("intake/", intake.intake, name="intake"),
+    path("regions/options/", intake.region_options, name="region_options"),
     path("cases/", cases.case_list, name="case_list"),
     path("cases/<str:case_id>/", cases.case_detail, name="case_detail"),
     path("cases/<str:case_id>/transition/", cases.case_transition, name="case_transition"),

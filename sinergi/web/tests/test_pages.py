@@ -129,3 +129,52 @@ def test_language_switch_to_english(client):
     r = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
     assert r.status_code == 200
     assert '<html lang="en">' in r.content.decode()
+
+
+def _intake_post(**overrides):
+    data = {
+        "channel": "family", "narrative": "Anak kami direkrut lewat Facebook untuk kerja customer service di Kamboja.",
+        "country_of_exploitation": "KH", "full_name": "Maria Goreti Seran", "sex": "Feminine", "estimated_age": "22",
+        "citizenship": "ID", "province": "53", "regency": "53.01", "district": "53.01.04", "village": "53.01.04.2003",
+        "exploitation_types": ["ForcedLabour"], "recruitment_apps": ["Facebook"], "ilo_indicators": ["2", "7"],
+        "victim_status": "PossibleVictimOfTrafficking", "decided_by_org": "NGO", "decision": "open",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_intake_opens_case(client):
+    from sinergi.cases.models import Case
+
+    agency = AgencyFactory()
+    officer = user_with_role(Role.INTAKE_OFFICER, agency)
+    login(client, officer)
+    assert client.get(reverse("web:intake")).status_code == 200
+    r = client.post(reverse("web:intake"), _intake_post())
+    assert r.status_code == 302, r.content.decode()[:2000]
+    case = Case.objects.get(survivor__full_name="Maria Goreti Seran")
+    assert case.lead_agency == agency and case.origin_regency_id == "53.01"
+    assert case.victim_status == "PossibleVictimOfTrafficking" and case.country_of_exploitation_id == "KH"
+
+
+def test_intake_errors_keep_input_and_write_nothing(client):
+    from sinergi.intake.models import Report
+    from sinergi.people.models import Person
+
+    officer = user_with_role(Role.INTAKE_OFFICER)
+    login(client, officer)
+    r = client.post(reverse("web:intake"), _intake_post(village="53.02.01.2001", date_of_birth="2999-01-01"))
+    assert r.status_code == 400
+    body = r.content.decode()
+    assert "Maria Goreti Seran" in body
+    assert "id_village_error" in body
+    assert not Person.objects.filter(full_name="Maria Goreti Seran").exists()
+    assert not Report.objects.exists()
+
+
+def test_region_options_cascade(client):
+    officer = user_with_role(Role.INTAKE_OFFICER)
+    login(client, officer)
+    r = client.get(reverse("web:region_options"), {"level": "regency", "province": "53"})
+    assert r.status_code == 200 and 'value="53.01"' in r.content.decode()
+    assert client.get(reverse("web:region_options"), {"level": "nope"}).status_code == 400

@@ -1,0 +1,55 @@
+"""One intake, start to finish, in one transaction: the report, the person it is about, the screening, and
+opening a case or linking it to an existing one. Used by the intake page; each step is the ordinary service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from sinergi.access.visibility import cases_visible_to
+from sinergi.core.errors import NotFound
+from sinergi.core.validation import field_error
+from sinergi.people.services import person_create
+
+from .services import report_create, report_link_case, report_open_case, screening_record
+
+OPEN, LINK, NONE = "open", "link", "none"
+
+
+@dataclass
+class IntakeResult:
+    report: Any
+    person: Any
+    screening: Any
+    case: Any
+
+
+@transaction.atomic
+def intake_submit(*, actor, agency_id, report: dict[str, Any], person: dict[str, Any], aliases: list[str],
+                  screening: dict[str, Any] | None, decision: str, link_reference: str = "",
+                  case_details: dict[str, Any] | None = None) -> IntakeResult:
+    if decision not in (OPEN, LINK, NONE):
+        raise field_error("decision", "Pilihan tidak dikenal / unknown choice.")
+    linked = None
+    if decision == LINK:
+        ref = (link_reference or "").strip().upper()
+        linked = cases_visible_to(actor).filter(reference=ref).first()
+        if linked is None:
+            raise field_error("link_reference", "Kasus tidak ditemukan / case not found.")
+    subject = person_create(actor=actor, agency_id=agency_id, data=person, aliases=aliases)
+    rep = report_create(actor=actor, agency_id=agency_id, data=report, subject=subject)
+    scr = None
+    if screening and (screening.get("ilo_indicators") or screening.get("delphi_items") or screening.get("victim_status")):
+        scr = screening_record(actor=actor, agency_id=agency_id, report=rep, **screening)
+    case = None
+    if decision == OPEN:
+        case = report_open_case(actor=actor, report=rep, survivor=subject, details=case_details or {})
+    elif decision == LINK:
+        try:
+            report_link_case(actor=actor, report=rep, case=linked)
+        except NotFound:
+            raise field_error("link_reference", "Kasus tidak ditemukan / case not found.") from None
+        case = linked
+    return IntakeResult(rep, subject, scr, case)

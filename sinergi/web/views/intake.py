@@ -1,0 +1,91 @@
+"""The intake page: take a report, screen it, open or link a case. Without JavaScript the region pickers are
+refreshed by the "update areas" button; with htmx each picker fills the next one."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from sinergi.access.capabilities import Cap
+from sinergi.access.principal import Principal
+from sinergi.core.errors import PermissionDenied
+from sinergi.intake.submit import intake_submit
+from sinergi.regions.enums import Level
+
+from ..forms_intake import IntakeForm, region_choices
+
+MULTI = {"exploitation_types", "recruitment_apps", "ilo_indicators", "delphi_items"}
+FIELD_MAP = {"origin_village": "village", "citizenship": "citizenship", "link_reference": "link_reference"}
+
+
+def _initial_from(post) -> dict:
+    return {k: (post.getlist(k) if k in MULTI else post.get(k)) for k in post if k != "csrfmiddlewaretoken"}
+
+
+@login_required
+def intake(request):
+    principal = Principal.of(request.user)
+    agencies = principal.agencies_with(Cap.CASE_CREATE)
+    if not agencies:
+        raise Http404
+    agency_id = agencies[0]
+    if request.method == "POST" and "refresh" in request.POST:
+        form = IntakeForm(initial=_initial_from(request.POST))
+        return render(request, "web/intake.html", {"nav": "intake", "form": form})
+    form = IntakeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                result = intake_submit(
+                    actor=request.user, agency_id=agency_id,
+                    report={k: d[k] for k in ("channel", "reporter_name", "reporter_relation", "reporter_contact",
+                                              "narrative", "country_of_exploitation", "last_known_location")}
+                    | ({"received_at": d["received_at"]} if d["received_at"] else {}),
+                    person={"full_name": d["full_name"], "sex": d["sex"], "date_of_birth": d["date_of_birth"],
+                            "estimated_age": d["estimated_age"], "citizenship": d["citizenship"],
+                            "origin_village": d["village"], "phone": d["phone"], "address": d["address"]},
+                    aliases=[a for a in d["aliases"].split(",") if a.strip()],
+                    screening={"ilo_indicators": d["ilo_indicators"], "delphi_items": d["delphi_items"],
+                               "victim_status": d["victim_status"], "decided_by_org": d["decided_by_org"]},
+                    decision=d["decision"], link_reference=d["link_reference"],
+                    case_details={"exploitation_types": d["exploitation_types"],
+                                  "recruitment_apps": d["recruitment_apps"]},
+                )
+            except ValidationError as exc:
+                for field, msgs in exc.message_dict.items():
+                    target = FIELD_MAP.get(field, field)
+                    for m in msgs:
+                        form.add_error(target if target in form.fields else None, m)
+            except PermissionDenied:
+                form.add_error(None, _("Peran Anda tidak boleh melakukan ini."))
+            else:
+                if result.case:
+                    messages.success(request, _("Laporan disimpan dan kasus %(ref)s dibuka/ditautkan.") % {"ref": result.case.reference})
+                    return redirect("web:case_detail", case_id=result.case.pk)
+                messages.success(request, _("Laporan disimpan."))
+                return redirect("web:home")
+    return render(request, "web/intake.html", {"nav": "intake", "form": form}, status=status)
+
+
+LEVELS = {"regency": (Level.REGENCY, "province"), "district": (Level.DISTRICT, "regency"),
+          "village": (Level.VILLAGE, "district")}
+
+
+@login_required
+def region_options(request):
+    """``<option>`` elements for the next region picker (htmx)."""
+    level_name = request.GET.get("level", "")
+    if level_name not in LEVELS:
+        return HttpResponse(status=400)
+    level, parent_param = LEVELS[level_name]
+    parent = request.GET.get(parent_param) or None
+    html = "".join(f'<option value="{escape(code)}">{escape(name)}</option>' for code, name in region_choices(level, parent))
+    return HttpResponse(html)
