@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sinergi.cases.enums import Outcome, Stage, VictimStatus
+from sinergi.cases.enums import Outcome, ServiceOutcome, ServiceType, Stage, VictimStatus
 from sinergi.core import htcds
 from sinergi.regions.enums import Level
 from sinergi.regions.models import Country, Region
@@ -83,3 +83,25 @@ class VictimStatusForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["decided_by"].choices = DecisionOrg.choices
+
+
+class ServiceForm(forms.Form):
+    type = forms.ChoiceField(label=_("Jenis layanan"), choices=ServiceType.choices)
+    provider = forms.ModelChoiceField(label=_("Pemberi layanan"), queryset=None, to_field_name="code")
+    started_on = forms.DateField(label=_("Mulai"), widget=forms.DateInput(attrs={"type": "date"}))
+    ended_on = forms.DateField(label=_("Selesai"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    outcome = forms.ChoiceField(label=_("Hasil"), choices=ServiceOutcome.choices)
+    notes = forms.CharField(label=_("Keterangan"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                            max_length=5000)
+
+    def __init__(self, *args, **kwargs):
+        from sinergi.agencies.models import Agency
+
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = Agency.objects.filter(is_active=True).order_by("name")
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("Berkas"), help_text=_("PDF, JPEG, PNG, DOCX atau TXT; paling besar 10 MB."),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.txt"}))
+    description = forms.CharField(label=_("Keterangan"), required=False, max_length=300)

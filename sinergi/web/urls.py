@@ -16,4 +16,7 @@ urlpatterns = [
     path("cases/<str:case_id>/transition/", cases.case_transition, name="case_transition"),
     path("cases/<str:case_id>/notes/", cases.note_add, name="case_note"),
     path("cases/<str:case_id>/reveal/", cases.reveal, name="case_reveal"),
+    path("cases/<str:case_id>/services/", cases.service_add, name="case_service"),
+    path("cases/<str:case_id>/attachments/", cases.attachment_upload, name="case_attachment"),
+    path("cases/<str:case_id>/attachments/<str:attachment_id>/", cases.attachment_download, name="case_attachment_download"),
 ]

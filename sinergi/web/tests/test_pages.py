@@ -178,3 +178,37 @@ def test_region_options_cascade(client):
     r = client.get(reverse("web:region_options"), {"level": "regency", "province": "53"})
     assert r.status_code == 200 and 'value="53.01"' in r.content.decode()
     assert client.get(reverse("web:region_options"), {"level": "nope"}).status_code == 400
+
+
+def test_upload_and_download_attachment(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    case = CaseFactory()
+    manager = user_with_role(Role.CASE_MANAGER, case.lead_agency)
+    login(client, manager)
+    url = reverse("web:case_attachment", args=[case.pk])
+    bad = SimpleUploadedFile("surat.pdf", b"MZ\x90\x00\x03\x00\x00\x00binary", content_type="application/pdf")
+    r = client.post(url, {"file": bad})
+    assert r.status_code == 400 and "Jenis berkas tidak diizinkan" in r.content.decode()
+    good = SimpleUploadedFile("surat.pdf", b"%PDF-1.4\n%test\n", content_type="application/pdf")
+    assert client.post(url, {"file": good, "description": "Surat KBRI"}).status_code == 302
+    attachment = case.attachments.get()
+    r = client.get(reverse("web:case_attachment_download", args=[case.pk, attachment.pk]))
+    assert r.status_code == 200 and b"".join(r.streaming_content).startswith(b"%PDF-")
+    assert AuditEvent.objects.filter(action="download", object_id=str(attachment.pk)).exists()
+    client.logout()
+    login(client, user_with_role(Role.SUPERVISOR))
+    assert client.get(reverse("web:case_attachment_download", args=[case.pk, attachment.pk])).status_code == 404
+
+
+def test_service_add_validates_dates(client):
+    case = CaseFactory()
+    manager = user_with_role(Role.CASE_MANAGER, case.lead_agency)
+    login(client, manager)
+    url = reverse("web:case_service", args=[case.pk])
+    r = client.post(url, {"type": "shelter", "provider": case.lead_agency.code, "started_on": "2026-03-10",
+                          "ended_on": "2026-03-01", "outcome": "completed"})
+    assert r.status_code == 400 and "id_ended_on_error" in r.content.decode()
+    r = client.post(url, {"type": "shelter", "provider": case.lead_agency.code, "started_on": "2026-03-01",
+                          "ended_on": "2026-03-10", "outcome": "completed"})
+    assert r.status_code == 302 and case.services.count() == 1

@@ -19,9 +19,10 @@ from sinergi.access.ui import case_actions
 from sinergi.agencies.models import Agency
 from sinergi.cases import selectors, services, worklist
 from sinergi.cases.enums import ALLOWED_TRANSITIONS, STAGE_ORDER, Stage
+from sinergi.core import clock
 from sinergi.core.errors import NotFound, PermissionDenied
 
-from ..forms import CaseFilterForm, NoteForm, RevealForm, TransitionForm
+from ..forms import AttachmentForm, CaseFilterForm, NoteForm, RevealForm, ServiceForm, TransitionForm
 
 PAGE_SIZE = 25
 SORT_FIELDS = {"-reported_on": ("-reported_on", "-id"), "reported_on": ("reported_on", "id"),
@@ -207,5 +208,63 @@ def _detail_context(request, case):
         "notes": case.notes.select_related("author"), "attachments": case.attachments.all(),
         "transition_form": tf if allowed and actions["transition"] else None,
         "note_form": NoteForm() if actions["edit"] else None, "reveal_form": RevealForm(),
+        "service_form": ServiceForm(initial={"started_on": clock.today()}) if actions["edit"] else None,
+        "attachment_form": AttachmentForm() if actions["edit"] else None,
         "overdue": worklist.is_overdue(case), "days_in_stage": worklist.days_in_stage(case),
     }
+
+
+@login_required
+@require_POST
+def service_add(request, case_id):
+    case = _get_case(request, case_id, purpose="service")
+    form = ServiceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.service_add(actor=request.user, case=case, data=form.cleaned_data)
+            messages.success(request, _("Layanan dicatat."))
+            return redirect("web:case_detail", case_id=case.pk)
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        except PermissionDenied:
+            form.add_error(None, _("Peran Anda tidak boleh mencatat layanan."))
+    return _rerender_with(request, case, "service_form", form, status=400)
+
+
+@login_required
+@require_POST
+def attachment_upload(request, case_id):
+    from sinergi.cases.attachments import attachment_add
+
+    case = _get_case(request, case_id, purpose="attachment")
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attachment_add(actor=request.user, case=case, uploaded=form.cleaned_data["file"],
+                           description=form.cleaned_data["description"])
+            messages.success(request, _("Lampiran diunggah."))
+            return redirect("web:case_detail", case_id=case.pk)
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        except PermissionDenied:
+            form.add_error(None, _("Peran Anda tidak boleh mengunggah lampiran."))
+    return _rerender_with(request, case, "attachment_form", form, status=400)
+
+
+@login_required
+def attachment_download(request, case_id, attachment_id):
+    from django.http import FileResponse
+
+    from sinergi.cases.attachments import attachment_open
+    from sinergi.cases.models import Attachment
+
+    case = _get_case(request, case_id, purpose="attachment download")
+    try:
+        attachment = Attachment.objects.get(pk=uuid.UUID(str(attachment_id)), case=case)
+    except (ValueError, Attachment.DoesNotExist):
+        raise Http404 from None
+    try:
+        fh = attachment_open(actor=request.user, attachment=attachment)
+    except (NotFound, PermissionDenied):
+        raise Http404 from None
+    return FileResponse(fh, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type)
