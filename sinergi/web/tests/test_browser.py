@@ -1,0 +1,146 @@
+"""One case from report to reintegration, in a real Chromium, as the different people involved.
+
+Needs Debian's chromium at /usr/bin/chromium (``.ci/run`` installs it). Screenshots go to test-artifacts/.
+"""
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sinergi.agencies.enums import Role
+from sinergi.core.testing import PASSWORD, AgencyFactory, user_with_role
+
+CHROMIUM = os.environ.get("SINERGI_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists(),
+                       reason="Chromium is not installed (apt-get install chromium)"),
+]
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    from sinergi.regions.services import countries_load, regions_load
+
+    countries_load()
+    regions_load(levels=(1, 2, 3, 4))
+
+
+@pytest.fixture
+def browser():
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        ])
+        yield b
+        b.close()
+
+
+def shot(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def sign_in(browser, live_server, user, *, mobile=False):
+    context = browser.new_context(viewport={"width": 360, "height": 780} if mobile else {"width": 1280, "height": 900},
+                                  locale="id-ID")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/login/")
+    page.locator("#id_username").fill(user.username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_url(f"{live_server.url}/")
+    return page
+
+
+def test_case_from_report_to_reintegration(reference_data, live_server, browser, tmp_path):
+    from sinergi.cases.models import Case
+
+    agency = AgencyFactory(name="UPTD PPA Provinsi NTT", code="uptd-ppa-ntt")
+    officer = user_with_role(Role.INTAKE_OFFICER, agency, username="petugas")
+    manager = user_with_role(Role.CASE_MANAGER, agency, username="manajer")
+    supervisor = user_with_role(Role.SUPERVISOR, agency, username="supervisor")
+    outsider = user_with_role(Role.SUPERVISOR, AgencyFactory(name="Lembaga Lain"), username="luar")
+
+    # 1. The intake officer takes the family's report on a phone-sized screen.
+    page = sign_in(browser, live_server, officer, mobile=True)
+    shot(page, "01-home-intake-officer-360px")
+    page.get_by_role("link", name="Laporan baru").click()
+    page.get_by_label("Saluran laporan").select_option("family")
+    page.get_by_label("Apa yang terjadi?").fill(
+        "Anak kami direkrut lewat Facebook untuk kerja customer service di Kamboja, paspornya diambil.")
+    page.get_by_label("Negara tempat korban berada").select_option("KH")
+    page.get_by_label("Nama lengkap korban").fill("Maria Goreti Seran")
+    page.get_by_label("Jenis kelamin").select_option("Feminine")
+    page.get_by_label("Perkiraan umur").fill("22")
+    page.get_by_label("Provinsi asal").select_option("53")
+    page.locator("#id_regency option[value='53.01']").wait_for(state="attached")
+    page.get_by_label("Kabupaten/kota asal").select_option("53.01")
+    page.locator("#id_district option[value='53.01.04']").wait_for(state="attached")
+    page.get_by_label("Kecamatan asal").select_option("53.01.04")
+    page.locator("#id_village option[value='53.01.04.2003']").wait_for(state="attached")
+    page.get_by_label("Desa/kelurahan asal").select_option("53.01.04.2003")
+    page.locator("#ilo-2").check()
+    page.locator("#ilo-7").check()
+    page.get_by_label("Status korban").select_option("PossibleVictimOfTrafficking")
+    page.get_by_label("Diputuskan oleh").select_option("NGO")
+    shot(page, "02-intake-form-360px")
+    page.get_by_role("button", name="Simpan laporan").click()
+    page.wait_for_url(re.compile(r"/cases/[0-9a-f-]+/$"))
+    case_url = page.url
+    assert "Maria Goreti Seran" in page.content()
+    page.context.close()
+
+    # 2. The case manager works the case through the pathway.
+    page = sign_in(browser, live_server, manager)
+    page.goto(case_url)
+    moves = [("located", {}), ("identified", {}), ("protected", {}),
+             ("documented", {"travel_document_number": "B1234567"}),
+             ("repatriated", {"port_of_entry": "Bandara El Tari, Kupang"}), ("received", {}), ("recovering", {})]
+    for stage, extra in moves:
+        page.locator("#id_to_stage").select_option(stage)
+        for name, value in extra.items():
+            page.locator(f"#id_{name}").fill(value)
+        page.get_by_role("button", name="Simpan perpindahan").click()
+        page.wait_for_load_state()
+        assert page.locator("ol.stagebar li.current").inner_text().strip()
+    # A move that needs data shows the error next to the field and keeps the page.
+    upload = tmp_path / "surat-kbri.pdf"
+    upload.write_bytes(b"%PDF-1.4\n% Surat keterangan KBRI Phnom Penh\n")
+    page.locator("#id_file").set_input_files(str(upload))
+    page.get_by_role("button", name="Unggah").click()
+    page.wait_for_load_state()
+    assert "surat-kbri.pdf" in page.content()
+    page.locator("#id_to_stage").select_option("reintegrated")
+    page.get_by_role("button", name="Simpan perpindahan").click()
+    page.wait_for_load_state()
+    shot(page, "03-case-page-reintegrated")
+    page.context.close()
+
+    case = Case.objects.get(survivor__full_name="Maria Goreti Seran")
+    assert case.stage == "reintegrated"
+    assert case.stage_entries.count() == 9
+
+    # 3. The supervisor switches to English and sees the case list.
+    page = sign_in(browser, live_server, supervisor)
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.goto(f"{live_server.url}/cases/?q=Seran")
+    assert "Maria Goreti Seran" in page.content()
+    shot(page, "04-case-list-english")
+    page.context.close()
+
+    # 4. Someone from another agency gets "not found".
+    page = sign_in(browser, live_server, outsider)
+    response = page.goto(case_url)
+    assert response.status == 404
+    page.context.close()
