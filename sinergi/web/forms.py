@@ -44,7 +44,9 @@ class CaseFilterForm(forms.Form):
         regencies = Region.objects.filter(level=Level.REGENCY)
         regencies = regencies.filter(parent_id=province) if province else regencies.none()
         self.fields["origin_regency"].choices = all_ + list(regencies.values_list("code", "name"))
-        self.fields["country_of_exploitation"].choices = all_ + list(Country.objects.values_list("code", "name"))
+        from .forms_intake import country_choices
+
+        self.fields["country_of_exploitation"].choices = all_ + country_choices()[1:]
         self.fields["exploitation_type"].choices = all_ + htcds.choices("vic_TypeOfExploitation")
 
 

@@ -28,7 +28,13 @@ def region_choices(level: int, parent: str | None):
 
 
 def country_choices():
-    return EMPTY + list(Country.objects.order_by("name").values_list("code", "name"))
+    """Countries by name in the interface language (Indonesian ISO 3166 names where known)."""
+    from django.utils.translation import get_language
+
+    rows = Country.objects.values_list("code", "name", "name_id")
+    use_id = (get_language() or "id").startswith("id")
+    named = [(code, (name_id if use_id and name_id else name)) for code, name, name_id in rows]
+    return EMPTY + sorted(named, key=lambda c: c[1])
 
 
 class IntakeForm(forms.Form):

@@ -28,3 +28,15 @@ def htcds(value):
 @register.filter
 def yesno_id(value):
     return _("Ya") if value else _("Tidak")
+
+
+@register.filter
+def country(value):
+    """A country's name in the interface language (Indonesian names come from ISO 3166 translations)."""
+    from django.utils.translation import get_language
+
+    if not value:
+        return ""
+    if (get_language() or "id").startswith("id") and getattr(value, "name_id", ""):
+        return value.name_id
+    return value.name
