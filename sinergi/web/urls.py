@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import auth, cases, home, intake
+from .views import auth, cases, home, intake, users
 
 app_name = "web"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("password/", auth.PasswordChangeView.as_view(), name="password_change"),
+    path("password/set/<uidb64>/<token>/", users.PasswordSetView.as_view(), name="password_set"),
+    path("users/", users.user_list, name="users"),
+    path("users/memberships/<uuid:membership_id>/", users.membership_update, name="membership_update"),
     path("intake/", intake.intake, name="intake"),
     path("regions/options/", intake.region_options, name="region_options"),
     path("cases/", cases.case_list, name="case_list"),
