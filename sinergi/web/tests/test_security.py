@@ -1,0 +1,46 @@
+import pytest
+from django.urls import reverse
+
+from sinergi.agencies.enums import Role
+from sinergi.core.testing import PASSWORD, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_csp_and_security_headers(client):
+    r = client.get(reverse("web:login"))
+    csp = r["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert r["X-Frame-Options"] == "DENY"
+    assert r["X-Content-Type-Options"] == "nosniff"
+    assert "csrftoken" in r.cookies
+
+
+def test_post_without_csrf_is_refused():
+    from django.test import Client
+
+    user = user_with_role(Role.CASE_MANAGER)
+    c = Client(enforce_csrf_checks=True)
+    c.login(username=user.username, password=PASSWORD)
+    assert c.post(reverse("web:case_note", args=["00000000-0000-0000-0000-000000000000"]), {"body": "x"}).status_code == 403
+
+
+def test_expired_session_returns_to_login_then_back(client, settings):
+    user = user_with_role(Role.CASE_MANAGER)
+    client.login(username=user.username, password=PASSWORD)
+    assert client.get(reverse("web:case_list")).status_code == 200
+    session = client.session
+    session.set_expiry(-1)  # expire it
+    session.save()
+    r = client.get(reverse("web:case_list") + "?stage=reported")
+    assert r.status_code == 302
+    login_url = r["Location"]
+    assert login_url.startswith("/login/?next=")
+    r = client.post(login_url, {"username": user.username, "password": PASSWORD})
+    assert r.status_code == 302 and r["Location"] == "/cases/?stage=reported"
+
+
+def test_session_cookie_flags(settings):
+    assert settings.SESSION_COOKIE_HTTPONLY
+    assert settings.SESSION_COOKIE_AGE <= 60 * 60
