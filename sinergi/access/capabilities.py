@@ -19,17 +19,20 @@ class Cap(StrEnum):
     AGENCY_USERS = "agency.users"        # manage the agency's users and their roles
     REFERENCE_ADMIN = "reference.admin"  # agencies, regions, system settings
     AGGREGATES = "aggregates"            # de-identified figures only
+    REFER = "referral.send"              # ask another agency to act on a case; withdraw the request
+    REFERRAL_RESPOND = "referral.respond"  # acknowledge, accept, decline, complete a referral to the agency
 
 
 ROLE_CAPS: dict[str, frozenset[Cap]] = {
-    Role.INTAKE_OFFICER: frozenset({Cap.CASE_VIEW, Cap.CASE_CREATE, Cap.SCREEN, Cap.PERSON_EDIT}),
+    Role.INTAKE_OFFICER: frozenset({Cap.CASE_VIEW, Cap.CASE_CREATE, Cap.SCREEN, Cap.PERSON_EDIT, Cap.REFERRAL_RESPOND}),
     Role.CASE_MANAGER: frozenset({
         Cap.CASE_VIEW, Cap.CASE_CREATE, Cap.CASE_EDIT, Cap.CASE_TRANSITION, Cap.SCREEN, Cap.PERSON_EDIT,
-        Cap.CASE_IMPORT,
+        Cap.CASE_IMPORT, Cap.REFER, Cap.REFERRAL_RESPOND,
     }),
     Role.SUPERVISOR: frozenset({
         Cap.CASE_VIEW, Cap.CASE_CREATE, Cap.CASE_EDIT, Cap.CASE_TRANSITION, Cap.CASE_CLOSE, Cap.SCREEN,
-        Cap.PERSON_EDIT, Cap.CASE_IMPORT, Cap.CASE_EXPORT, Cap.AUDIT_VIEW, Cap.AGGREGATES,
+        Cap.PERSON_EDIT, Cap.CASE_IMPORT, Cap.CASE_EXPORT, Cap.AUDIT_VIEW, Cap.AGGREGATES, Cap.REFER,
+        Cap.REFERRAL_RESPOND,
     }),
     Role.AGENCY_ADMIN: frozenset({Cap.AGENCY_USERS, Cap.AUDIT_VIEW}),
     Role.ANALYST: frozenset({Cap.AGGREGATES}),

@@ -8,17 +8,21 @@ from .principal import Principal
 
 
 def cases_visible_to(user) -> QuerySet:
-    """Cases whose lead agency the user works in with a casework role.
-
-    Referral-based visibility (agencies a case is referred to) joins here, and only here, when referrals land.
+    """Cases whose lead agency the user works in with a casework role, and cases referred to such an agency
+    while the referral is active (the receiver then sees only the shared sections: ``sections.case_sections_for``).
     """
+    from django.db.models import Q
+
     from sinergi.cases.models import Case
+    from sinergi.referrals.enums import ACTIVE
+    from sinergi.referrals.models import Referral
 
     principal = Principal.of(user)
     agency_ids = principal.casework_agency_ids
     if not agency_ids:
         return Case.objects.none()
-    return Case.objects.filter(lead_agency_id__in=agency_ids)
+    referred = Referral.objects.filter(to_agency_id__in=agency_ids, status__in=ACTIVE).values("case_id")
+    return Case.objects.filter(Q(lead_agency_id__in=agency_ids) | Q(pk__in=referred))
 
 
 def persons_visible_to(user) -> QuerySet:

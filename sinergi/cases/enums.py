@@ -64,6 +64,7 @@ class EventKind(models.TextChoices):
     NOTE_ADDED = "note_added", _("Catatan ditambahkan")
     ATTACHMENT_ADDED = "attachment_added", _("Lampiran diunggah")
     IMPORTED = "imported", _("Diimpor")
+    REFERRAL = "referral", _("Rujukan")
 
 
 class ServiceType(models.TextChoices):

@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "sinergi.demo",
     "sinergi.api",
     "sinergi.analytics",
+    "sinergi.referrals",
+    "sinergi.notifications",
+    "django_tasks_db",
     "sinergi.web",
 ]
 
@@ -209,6 +212,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# Background tasks: Django's tasks framework. One machine: the database-backed worker (`sinergi worker`,
+# started by `sinergi demo`); larger deployments point SINERGI_TASK_BACKEND at another backend.
+TASKS = {"default": {"BACKEND": os.environ.get("SINERGI_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
+SINERGI_NOTIFICATION_DELIVERY = [c for c in os.environ.get("SINERGI_NOTIFICATION_DELIVERY", "email").split(",") if c]
+SINERGI_NOTIFICATION_CHANNELS: dict[str, str] = {}
 
 MAILERS = {
     "default": {"BACKEND": os.environ.get("SINERGI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")},

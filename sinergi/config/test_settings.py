@@ -1,0 +1,6 @@
+"""Settings for the test suite: the real settings, with background tasks run at once and a fast password hash."""
+
+from .settings import *  # noqa: F403
+
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
