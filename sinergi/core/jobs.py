@@ -1,0 +1,34 @@
+"""Periodic jobs the worker runs between tasks. Each is idempotent: running it twice, or on two workers at
+once, does no harm (they lock the rows they change)."""
+
+from __future__ import annotations
+
+import logging
+
+logger = logging.getLogger(__name__)
+
+
+def _escalate():
+    from sinergi.referrals.services import referrals_escalate_due
+
+    return referrals_escalate_due()
+
+
+def _retry_deliveries():
+    from sinergi.notifications.services import deliveries_retry_due
+
+    return deliveries_retry_due()
+
+
+PERIODIC = [("referral escalation", _escalate), ("notification retries", _retry_deliveries)]
+
+
+def run_periodic() -> dict[str, object]:
+    results = {}
+    for name, job in PERIODIC:
+        try:
+            results[name] = job()
+        except Exception:  # noqa: BLE001 - one failing job must not stop the others; it runs again next round
+            logger.exception("periodic job %s failed", name)
+            results[name] = "error"
+    return results

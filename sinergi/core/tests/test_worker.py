@@ -1,0 +1,26 @@
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+
+from sinergi.agencies.enums import AgencyType, Role
+from sinergi.core import clock
+from sinergi.core.testing import AgencyFactory, CaseFactory, user_with_role
+from sinergi.referrals.models import Referral
+from sinergi.referrals.services import referral_send
+
+pytestmark = pytest.mark.django_db
+
+
+def test_worker_once_runs_escalation(capsys):
+    lead = AgencyFactory()
+    other = AgencyFactory(type=AgencyType.NGO)
+    case = CaseFactory(lead_agency=lead)
+    manager = user_with_role(Role.CASE_MANAGER, lead)
+    r = referral_send(actor=manager, case=case, type="shelter", to_agency=other,
+                      consent_override_reason="Tidak ada tempat aman malam ini")
+    clock.set_now(clock.now() + dt.timedelta(hours=13))
+    call_command("worker", "--once")
+    r.refresh_from_db()
+    assert r.escalation_level == 1
+    assert "worker stopped" in capsys.readouterr().out
