@@ -32,6 +32,7 @@ def case_actions(user, case) -> dict[str, bool]:
         "transition": Cap.CASE_TRANSITION in caps,
         "close": Cap.CASE_CLOSE in caps,
         "screen": Cap.SCREEN in caps,
+        "refer": Cap.REFER in caps,
         "reveal_identity": bool(roles & MAY_REVEAL[Sensitivity.IDENTITY]),
         "reveal_contact": bool(roles & MAY_REVEAL[Sensitivity.CONTACT]),
         "reveal_address": bool(roles & MAY_REVEAL[Sensitivity.ADDRESS]),

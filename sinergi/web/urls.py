@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import auth, cases, home, intake, users
+from .views import auth, cases, home, intake, referrals, users
 
 app_name = "web"
 
@@ -19,6 +19,8 @@ urlpatterns = [
     path("cases/<str:case_id>/transition/", cases.case_transition, name="case_transition"),
     path("cases/<str:case_id>/notes/", cases.note_add, name="case_note"),
     path("cases/<str:case_id>/reveal/", cases.reveal, name="case_reveal"),
+    path("cases/<str:case_id>/referrals/", referrals.referral_send, name="case_referral"),
+    path("referrals/<str:referral_id>/answer/", referrals.referral_answer, name="referral_answer"),
     path("cases/<str:case_id>/services/", cases.service_add, name="case_service"),
     path("cases/<str:case_id>/attachments/", cases.attachment_upload, name="case_attachment"),
     path("cases/<str:case_id>/attachments/<str:attachment_id>/", cases.attachment_download, name="case_attachment_download"),

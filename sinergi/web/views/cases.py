@@ -189,8 +189,24 @@ def _rerender_with(request, case, name, form, status):
 
 
 def _detail_context(request, case):
+    from sinergi.access.sections import case_sections_for, may_see
+    from sinergi.referrals.enums import RECEIVER_MOVES, Section
+    from sinergi.referrals.models import Referral
+
+    from ..forms_referrals import ReferralForm
+
+    sections = case_sections_for(request.user, case)
+    show = {s.value: may_see(sections, s.value) for s in Section}
+    show["all"] = may_see(sections, "all")
     revealed = set(request.session.get(f"reveal:{case.pk}", []))
     actions = case_actions(request.user, case)
+    principal = Principal.of(request.user)
+    referrals = list(Referral.objects.filter(case=case).select_related("to_agency", "from_agency").order_by("-sent_at"))
+    if not show["all"]:
+        referrals = [r for r in referrals if r.to_agency_id in principal.casework_agency_ids]
+    for r in referrals:
+        r.answers = sorted(RECEIVER_MOVES.get(r.status, ())) if r.to_agency_id in principal.casework_agency_ids else []
+        r.may_withdraw = show["all"] and actions.get("refer") and r.status in ("sent", "acknowledged", "accepted", "in_progress")
     durations = {d["stage"]: d for d in selectors.stage_durations(case)}
     current_index = STAGE_ORDER.index(Stage(case.stage))
     stagebar = [{"stage": s, "label": s.label,
@@ -204,8 +220,13 @@ def _detail_context(request, case):
     return {
         "nav": "cases", "case": case, "actions": actions, "stagebar": stagebar,
         "survivor": _survivor_view(request, case, revealed), "revealed": revealed,
-        "timeline": selectors.case_timeline(request.user, case), "services": case.services.select_related("provider"),
-        "notes": case.notes.select_related("author"), "attachments": case.attachments.all(),
+        "timeline": selectors.case_timeline(request.user, case) if show["all"] else [],
+        "services": case.services.select_related("provider") if show["services"] else [],
+        "notes": case.notes.select_related("author") if show["notes"] else [],
+        "attachments": case.attachments.all() if show["attachments"] else [],
+        "show": show, "referrals": referrals,
+        "referral_form": ReferralForm(exclude_agency=case.lead_agency_id, initial={"idempotency_key": uuid.uuid4().hex})
+        if actions.get("refer") else None,
         "transition_form": tf if allowed and actions["transition"] else None,
         "note_form": NoteForm() if actions["edit"] else None, "reveal_form": RevealForm(),
         "service_form": ServiceForm(initial={"started_on": clock.today()}) if actions["edit"] else None,

@@ -1,0 +1,39 @@
+import pytest
+from django.urls import reverse
+
+from sinergi.agencies.enums import AgencyType, Role
+from sinergi.core.testing import PASSWORD, AgencyFactory, CaseFactory, user_with_role
+from sinergi.people.models import IdentityDocument
+from sinergi.referrals.models import Referral
+
+pytestmark = pytest.mark.django_db
+
+
+def test_send_referral_and_receiver_sees_only_shared_sections(client):
+    lead = AgencyFactory(code="uptd")
+    embassy = AgencyFactory(code="kbri-pp", name="KBRI Phnom Penh", type=AgencyType.FOREIGN_MINISTRY)
+    case = CaseFactory(lead_agency=lead, summary="Disekap di kompleks penipuan daring")
+    IdentityDocument.objects.create(person=case.survivor, type="passport", number="C7654321", issuing_country_id="ID")
+    manager = user_with_role(Role.CASE_MANAGER, lead)
+    receiver = user_with_role(Role.CASE_MANAGER, embassy)
+    client.login(username=manager.username, password=PASSWORD)
+    url = reverse("web:case_referral", args=[case.pk])
+    r = client.post(url, {"type": "verify_citizenship", "to_agency": "kbri-pp", "sections": ["identity"]})
+    assert r.status_code == 400 and "id_consent_override_reason_error" in r.content.decode()
+    r = client.post(url, {"type": "verify_citizenship", "to_agency": "kbri-pp", "sections": ["identity"],
+                          "consent_override_reason": "Keluarga meminta, penyintas belum bisa dihubungi"})
+    assert r.status_code == 302
+    referral = Referral.objects.get()
+    client.logout()
+    client.login(username=receiver.username, password=PASSWORD)
+    body = client.get(reverse("web:case_detail", args=[case.pk])).content.decode()
+    assert case.survivor.full_name in body
+    assert "Disekap" not in body  # exploitation not shared
+    assert "Riwayat" not in body  # timeline is the lead agency's
+    client.post(reverse("web:referral_answer", args=[referral.pk]), {"status": "acknowledged"})
+    referral.refresh_from_db()
+    assert referral.status == "acknowledged"
+    client.post(reverse("web:referral_answer", args=[referral.pk]), {"status": "declined", "reason": "Bukan wilayah kami"})
+    referral.refresh_from_db()
+    assert referral.status == "declined"
+    assert client.get(reverse("web:case_detail", args=[case.pk])).status_code == 404  # no longer active
