@@ -68,3 +68,52 @@ class Referral(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} → {self.to_agency}"
+
+
+class Notice(BaseModel):
+    """A broadcast to chosen partner agencies about a missing or unidentified person (like a yellow notice)."""
+
+    class Kind(models.TextChoices):
+        MISSING = "missing", _("Orang hilang")
+        UNIDENTIFIED = "unidentified", _("Orang tak dikenal")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Terbuka")
+        CLOSED = "closed", _("Ditutup")
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    issued_by = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="notices_issued")
+    issued_by_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="notices")
+    subject_name = models.CharField(_("nama (bila diketahui)"), max_length=200, blank=True)
+    description = models.TextField(_("ciri-ciri"))
+    # Checked by content like case attachments (JPEG/PNG only); stored under a random name.
+    photo = models.FileField(upload_to="notices/", null=True, blank=True)
+    last_known_place = models.CharField(_("tempat terakhir diketahui"), max_length=300, blank=True)
+    last_known_country = models.ForeignKey("regions.Country", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    last_seen_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    recipients = models.ManyToManyField("agencies.Agency", through="NoticeRecipient", related_name="notices_received")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class NoticeRecipient(models.Model):
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE)
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE)
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["notice", "agency"], name="notice_recipient_once")]
+
+
+class NoticeAnswer(BaseModel):
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="answers")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    referral = models.ForeignKey(Referral, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["created_at"]
