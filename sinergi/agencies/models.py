@@ -29,6 +29,9 @@ class Agency(BaseModel):
     region = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     is_active = models.BooleanField(default=True)
+    # An agency served by another instance: messages for it go through that peer, by its code there.
+    peer = models.ForeignKey("exchange.Peer", null=True, blank=True, on_delete=models.PROTECT, related_name="agencies")
+    remote_code = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -365,3 +365,26 @@ def cases_sync_origin(person) -> None:
     """Keep the denormalised origin on the survivor's cases in step with the person (called by people)."""
     Case.objects.filter(survivor=person).update(origin_province_id=person.origin_province_id,
                                                 origin_regency_id=person.origin_regency_id)
+
+
+@transaction.atomic
+def case_open_system(*, survivor, lead_agency, details: dict[str, Any], external_id: str | None = None) -> Case:
+    """Open a case on behalf of the system (a referral that arrived from a peer instance); the caller audits.
+    Idempotent by ``external_id``."""
+    if external_id:
+        existing = Case.objects.filter(external_id=external_id).first()
+        if existing is not None:
+            return existing
+    errors = Errors()
+    clean = validate_details(details, errors)
+    errors.raise_if_any()
+    now = clock.now()
+    case = Case.objects.create(
+        reference=next_reference(clock.today().year)[0], external_id=external_id, survivor=survivor,
+        lead_agency=lead_agency, stage=Stage.REPORTED, stage_entered_at=now, reported_on=clock.today(),
+        origin_province_id=survivor.origin_province_id, origin_regency_id=survivor.origin_regency_id, **clean,
+    )
+    _sync_exploitation_types(case)
+    StageEntry.objects.create(case=case, stage=Stage.REPORTED, entered_at=now, agency=lead_agency)
+    _event(case, EventKind.CASE_OPENED, actor=None, agency_id=lead_agency.pk, summary=f"Kasus {case.reference} dibuka")
+    return case

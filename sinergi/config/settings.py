@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "sinergi.analytics",
     "sinergi.referrals",
     "sinergi.notifications",
+    "sinergi.exchange",
     "django_tasks_db",
     "sinergi.web",
 ]
@@ -212,6 +213,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# Federation: this instance's code (e.g. "id" for Indonesia, "kh" for Cambodia) and how peers reach it.
+SINERGI_INSTANCE = os.environ.get("SINERGI_INSTANCE", "id")
+SINERGI_BASE_URL = os.environ.get("SINERGI_BASE_URL", "http://127.0.0.1:8000")
+# Peers must be reached over HTTPS, except on loopback (two demo instances on one machine).
+SINERGI_EXCHANGE_ALLOW_HTTP_LOOPBACK = env_bool("SINERGI_EXCHANGE_ALLOW_HTTP_LOOPBACK", True)
 
 # Background tasks: Django's tasks framework. One machine: the database-backed worker (`sinergi worker`,
 # started by `sinergi demo`); larger deployments point SINERGI_TASK_BACKEND at another backend.

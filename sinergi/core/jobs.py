@@ -20,7 +20,14 @@ def _retry_deliveries():
     return deliveries_retry_due()
 
 
-PERIODIC = [("referral escalation", _escalate), ("notification retries", _retry_deliveries)]
+def _deliver_outbox():
+    from sinergi.exchange.services import outbox_deliver_due
+
+    return outbox_deliver_due()
+
+
+PERIODIC = [("exchange outbox", _deliver_outbox), ("referral escalation", _escalate),
+            ("notification retries", _retry_deliveries)]
 
 
 def run_periodic() -> dict[str, object]:

@@ -223,3 +223,16 @@ def consent_current(person: Person, purpose: str) -> bool:
     """The latest answer for this purpose; no answer means no consent."""
     latest = Consent.objects.filter(person=person, purpose=purpose).order_by("-recorded_at").first()
     return bool(latest and latest.given)
+
+
+@transaction.atomic
+def person_create_system(*, data: dict[str, Any]) -> Person:
+    """Create a person on behalf of the system (a message from a peer instance); the caller audits."""
+    errors = Errors()
+    clean = validate_person_fields(data, errors)
+    errors.raise_if_any()
+    person = Person(**clean)
+    _apply_origin(person)
+    person.save()
+    person_refresh_name_keys(person)
+    return person

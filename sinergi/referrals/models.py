@@ -56,6 +56,9 @@ class Referral(BaseModel):
     consent_override_reason = models.TextField(blank=True)
     escalation_level = models.PositiveSmallIntegerField(default=0)
     idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # A referral that crossed to (or came from) another instance: the peer and the referral's id over there.
+    remote_peer = models.ForeignKey("exchange.Peer", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    remote_id = models.UUIDField(null=True, blank=True)
 
     class Meta:
         ordering = ["-sent_at"]

@@ -1,0 +1,64 @@
+"""Applying arrived messages. Each runs inside the inbox transaction, as the system, under this instance's own
+rules: what arrives is stored as a local case of the receiving agency and audited like any other write."""
+
+from __future__ import annotations
+
+from sinergi.agencies.models import Agency
+from sinergi.audit.enums import Action
+from sinergi.audit.services import Actor, audit_log
+
+from .crypto import Rejected
+
+
+class UnknownAgency(Exception):
+    pass
+
+
+def _local_agency(code: str) -> Agency:
+    agency = Agency.objects.filter(code=code, peer__isnull=True, is_active=True).first()
+    if agency is None:
+        raise UnknownAgency(f"unknown agency {code!r}")
+    return agency
+
+
+def _mirror_agency(peer, data: dict) -> Agency:
+    """The local stand-in for an agency that lives on the peer's instance."""
+    from sinergi.agencies.enums import AgencyType, Level
+    from sinergi.regions.models import Country
+
+    code = str(data.get("code", ""))[:40]
+    if not code:
+        raise Rejected("sender agency has no code")
+    country = str(data.get("country", "")).upper()[:2]
+    if not Country.objects.filter(code=country).exists():
+        raise Rejected(f"unknown country {country!r}")
+    agency_type = data.get("type") if data.get("type") in AgencyType.values else AgencyType.FOREIGN_POLICE
+    agency, _ = Agency.objects.get_or_create(
+        peer=peer, remote_code=code,
+        defaults={"code": f"{peer.code}-{code}"[:64], "name": str(data.get("name", code))[:200],
+                  "type": agency_type, "country_id": country, "level": Level.NATIONAL},
+    )
+    return agency
+
+
+def referral_create(peer, body: dict) -> None:
+    from sinergi.referrals.services import referral_receive
+
+    to_agency = _local_agency(str(body.get("to_agency", "")))
+    from_agency = _mirror_agency(peer, body.get("from_agency") or {})
+    referral = referral_receive(peer=peer, from_agency=from_agency, to_agency=to_agency, body=body)
+    audit_log(actor=Actor(user_id=None, username=f"peer:{peer.code}", agency_id=from_agency.pk),
+              action=Action.CREATE, object_type="referral", object_id=referral.pk,
+              detail={"peer": peer.code, "remote_id": body.get("referral_id"), "sections": body.get("sections")})
+
+
+def referral_status(peer, body: dict) -> None:
+    from sinergi.referrals.services import referral_apply_remote_status
+
+    referral = referral_apply_remote_status(peer=peer, body=body)
+    audit_log(actor=Actor(user_id=None, username=f"peer:{peer.code}", agency_id=referral.to_agency_id),
+              action=Action.UPDATE, object_type="referral", object_id=referral.pk,
+              detail={"peer": peer.code, "status": body.get("status")})
+
+
+HANDLERS = {"referral.create": referral_create, "referral.status": referral_status}

@@ -1,0 +1,181 @@
+"""The outbox (what must leave), delivery with retries, and the inbox (what arrives, applied exactly once).
+
+Outbox rows are written in the same transaction as the change they report, so nothing is lost: a worker killed
+mid-delivery leaves the row queued and the next round sends it again; the receiver applies each message id once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import urllib.error
+import urllib.request
+import uuid
+from urllib.parse import urlparse
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from sinergi.core import clock
+
+from . import crypto
+from .models import ExchangeLog, InboxMessage, OutboxMessage, Peer
+
+logger = logging.getLogger(__name__)
+MAX_BACKOFF = dt.timedelta(minutes=5)
+TIMEOUT_SECONDS = 10
+MAX_BODY_BYTES = 512 * 1024
+
+
+def _log(direction, peer_code, message_id, kind, outcome, reason=""):
+    ExchangeLog.objects.create(at=clock.now(), direction=direction, peer_code=peer_code or "",
+                               message_id=str(message_id or ""), kind=kind or "", outcome=outcome, reason=reason[:2000])
+
+
+def outbox_enqueue(*, peer: Peer, kind: str, body: dict) -> OutboxMessage:
+    """Queue a message for ``peer``. Call inside the transaction of the change it reports."""
+    return OutboxMessage.objects.create(peer=peer, kind=kind, body=body, next_attempt_at=clock.now())
+
+
+def _backoff(attempts: int) -> dt.timedelta:
+    # 1 s, 2 s, 4 s ... capped, so a peer down for an hour is retried every few minutes and catches up.
+    return min(dt.timedelta(seconds=2 ** max(0, attempts - 1)), MAX_BACKOFF)
+
+
+def _check_url(url: str) -> None:
+    parsed = urlparse(url)
+    loopback = parsed.hostname in ("127.0.0.1", "localhost", "::1")
+    if parsed.scheme != "https" and not (loopback and settings.SINERGI_EXCHANGE_ALLOW_HTTP_LOOPBACK):
+        raise crypto.Rejected("peers are reached over HTTPS only")
+
+
+def _post(url: str, token: str) -> tuple[int, bytes]:
+    _check_url(url)
+    req = urllib.request.Request(url, data=token.encode(), method="POST",
+                                 headers={"Content-Type": "application/jose", "User-Agent": "sinergi-exchange"})
+    try:
+        with urllib.request.urlopen(req, timeout=TIMEOUT_SECONDS) as resp:  # noqa: S310 - scheme checked above
+            return resp.status, resp.read(MAX_BODY_BYTES)
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read(MAX_BODY_BYTES)
+
+
+def outbox_deliver(message_id) -> str:
+    """Try to deliver one queued message. Locks the row so two workers never send it at the same moment."""
+    with transaction.atomic():
+        msg = OutboxMessage.objects.select_for_update(skip_locked=True).select_related("peer").filter(
+            pk=message_id, status=OutboxMessage.Status.QUEUED).first()
+        if msg is None:
+            return "skipped"
+        peer = msg.peer
+        msg.attempts += 1
+        payload = {"id": str(msg.pk), "kind": msg.kind, "from": settings.SINERGI_INSTANCE, "to": peer.code,
+                   "sent_at": msg.created_at.isoformat(), "body": msg.body}
+        try:
+            token = crypto.seal(payload, peer)
+            status, content = _post(peer.base_url.rstrip("/") + "/exchange/inbox/", token)
+        except (OSError, crypto.Rejected) as exc:
+            status, content = 0, str(exc).encode()
+        if status == 200:
+            try:
+                receipt = crypto.verify_receipt(json.loads(content)["receipt"], peer)
+                if receipt.get("id") != str(msg.pk):
+                    raise crypto.Rejected("receipt for another message")
+            except (ValueError, KeyError, crypto.Rejected) as exc:
+                status, content = 0, f"bad receipt: {exc}".encode()
+            else:
+                msg.status, msg.delivered_at, msg.receipt = OutboxMessage.Status.DELIVERED, clock.now(), receipt
+                msg.last_error = ""
+                msg.save(update_fields=["status", "delivered_at", "receipt", "attempts", "last_error", "updated_at"])
+                _log("out", peer.code, msg.pk, msg.kind, "delivered")
+                return "delivered"
+        reason = content.decode("utf-8", "replace")[:1000]
+        if 400 <= status < 500 and status not in (408, 429):
+            msg.status = OutboxMessage.Status.FAILED  # the peer refused it: retrying the same bytes cannot help
+            outcome = "failed"
+        else:
+            msg.next_attempt_at = clock.now() + _backoff(msg.attempts)
+            outcome = "retry"
+        msg.last_error = f"HTTP {status}: {reason}" if status else reason
+        msg.save(update_fields=["status", "attempts", "next_attempt_at", "last_error", "updated_at"])
+        _log("out", peer.code, msg.pk, msg.kind, outcome, msg.last_error)
+        return outcome
+
+
+def outbox_deliver_due(now: dt.datetime | None = None, limit: int = 500) -> int:
+    now = now or clock.now()
+    ids = list(OutboxMessage.objects.filter(status=OutboxMessage.Status.QUEUED, next_attempt_at__lte=now)
+               .order_by("created_at").values_list("pk", flat=True)[:limit])
+    for pk in ids:
+        outbox_deliver(pk)
+    return len(ids)
+
+
+def inbox_receive(token: str) -> tuple[int, dict]:
+    """Open, check and apply one arriving message. Returns (HTTP status, response body). No side effect unless
+    the message is valid, from a known peer, for a known agency, and new."""
+    from .handlers import HANDLERS, UnknownAgency
+
+    try:
+        peer, payload = crypto.unseal(token)
+    except crypto.Rejected as exc:
+        _log("in", "", "", "", "rejected", str(exc))
+        return 400, {"error": str(exc)}
+    try:
+        message_id = uuid.UUID(str(payload.get("id")))
+        kind = str(payload["kind"])
+        body = payload["body"]
+        if payload.get("from") != peer.code or payload.get("to") != settings.SINERGI_INSTANCE:
+            raise crypto.Rejected("addressed from/to the wrong instance")
+        if kind not in HANDLERS or not isinstance(body, dict):
+            raise crypto.Rejected(f"unknown message kind {kind!r}")
+    except (KeyError, ValueError, TypeError, crypto.Rejected) as exc:
+        _log("in", peer.code, payload.get("id"), payload.get("kind"), "rejected", f"malformed: {exc}")
+        return 400, {"error": f"malformed: {exc}"}
+    if InboxMessage.objects.filter(pk=message_id).exists():
+        _log("in", peer.code, message_id, kind, "duplicate")
+        return 200, {"receipt": crypto.sign_receipt({"id": str(message_id), "status": "duplicate"})}
+    try:
+        with transaction.atomic():
+            HANDLERS[kind](peer, body)
+            InboxMessage.objects.create(id=message_id, peer=peer, kind=kind, body=body, received_at=clock.now(),
+                                        applied_at=clock.now())
+    except IntegrityError:
+        # The same message arrived twice at the same moment; the other copy was applied.
+        _log("in", peer.code, message_id, kind, "duplicate")
+        return 200, {"receipt": crypto.sign_receipt({"id": str(message_id), "status": "duplicate"})}
+    except (UnknownAgency, crypto.Rejected) as exc:
+        _log("in", peer.code, message_id, kind, "rejected", str(exc))
+        return 422, {"error": str(exc)}
+    except Exception as exc:  # noqa: BLE001 - answer 500 so the sender retries; nothing was applied
+        logger.exception("applying %s %s failed", kind, message_id)
+        _log("in", peer.code, message_id, kind, "error", str(exc))
+        return 500, {"error": "temporary failure"}
+    _log("in", peer.code, message_id, kind, "applied")
+    return 200, {"receipt": crypto.sign_receipt({"id": str(message_id), "status": "applied"})}
+
+
+def peer_fetch_jwks(peer: Peer) -> None:
+    """Refresh the peer's public keys from its /.well-known/jwks.json."""
+    url = peer.base_url.rstrip("/") + "/.well-known/jwks.json"
+    _check_url(url)
+    with urllib.request.urlopen(url, timeout=TIMEOUT_SECONDS) as resp:  # noqa: S310 - scheme checked
+        jwks = json.loads(resp.read(MAX_BODY_BYTES))
+    if not isinstance(jwks, dict) or not isinstance(jwks.get("keys"), list):
+        raise crypto.Rejected("not a JWKS document")
+    peer.jwks, peer.jwks_updated_at = jwks, clock.now()
+    peer.save(update_fields=["jwks", "jwks_updated_at", "updated_at"])
+
+
+def exchange_status() -> dict:
+    from django.db.models import Count
+
+    rows = OutboxMessage.objects.values("peer__code", "status").annotate(n=Count("pk"))
+    per_peer: dict = {p.code: {"name": p.name, "url": p.base_url, "queued": 0, "delivered": 0, "failed": 0,
+                              "keys_updated": p.jwks_updated_at} for p in Peer.objects.all()}
+    for r in rows:
+        per_peer.setdefault(r["peer__code"], {"queued": 0, "delivered": 0, "failed": 0})[r["status"]] = r["n"]
+    return {"instance": settings.SINERGI_INSTANCE, "peers": per_peer,
+            "received": InboxMessage.objects.count(),
+            "rejected": ExchangeLog.objects.filter(direction="in", outcome="rejected").count()}
