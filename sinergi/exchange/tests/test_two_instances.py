@@ -1,0 +1,164 @@
+"""Two real instances on loopback: two server processes, two databases, their own keys.
+
+Indonesia's NCB sends a locate request to the Cambodian police; Cambodia acknowledges and answers; a peer that is
+down receives everything when it comes back, each message once; tampered and replayed messages change nothing.
+"""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Instance:
+    def __init__(self, code: str, tmp: Path):
+        self.code = code
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **os.environ, "SINERGI_DATA_DIR": str(tmp / code), "SINERGI_INSTANCE": code,
+            "SINERGI_BASE_URL": self.url, "DJANGO_SETTINGS_MODULE": "sinergi.config.settings",
+            "SINERGI_TASK_BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
+        }
+        self.env.pop("DATABASE_URL", None)  # each instance has its own SQLite database
+        self.server = None
+
+    def manage(self, *args, check=True) -> str:
+        r = subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=self.env, cwd=ROOT,
+                           capture_output=True, text=True, timeout=300)
+        if check and r.returncode != 0:
+            raise AssertionError(f"{args} failed:\n{r.stdout}\n{r.stderr}")
+        return r.stdout
+
+    def py(self, code: str) -> str:
+        """Run code in the instance's process; returns what it printed last."""
+        out = self.manage("shell", "--no-imports", "-c", code).strip().splitlines()
+        return out[-1] if out else ""
+
+    def start(self):
+        self.server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "sinergi.config.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
+             "--workers", "2", "--log-level", "warning"], env=self.env, cwd=ROOT,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(self.url + "/.well-known/jwks.json", timeout=1)
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise AssertionError(f"instance {self.code} did not start")
+
+    def stop(self):
+        if self.server:
+            self.server.terminate()
+            self.server.wait(timeout=10)
+            self.server = None
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("instances")
+    a, b = Instance("id", tmp), Instance("kh", tmp)
+    for inst in (a, b):
+        inst.manage("migrate", "-v0")
+        inst.py(f"from sinergi.exchange.testing import setup_instance; setup_instance({inst.code!r})")
+        inst.start()
+    a.manage("exchange", "add-peer", "kh", b.url, "--name", "Cambodia")
+    b.manage("exchange", "add-peer", "id", a.url, "--name", "Indonesia")
+    # Indonesia's stand-in row for the Cambodian police, reached through the peer.
+    a.py("from sinergi.agencies.models import Agency; from sinergi.exchange.models import Peer; "
+         "Agency.objects.get_or_create(code='kh-cnp', defaults=dict(name='Cambodian National Police', type='foreign_police', "
+         "country_id='KH', level='national', peer=Peer.objects.get(code='kh'), remote_code='cnp'))")
+    yield a, b
+    a.stop()
+    b.stop()
+
+
+SEND = """
+from sinergi.agencies.models import Agency, User
+from sinergi.cases.services import case_open
+from sinergi.people.services import person_create
+from sinergi.referrals.services import referral_send
+from sinergi.core import clock
+u = User.objects.get(username='ncb-jakarta'); ncb = Agency.objects.get(code='ncb-jakarta')
+p = person_create(actor=u, agency_id=ncb.pk, data={{'full_name': {name!r}, 'sex': 'Feminine', 'estimated_age': 23,
+    'citizenship': 'ID', 'phone': '081234567890'}})
+c = case_open(actor=u, survivor=p, lead_agency_id=ncb.pk, reported_on=clock.today(),
+    details={{'country_of_exploitation': 'KH', 'city_of_exploitation': 'Sihanoukville'}})
+r = referral_send(actor=u, case=c, type='locate', to_agency=Agency.objects.get(code='kh-cnp'),
+    consent_override_reason='Keluarga melapor hilang; korban tidak dapat dihubungi')
+print(r.pk)
+"""
+
+STATUS = "from sinergi.referrals.models import Referral; r = Referral.objects.get(pk={pk!r}); print(r.status, '|', r.outcome)"
+
+
+def test_locate_request_acknowledged_and_answered_across_instances(pair):
+    a, b = pair
+    referral_id = a.py(SEND.format(name="Maria Goreti Seran")).strip().splitlines()[-1]
+    assert "attempted 1" in a.manage("exchange", "deliver")
+    received = b.py("from sinergi.referrals.models import Referral; r = Referral.objects.get(); "
+                    "print(r.pk, r.status, r.case.survivor.full_name, r.case.survivor.phone or '-', r.case.city_of_exploitation)")
+    remote_pk, status, *rest = received.split()
+    assert status == "sent" and "Maria" in received and "Sihanoukville" in received
+    assert "081234567890" not in received  # contact details were not shared: they never left Indonesia
+    b.py(f"from sinergi.referrals.models import Referral; from sinergi.referrals.services import referral_respond; "
+         f"from sinergi.agencies.models import User; u = User.objects.get(username='cnp'); "
+         f"r = referral_respond(actor=u, referral=Referral.objects.get(pk={remote_pk!r}), to_status='acknowledged'); "
+         f"r = referral_respond(actor=u, referral=r, to_status='accepted'); "
+         f"referral_respond(actor=u, referral=r, to_status='completed', outcome='Ditemukan di kompleks Jinbei, aman')")
+    assert "attempted 3" in b.manage("exchange", "deliver")
+    assert a.py(STATUS.format(pk=referral_id)).strip() == "completed | Ditemukan di kompleks Jinbei, aman"
+    status_a = a.manage("exchange", "status")
+    assert "delivered=1" in status_a and "queued=0" in status_a
+
+
+def test_peer_down_then_back_gets_each_message_once(pair):
+    a, b = pair
+    b.stop()
+    ids = [a.py(SEND.format(name=f"Korban {i}")).strip().splitlines()[-1] for i in range(3)]
+    a.manage("exchange", "deliver")
+    assert "queued=3" in a.manage("exchange", "status")
+    b.start()
+    time.sleep(2.5)  # the first retry waits about two seconds
+    a.manage("exchange", "deliver")
+    assert "queued=0" in a.manage("exchange", "status")
+    # Deliver the same messages again (as if a worker died after sending but before recording it).
+    a.py("from sinergi.exchange.models import OutboxMessage; from sinergi.core import clock; "
+         "OutboxMessage.objects.update(status='queued', next_attempt_at=clock.now())")
+    a.manage("exchange", "deliver")
+    counts = b.py("from sinergi.referrals.models import Referral; from sinergi.exchange.models import ExchangeLog; "
+                  "print(Referral.objects.count(), ExchangeLog.objects.filter(outcome='duplicate').count())").split()
+    assert counts[0] == "4"  # one from the first test, three now: each exactly once
+    assert int(counts[1]) >= 3
+    assert len(ids) == 3
+
+
+def test_tampered_and_replayed_messages_change_nothing(pair):
+    a, b = pair
+    before = b.py("from sinergi.exchange.models import InboxMessage; print(InboxMessage.objects.count())").strip()
+    req = urllib.request.Request(b.url + "/exchange/inbox/", data=b"eyJhbGciOi.garbage.x.y.z", method="POST")
+    try:
+        urllib.request.urlopen(req, timeout=5)
+        raise AssertionError("a tampered message was accepted")
+    except urllib.error.HTTPError as exc:
+        assert exc.code == 400
+    after = b.py("from sinergi.exchange.models import InboxMessage; print(InboxMessage.objects.count())").strip()
+    assert before == after
+    log = b.py("from sinergi.exchange.models import ExchangeLog; print(ExchangeLog.objects.filter(outcome='rejected').count())")
+    assert int(log) >= 1
