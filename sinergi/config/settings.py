@@ -219,6 +219,7 @@ SINERGI_INSTANCE = os.environ.get("SINERGI_INSTANCE", "id")
 SINERGI_BASE_URL = os.environ.get("SINERGI_BASE_URL", "http://127.0.0.1:8000")
 # Peers must be reached over HTTPS, except on loopback (two demo instances on one machine).
 SINERGI_EXCHANGE_ALLOW_HTTP_LOOPBACK = env_bool("SINERGI_EXCHANGE_ALLOW_HTTP_LOOPBACK", True)
+SINERGI_EXCHANGE_CONCURRENCY = int(os.environ.get("SINERGI_EXCHANGE_CONCURRENCY", 4))
 
 # Background tasks: Django's tasks framework. One machine: the database-backed worker (`sinergi worker`,
 # started by `sinergi demo`); larger deployments point SINERGI_TASK_BACKEND at another backend.

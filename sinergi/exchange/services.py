@@ -103,12 +103,33 @@ def outbox_deliver(message_id) -> str:
         return outcome
 
 
-def outbox_deliver_due(now: dt.datetime | None = None, limit: int = 500) -> int:
+def outbox_deliver_due(now: dt.datetime | None = None, limit: int = 500, concurrency: int | None = None) -> int:
+    """Deliver every due message, a few at a time in parallel (each in its own thread and connection).
+
+    Messages for one peer may arrive out of order; each message stands on its own (a status change for a
+    referral the peer has not seen yet is refused and retried), so order does not matter for correctness.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
     now = now or clock.now()
     ids = list(OutboxMessage.objects.filter(status=OutboxMessage.Status.QUEUED, next_attempt_at__lte=now)
                .order_by("created_at").values_list("pk", flat=True)[:limit])
-    for pk in ids:
-        outbox_deliver(pk)
+    workers = concurrency or settings.SINERGI_EXCHANGE_CONCURRENCY
+    if workers <= 1 or len(ids) <= 1:
+        for pk in ids:
+            outbox_deliver(pk)
+        return len(ids)
+
+    def one(pk):
+        try:
+            return outbox_deliver(pk)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(one, ids))
     return len(ids)
 
 
