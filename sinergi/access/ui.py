@@ -20,6 +20,8 @@ def menu_flags(user) -> dict[str, bool]:
         "users": p.can(Cap.AGENCY_USERS),
         "aggregates": p.can(Cap.AGGREGATES),
         "reference": p.can(Cap.REFERENCE_ADMIN),
+        "exchange": p.can(Cap.AUDIT_VIEW) or p.can(Cap.REFERENCE_ADMIN),
+        "performance": p.can(Cap.AGGREGATES) or p.can(Cap.AUDIT_VIEW),
     }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import auth, cases, home, intake, referrals, users
+from .views import auth, cases, exchange, home, intake, referrals, users
 
 app_name = "web"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("users/", users.user_list, name="users"),
     path("users/memberships/<uuid:membership_id>/", users.membership_update, name="membership_update"),
     path("intake/", intake.intake, name="intake"),
+    path("exchange/", exchange.exchange, name="exchange"),
+    path("performance/", exchange.performance, name="performance"),
     path("regions/options/", intake.region_options, name="region_options"),
     path("cases/", cases.case_list, name="case_list"),
     path("cases/<str:case_id>/", cases.case_detail, name="case_detail"),

@@ -37,3 +37,21 @@ def test_send_referral_and_receiver_sees_only_shared_sections(client):
     referral.refresh_from_db()
     assert referral.status == "declined"
     assert client.get(reverse("web:case_detail", args=[case.pk])).status_code == 404  # no longer active
+
+
+def test_exchange_and_performance_pages_by_role(client):
+    agency = AgencyFactory()
+    supervisor = user_with_role(Role.SUPERVISOR, agency)
+    intake = user_with_role(Role.INTAKE_OFFICER, agency)
+    analyst = user_with_role(Role.ANALYST, agency)
+    client.login(username=supervisor.username, password=PASSWORD)
+    assert client.get(reverse("web:exchange")).status_code == 200
+    assert client.get(reverse("web:performance")).status_code == 200
+    client.logout()
+    client.login(username=intake.username, password=PASSWORD)
+    assert client.get(reverse("web:exchange")).status_code == 404
+    assert client.get(reverse("web:performance")).status_code == 404
+    client.logout()
+    client.login(username=analyst.username, password=PASSWORD)
+    assert client.get(reverse("web:performance")).status_code == 200
+    assert client.get(reverse("web:exchange")).status_code == 404
