@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "sinergi.referrals",
     "sinergi.notifications",
     "sinergi.exchange",
+    "sinergi.recruitment",
+    "sinergi.public",
     "django_tasks_db",
     "sinergi.web",
 ]
@@ -220,6 +222,12 @@ SINERGI_BASE_URL = os.environ.get("SINERGI_BASE_URL", "http://127.0.0.1:8000")
 # Peers must be reached over HTTPS, except on loopback (two demo instances on one machine).
 SINERGI_EXCHANGE_ALLOW_HTTP_LOOPBACK = env_bool("SINERGI_EXCHANGE_ALLOW_HTTP_LOOPBACK", True)
 SINERGI_EXCHANGE_CONCURRENCY = int(os.environ.get("SINERGI_EXCHANGE_CONCURRENCY", 4))
+
+# The public door: who receives anonymous reports when no provincial agency matches, and rough exchange rates
+# (to US dollars) for comparing promised pay. Both are data to keep current, not code.
+SINERGI_PUBLIC_REPORT_AGENCY = os.environ.get("SINERGI_PUBLIC_REPORT_AGENCY", "")
+SINERGI_FX_TO_USD = {"USD": 1, "IDR": 0.000061, "MYR": 0.22, "TWD": 0.031, "HKD": 0.128, "SGD": 0.75, "SAR": 0.266,
+                     "KRW": 0.00072, "JPY": 0.0066, "THB": 0.029}
 
 # Background tasks: Django's tasks framework. One machine: the database-backed worker (`sinergi worker`,
 # started by `sinergi demo`); larger deployments point SINERGI_TASK_BACKEND at another backend.

@@ -2,11 +2,16 @@ from django.contrib import admin
 from django.urls import include, path
 
 from sinergi.exchange import views as exchange_views
+from sinergi.public import views as public_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("sinergi.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("publik/", public_views.home, name="public_home"),
+    path("publik/cek-lowongan/", public_views.check_offer, name="public_check"),
+    path("publik/lapor/", public_views.report, name="public_report"),
+    path("publik/lacak/", public_views.track, name="public_track"),
     path(".well-known/jwks.json", exchange_views.jwks, name="jwks"),
     path("exchange/inbox/", exchange_views.inbox, name="exchange_inbox"),
     path("", include("sinergi.web.urls")),

@@ -152,3 +152,36 @@ def report_link_case(*, actor, report: Report, case) -> Report:
     audit_log(actor=principal.actor(case.lead_agency_id), action=Action.UPDATE, object_type="report",
               object_id=report.pk, detail={"linked_case": str(case.pk)})
     return report
+
+
+@transaction.atomic
+def report_create_public(*, agency_id, data: dict[str, Any], subject=None) -> Report:
+    """A report from the public form (no account): same checks as ``report_create``, audited as the public."""
+    from sinergi.audit.services import Actor
+
+    errors = Errors()
+    narrative = (data.get("narrative") or "").strip()
+    errors.required("narrative", narrative)
+    if len(narrative) > 5000:
+        errors.add("narrative", "Terlalu panjang / too long (max 5,000 characters).")
+    country = None
+    if data.get("country_of_exploitation"):
+        country = Country.objects.filter(code=str(data["country_of_exploitation"]).upper()).first()
+        if country is None:
+            errors.add("country_of_exploitation", "Kode negara tidak dikenal / unknown country code.")
+    for f, limit in (("reporter_name", 200), ("reporter_relation", 100), ("reporter_contact", 200),
+                     ("last_known_location", 200)):
+        if len(data.get(f) or "") > limit:
+            errors.add(f, f"Terlalu panjang / too long (max {limit}).")
+    errors.raise_if_any()
+    report = Report.objects.create(
+        channel=Channel.PUBLIC_FORM, received_at=clock.now(), agency_id=agency_id, received_by=None,
+        reporter_name=(data.get("reporter_name") or "").strip(),
+        reporter_relation=(data.get("reporter_relation") or "").strip(),
+        reporter_contact=(data.get("reporter_contact") or "").strip(), narrative=narrative,
+        country_of_exploitation=country, last_known_location=(data.get("last_known_location") or "").strip(),
+        subject=subject,
+    )
+    audit_log(actor=Actor(user_id=None, username="public", agency_id=agency_id), action=Action.CREATE,
+              object_type="report", object_id=report.pk, detail={"channel": Channel.PUBLIC_FORM})
+    return report

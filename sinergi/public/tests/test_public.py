@@ -1,0 +1,78 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from sinergi.agencies.enums import AgencyType
+from sinergi.core import clock
+from sinergi.core.testing import AgencyFactory
+from sinergi.intake.models import Report
+from sinergi.public import services
+from sinergi.public.models import PublicReport
+from sinergi.recruitment.models import Hotline
+
+pytestmark = pytest.mark.django_db
+
+
+def report_data(**kw):
+    clock.set_now(clock.now() - dt.timedelta(seconds=30))
+    token = services.form_token()
+    clock.set_now(None)
+    data = {"person_name": "Yohana Tefa", "person_age": "19", "province": "53", "destination": "KH",
+            "narrative": "Anak kami berangkat lewat calo ke Kamboja, sekarang tidak bisa dihubungi.", "token": token,
+            "website": ""}
+    data.update(kw)
+    return data
+
+
+def test_check_offer_cambodia_high_with_hotlines(client):
+    Hotline.objects.create(name="KBRI Phnom Penh", phone="+855 23 217 934", country_id="KH")
+    Hotline.objects.create(name="Hotline SAPA 129", phone="129", national=True)
+    r = client.post(reverse("public_check"), {
+        "agency": "", "destination": "KH", "position": "customer service", "pay_amount": "1100", "pay_currency": "USD",
+        "needs_qualification": "no", "channels": ["telegram"], "visa": "tourist", "province": "53"})
+    body = r.content.decode()
+    assert r.status_code == 200 and "Risiko tinggi" in body and "KBRI Phnom Penh" in body and "129" in body
+    assert not Report.objects.exists()  # nothing stored
+
+
+def test_report_goes_to_province_agency_and_code_shows_only_status(client):
+    ntt = AgencyFactory(name="UPTD PPA NTT", type=AgencyType.PROVINCIAL_SERVICE, region_id="53")
+    AgencyFactory(name="UPTD PPA Jatim", type=AgencyType.PROVINCIAL_SERVICE, region_id="35")
+    r = client.post(reverse("public_report"), report_data())
+    assert r.status_code == 201
+    code = r.context["code"]
+    assert services.normalise_code(code) == code
+    report = Report.objects.get()
+    assert report.agency == ntt and report.channel == "public_form" and report.subject.full_name == "Yohana Tefa"
+    assert PublicReport.objects.get().code_hash != code  # only a hash is kept
+    r = client.post(reverse("public_track"), {"code": code.lower().replace("-", " ")})
+    body = r.content.decode()
+    assert r.status_code == 200 and "sudah diterima" in body
+    assert "Yohana" not in body and "Kamboja" not in body  # status only
+    assert client.post(reverse("public_track"), {"code": "AAAA-BBBB-CCCC"}).status_code == 404
+    assert client.post(reverse("public_track"), {"code": "<script>"}).status_code == 404
+
+
+def test_injection_honeypot_and_fast_submit_rejected_nothing_stored(client):
+    AgencyFactory(type=AgencyType.PROVINCIAL_SERVICE, region_id="53")
+    assert client.post(reverse("public_report"), report_data(narrative="<script>alert(1)</script>")).status_code == 400
+    assert client.post(reverse("public_report"), report_data(website="http://spam.example")).status_code == 400
+    fresh = report_data()
+    fresh["token"] = services.form_token()  # submitted immediately
+    assert client.post(reverse("public_report"), fresh).status_code == 400
+    assert client.post(reverse("public_report"), report_data(narrative="x" * 6000)).status_code == 400
+    assert not Report.objects.exists() and not PublicReport.objects.exists()
+
+
+def test_rate_limit_per_address(client, settings):
+    from sinergi.public import views
+
+    views.LIMITS["track"] = (3, 600)
+    try:
+        statuses = [client.post(reverse("public_track"), {"code": "AAAA-BBBB-CCCC"}).status_code for _ in range(5)]
+    finally:
+        views.LIMITS["track"] = (20, 600)
+    assert statuses[:3] == [404, 404, 404] and statuses[3:] == [429, 429]
+    other = client.post(reverse("public_track"), {"code": "AAAA-BBBB-CCCC"}, REMOTE_ADDR="10.9.8.7")
+    assert other.status_code == 404
