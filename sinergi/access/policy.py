@@ -30,3 +30,19 @@ def require_case(user, case, cap: Cap) -> Principal:
 
 def roles_for_case(user, case) -> set[str]:
     return Principal.of(user).roles_in(case.lead_agency_id)
+
+
+def require_recruitment_oversight(user):
+    """One-door oversight belongs to the migrant-worker protection agency and the task forces: their case managers
+    and supervisors. Returns (principal, agency_id) for auditing. Raises PermissionDenied otherwise."""
+    from sinergi.agencies.enums import AgencyType, Role
+    from sinergi.agencies.models import Agency
+
+    principal = Principal.of(user)
+    oversight_types = {AgencyType.MIGRANT_WORKER_PROTECTION, AgencyType.TASK_FORCE}
+    roles = {Role.CASE_MANAGER, Role.SUPERVISOR}
+    candidates = [a for a, role in principal.memberships if role in roles]
+    agency = Agency.objects.filter(pk__in=candidates, type__in=oversight_types).order_by("name").first()
+    if agency is None:
+        raise PermissionDenied("recruitment oversight")
+    return principal, agency.pk

@@ -1,0 +1,231 @@
+"""Importing the official registry, which arrives as CSV or Excel files: placement agencies with their licence
+status history, job orders and placements. Idempotent by licence number, job-order reference and worker
+reference; every bad row is reported with its line and field; nothing is written unless all rows are good,
+unless ``partial`` is asked for."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+
+from sinergi.access.policy import require_recruitment_oversight
+from sinergi.audit.enums import Action
+from sinergi.audit.services import audit_log
+from sinergi.core import clock
+from sinergi.regions.models import Country, Region
+
+from .enums import LicenceStatus, VisaType
+from .models import JobOrder, LicenceEvent, Placement, PlacementAgency
+from .rules import Offer  # noqa: F401  (flags are raised through services.flags_refresh)
+from .services import flags_refresh, name_key, offer_for_placement
+
+COLUMNS = {
+    "agencies": ["licence_number", "name", "status", "status_from", "reason", "region_code", "address", "phone"],
+    "job_orders": ["reference", "licence_number", "employer", "destination", "position", "salary_amount",
+                   "salary_currency", "quota", "approved", "approved_on", "valid_until"],
+    "placements": ["worker_reference", "job_order_reference", "departure_date", "ltsa_office", "visa_type",
+                   "returned_on"],
+}
+REQUIRED = {
+    "agencies": ["licence_number", "name", "status", "status_from"],
+    "job_orders": ["reference", "licence_number", "employer", "destination", "position", "quota"],
+    "placements": ["worker_reference", "job_order_reference"],
+}
+MAX_BYTES = 20 * 1024 * 1024
+
+
+@dataclass
+class Result:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[dict] = field(default_factory=list)  # {"line", "field", "message"}
+    imported: bool = False
+
+
+def read_rows(data: bytes, filename: str) -> list[dict[str, str]]:
+    """Rows as dicts of strings, from CSV (UTF-8, comma or semicolon) or Excel (.xlsx, first sheet)."""
+    if filename.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        rows = wb.worksheets[0].iter_rows(values_only=True)
+        header = [str(h or "").strip().lower() for h in next(rows, [])]
+        out = []
+        for values in rows:
+            out.append({h: ("" if v is None else (v.isoformat()[:10] if isinstance(v, (dt.date, dt.datetime)) else str(v)))
+                        for h, v in zip(header, values)})
+        return out
+    text = data.decode("utf-8-sig")
+    dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;") if text.strip() else csv.excel
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    return [{(k or "").strip().lower(): (v or "").strip() for k, v in row.items()} for row in reader]
+
+
+def _date(value: str, line: int, name: str, errors: list, *, required=False):
+    if not value:
+        if required:
+            errors.append({"line": line, "field": name, "message": "Wajib diisi / required."})
+        return None
+    try:
+        d = dt.date.fromisoformat(value[:10])
+    except ValueError:
+        errors.append({"line": line, "field": name, "message": f"Tanggal tidak valid (YYYY-MM-DD) / invalid date: {value}"})
+        return None
+    if d > clock.today():
+        errors.append({"line": line, "field": name, "message": "Tanggal di masa depan / date in the future."})
+    return d
+
+
+def _validate(kind: str, rows: list[dict], errors: list) -> list[tuple[int, dict]]:
+    good = []
+    seen: set[str] = set()
+    countries = {c.code: c.code for c in Country.objects.all()} | {c.alpha3: c.code for c in Country.objects.all()}
+    for i, row in enumerate(rows, start=2):  # line 1 is the header
+        before = len(errors)
+        for name in REQUIRED[kind]:
+            if not row.get(name):
+                errors.append({"line": i, "field": name, "message": "Wajib diisi / required."})
+        clean = dict(row)
+        key = row.get(COLUMNS[kind][0], "")
+        if kind == "agencies":
+            if row.get("status") and row["status"].lower() not in LicenceStatus.values:
+                errors.append({"line": i, "field": "status", "message": f"Status tidak dikenal / unknown status: {row['status']}"})
+            clean["status"] = row.get("status", "").lower()
+            clean["status_from"] = _date(row.get("status_from", ""), i, "status_from", errors)
+            if row.get("region_code") and not Region.objects.filter(code=row["region_code"]).exists():
+                errors.append({"line": i, "field": "region_code", "message": f"Kode wilayah tidak dikenal / unknown region: {row['region_code']}"})
+            key = f"{key}|{row.get('status_from')}|{row.get('status')}"
+        elif kind == "job_orders":
+            dest = (row.get("destination") or "").upper()
+            if dest and dest not in countries:
+                errors.append({"line": i, "field": "destination", "message": f"Kode negara tidak dikenal / unknown country: {dest}"})
+            clean["destination"] = countries.get(dest)
+            try:
+                clean["quota"] = int(row.get("quota") or 0)
+                if clean["quota"] <= 0:
+                    raise ValueError
+            except ValueError:
+                errors.append({"line": i, "field": "quota", "message": "Kuota harus bilangan bulat positif / quota must be a positive integer."})
+            try:
+                clean["salary_amount"] = Decimal(row["salary_amount"]) if row.get("salary_amount") else None
+            except InvalidOperation:
+                errors.append({"line": i, "field": "salary_amount", "message": "Bukan angka / not a number."})
+            approved = (row.get("approved") or "").strip().lower()
+            if approved not in ("", "ya", "yes", "true", "1", "tidak", "no", "false", "0"):
+                errors.append({"line": i, "field": "approved", "message": "Isi ya/tidak / use yes or no."})
+            clean["approved"] = approved in ("ya", "yes", "true", "1")
+            clean["approved_on"] = _date(row.get("approved_on", ""), i, "approved_on", errors)
+            try:
+                clean["valid_until"] = dt.date.fromisoformat(row["valid_until"]) if row.get("valid_until") else None
+            except ValueError:
+                errors.append({"line": i, "field": "valid_until", "message": "Tanggal tidak valid / invalid date."})
+        else:
+            if row.get("visa_type") and row["visa_type"] not in VisaType.values:
+                errors.append({"line": i, "field": "visa_type", "message": f"Jenis visa tidak dikenal / unknown visa type: {row['visa_type']}"})
+            clean["departure_date"] = _date(row.get("departure_date", ""), i, "departure_date", errors)
+            clean["returned_on"] = _date(row.get("returned_on", ""), i, "returned_on", errors)
+        if key in seen:
+            errors.append({"line": i, "field": COLUMNS[kind][0], "message": "Duplikat dalam berkas / duplicate in the file."})
+        seen.add(key)
+        for name, value in row.items():
+            if len(value or "") > 500:
+                errors.append({"line": i, "field": name, "message": "Terlalu panjang / too long."})
+        if len(errors) == before:
+            good.append((i, clean))
+    return good
+
+
+def _apply(kind: str, line: int, row: dict, result: Result, errors: list) -> None:
+    if kind == "agencies":
+        agency, created = PlacementAgency.objects.get_or_create(
+            licence_number=row["licence_number"],
+            defaults={"name": row["name"], "name_key": name_key(row["name"]), "address": row.get("address", ""),
+                      "phone": row.get("phone", ""), "region_id": row.get("region_code") or None})
+        changed = False
+        if not created and (agency.name != row["name"]):
+            agency.name, agency.name_key = row["name"], name_key(row["name"])
+            agency.save(update_fields=["name", "name_key", "updated_at"])
+            changed = True
+        _, event_created = LicenceEvent.objects.get_or_create(
+            agency=agency, effective_from=row["status_from"], status=row["status"],
+            defaults={"reason": row.get("reason", "")})
+        result.created += created
+        result.updated += (not created) and (changed or event_created)
+        result.unchanged += (not created) and not (changed or event_created)
+    elif kind == "job_orders":
+        agency = PlacementAgency.objects.filter(licence_number=row["licence_number"]).first()
+        if agency is None:
+            errors.append({"line": line, "field": "licence_number", "message": "Perusahaan tidak terdaftar / unknown licence number."})
+            return
+        fields = {"agency": agency, "employer": row["employer"], "destination_id": row["destination"],
+                  "position": row["position"], "salary_amount": row.get("salary_amount"),
+                  "salary_currency": (row.get("salary_currency") or "")[:3].upper(), "quota": row["quota"],
+                  "approved": row["approved"], "approved_on": row.get("approved_on"), "valid_until": row.get("valid_until")}
+        _upsert(JobOrder, {"reference": row["reference"]}, fields, result)
+    else:
+        jo = JobOrder.objects.filter(reference=row["job_order_reference"]).first()
+        if jo is None:
+            errors.append({"line": line, "field": "job_order_reference", "message": "Job order tidak dikenal / unknown job order."})
+            return
+        fields = {"job_order": jo, "departure_date": row.get("departure_date"), "ltsa_office": row.get("ltsa_office", ""),
+                  "visa_type": row.get("visa_type") or VisaType.WORK, "returned_on": row.get("returned_on")}
+        placement = _upsert(Placement, {"worker_reference": row["worker_reference"]}, fields, result)
+        flags_refresh("placement", placement.pk, offer_for_placement(placement))
+
+
+def _upsert(model, key: dict, fields: dict, result: Result):
+    obj = model.objects.filter(**key).first()
+    if obj is None:
+        result.created += 1
+        return model.objects.create(**key, **fields)
+    changed = [k for k, v in fields.items() if getattr(obj, k) != v]
+    for k in changed:
+        setattr(obj, k, fields[k])
+    if changed:
+        obj.save(update_fields=changed + ["updated_at"])
+        result.updated += 1
+    else:
+        result.unchanged += 1
+    return obj
+
+
+def registry_import(*, actor, kind: str, data: bytes, filename: str, partial: bool = False) -> Result:
+    principal, agency_id = require_recruitment_oversight(actor)
+    result = Result()
+    if kind not in COLUMNS:
+        result.errors.append({"line": 0, "field": "kind", "message": "Jenis berkas tidak dikenal / unknown file kind."})
+        return result
+    if len(data) > MAX_BYTES:
+        result.errors.append({"line": 0, "field": "file", "message": "Berkas terlalu besar / file too large (max 20 MB)."})
+        return result
+    try:
+        rows = read_rows(data, filename)
+    except (UnicodeDecodeError, csv.Error, ValueError, KeyError, OSError) as exc:
+        result.errors.append({"line": 0, "field": "file", "message": f"Berkas tidak terbaca / unreadable file: {exc}"})
+        return result
+    if rows:
+        missing = [c for c in REQUIRED[kind] if c not in rows[0]]
+        if missing:
+            result.errors.append({"line": 1, "field": ",".join(missing), "message": "Kolom wajib tidak ada / missing columns."})
+            return result
+    good = _validate(kind, rows, result.errors)
+    if result.errors and not partial:
+        return result
+    with transaction.atomic():
+        for line, row in good:
+            _apply(kind, line, row, result, result.errors)
+        if result.errors and not partial:
+            transaction.set_rollback(True)
+            result.created = result.updated = result.unchanged = 0
+            return result
+        audit_log(actor=principal.actor(agency_id), action=Action.IMPORT, object_type=f"registry.{kind}",
+                  detail={"created": result.created, "updated": result.updated, "unchanged": result.unchanged,
+                          "rejected_lines": sorted({e["line"] for e in result.errors})})
+    result.imported = True
+    return result
