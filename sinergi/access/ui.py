@@ -22,7 +22,20 @@ def menu_flags(user) -> dict[str, bool]:
         "reference": p.can(Cap.REFERENCE_ADMIN),
         "exchange": p.can(Cap.AUDIT_VIEW) or p.can(Cap.REFERENCE_ADMIN),
         "performance": p.can(Cap.AGGREGATES) or p.can(Cap.AUDIT_VIEW),
+        "recruitment": _oversees_recruitment(user),
     }
+
+
+def _oversees_recruitment(user) -> bool:
+    from sinergi.core.errors import PermissionDenied
+
+    from .policy import require_recruitment_oversight
+
+    try:
+        require_recruitment_oversight(user)
+        return True
+    except PermissionDenied:
+        return False
 
 
 def case_actions(user, case) -> dict[str, bool]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import auth, cases, exchange, home, intake, referrals, users
+from .views import auth, cases, exchange, home, intake, recruitment, referrals, users
 
 app_name = "web"
 
@@ -14,6 +14,10 @@ urlpatterns = [
     path("users/memberships/<uuid:membership_id>/", users.membership_update, name="membership_update"),
     path("intake/", intake.intake, name="intake"),
     path("exchange/", exchange.exchange, name="exchange"),
+    path("recruitment/", recruitment.overview, name="recruitment"),
+    path("recruitment/import/", recruitment.registry_upload, name="registry_import"),
+    path("recruitment/agencies/<str:agency_id>/", recruitment.agency_detail, name="recruitment_agency"),
+    path("recruitment/recruiters/<str:recruiter_id>/", recruitment.recruiter_detail, name="recruitment_recruiter"),
     path("performance/", exchange.performance, name="performance"),
     path("regions/options/", intake.region_options, name="region_options"),
     path("cases/", cases.case_list, name="case_list"),
