@@ -8,7 +8,7 @@ import signal
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils.crypto import get_random_string
 
 from sinergi.core.jobs import run_periodic
@@ -34,7 +34,8 @@ class Command(BaseCommand):
             if uses_db_queue:
                 self._drain_queue(worker_id)
             run_periodic()
-            close_old_connections()
+            if not connection.in_atomic_block:  # e.g. inside a test's transaction: keep the connection
+                close_old_connections()
             if once:
                 break
             time.sleep(interval)
