@@ -5,7 +5,7 @@ from __future__ import annotations
 from sinergi.core.errors import NotFound, PermissionDenied
 
 from .capabilities import Cap
-from .principal import Principal
+from .principal import Principal, as_agency_id
 
 
 def require(user, cap: Cap, agency_id) -> Principal:
@@ -46,3 +46,40 @@ def require_recruitment_oversight(user):
     if agency is None:
         raise PermissionDenied("recruitment oversight")
     return principal, agency.pk
+
+
+def require_person(user, person, cap: Cap, agency_id) -> Principal:
+    """The person must be known to ``agency_id`` (the survivor of a case it leads, the subject of a report it
+    received, or created by it and not yet attached to either) and the user must work there; else NotFound.
+    Then the user must hold ``cap`` there; else PermissionDenied."""
+    from sinergi.audit.models import AuditEvent
+    from sinergi.cases.models import Case
+    from sinergi.intake.models import Report
+
+    principal = Principal.of(user)
+    agency_id = as_agency_id(agency_id)
+    if agency_id not in principal.casework_agency_ids:
+        raise NotFound("person")
+    known = (Case.objects.filter(survivor=person, lead_agency_id=agency_id).exists()
+             or Report.objects.filter(subject=person, agency_id=agency_id).exists())
+    if not known and not Case.objects.filter(survivor=person).exists() \
+            and not Report.objects.filter(subject=person).exists():
+        # A person just created (e.g. an intake saved in steps) belongs to the agency that created it.
+        known = AuditEvent.objects.filter(action="create", object_type="person", object_id=str(person.pk),
+                                          agency_id=agency_id).exists()
+    if not known:
+        raise NotFound("person")
+    if not principal.can(cap, agency_id):
+        raise PermissionDenied(f"missing capability {cap}")
+    return principal
+
+
+def require_report(user, report, cap: Cap) -> Principal:
+    """The report must have been received by an agency where the user does casework (else NotFound) and the
+    user must hold ``cap`` there (else PermissionDenied)."""
+    principal = Principal.of(user)
+    if report.agency_id not in principal.casework_agency_ids:
+        raise NotFound("report")
+    if not principal.can(cap, report.agency_id):
+        raise PermissionDenied(f"missing capability {cap}")
+    return principal

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -9,6 +10,16 @@ from typing import Any
 from sinergi.audit.services import Actor
 
 from .capabilities import CASEWORK_ROLES, ROLE_CAPS, Cap
+
+
+def as_agency_id(value):
+    """Agency keys are UUIDs; callers that pass the text form (an API field, a form value) mean the same agency."""
+    if isinstance(value, str) and value:
+        try:
+            return uuid.UUID(value)
+        except ValueError:
+            return value
+    return value
 
 
 @dataclass
@@ -37,6 +48,7 @@ class Principal:
         return principal
 
     def roles_in(self, agency_id) -> set[str]:
+        agency_id = as_agency_id(agency_id)
         return {role for a, role in self.memberships if a == agency_id}
 
     def caps_in(self, agency_id) -> frozenset[Cap]:
@@ -46,6 +58,7 @@ class Principal:
         return frozenset(caps)
 
     def can(self, cap: Cap, agency_id=None) -> bool:
+        agency_id = as_agency_id(agency_id)
         if agency_id is not None:
             return cap in self.caps_in(agency_id)
         return any(cap in ROLE_CAPS.get(role, ()) for _, role in self.memberships)

@@ -60,3 +60,15 @@ def agency_of_person_for(user, person) -> object | None:
     if lead:
         return lead
     return Report.objects.filter(subject=person, agency_id__in=ids).values_list("agency_id", flat=True).first()
+
+
+def import_jobs_visible_to(user) -> QuerySet:
+    """Import jobs of the agencies the user works in (any active membership): their error lists name lines
+    and fields of the agency's files."""
+    from sinergi.transfer.models import ImportJob
+
+    principal = Principal.of(user)
+    agency_ids = sorted({a for a, _ in principal.memberships}, key=str)
+    if not agency_ids:
+        return ImportJob.objects.none()
+    return ImportJob.objects.filter(agency_id__in=agency_ids)

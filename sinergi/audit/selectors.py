@@ -44,6 +44,19 @@ def audit_verify(batch_size: int = 5000) -> tuple[int, Break | None]:
             last_seq = row.seq
         start = rows[-1].seq
     head = AuditHead.objects.filter(pk=1).first()
-    if head is not None and (head.seq != last_seq or head.hash != prev_hash):
+    if head is None:
+        # Without the head, rows cut from the end could not be noticed; an empty log never had one written.
+        if checked:
+            return checked, Break(last_seq + 1, "chain head is missing (rows at the end may be deleted)")
+    elif last_seq > head.seq:
+        return checked, Break(head.seq + 1, "row added after the end of the chain (not written by the log)")
+    elif head.seq != last_seq or head.hash != prev_hash:
         return checked, Break(last_seq + 1, "rows missing at the end of the chain")
     return checked, None
+
+
+def audit_tail(limit: int = 20) -> list[AuditEvent]:
+    """The latest ``limit`` rows, oldest first (as a log is read)."""
+    rows = list(AuditEvent.objects.order_by("-seq")[: max(0, limit)])
+    rows.reverse()
+    return rows

@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
+import uuid
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from django.db import transaction
+from django.utils import timezone
 
 from sinergi.core import clock
 
@@ -83,15 +86,22 @@ def audit_log_many(*, actor: Actor, entries: Iterable[Entry]) -> list[AuditEvent
     with transaction.atomic():
         head = _lock_head()
         now = clock.now()
+        if timezone.is_naive(now):
+            now = timezone.make_aware(now)
+        # The hash is computed before the row is saved and checked after it is read back, so every value must
+        # already be what the database will return: ids in their stored type, text within the column limits.
+        user_id = int(actor.user_id) if actor.user_id is not None else None
+        agency_id = _as_uuid(actor.agency_id)
+        username, role = _text(actor.username, 150), _text(actor.role, 32)
         rows = []
         prev = head.hash
         seq = head.seq
         for e in entries:
             seq += 1
             row = AuditEvent(
-                seq=seq, at=now, user_id=actor.user_id, username=actor.username or "",
-                agency_id=actor.agency_id, role=actor.role or "", action=e.action, object_type=e.object_type,
-                object_id=str(e.object_id or ""), purpose=e.purpose or "", detail=_jsonable(e.detail), prev_hash=prev,
+                seq=seq, at=now, user_id=user_id, username=username, agency_id=agency_id, role=role,
+                action=_text(e.action, 16), object_type=_text(e.object_type, 40), object_id=_text(e.object_id, 64),
+                purpose=_text(e.purpose, 300), detail=_jsonable(e.detail), prev_hash=prev,
             )
             row.hash = compute_hash(row)
             prev = row.hash
@@ -102,5 +112,39 @@ def audit_log_many(*, actor: Actor, entries: Iterable[Entry]) -> list[AuditEvent
     return rows
 
 
+def _as_uuid(value) -> uuid.UUID | None:
+    if value in (None, ""):
+        return None
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
+def _text(value, limit: int) -> str:
+    # PostgreSQL refuses NUL in text and longer values than the column allows; SQLite would keep both.
+    return str(value or "").replace("\x00", "")[:limit]
+
+
+def _float(text: str):
+    value = float(text)
+    # PostgreSQL's jsonb reads 1e+20 as the integer 100000000000000000000 and returns it so; keep such
+    # (always whole) floats as integers from the start so the hashed and the stored detail agree.
+    if math.isfinite(value) and abs(value) >= 1e16:
+        return int(value)
+    return value
+
+
+def _strip_nul(value):
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_strip_nul(v) for v in value]
+    if isinstance(value, dict):
+        return {_strip_nul(k): _strip_nul(v) for k, v in value.items()}
+    return value
+
+
 def _jsonable(detail: dict[str, Any]) -> dict[str, Any]:
-    return json.loads(json.dumps(detail, default=str))
+    """The detail as the database will give it back: JSON types only (UUIDs, dates and decimals as text),
+    no NaN/Infinity and no NUL characters (jsonb refuses both)."""
+    text = json.dumps(detail or {}, default=str)
+    value = json.loads(text, parse_float=_float, parse_constant=str)
+    return _strip_nul(value) if "\\u0000" in text else value

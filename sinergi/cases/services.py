@@ -14,7 +14,7 @@ from sinergi.access.policy import require, require_case
 from sinergi.audit.enums import Action
 from sinergi.audit.services import audit_log
 from sinergi.core import clock
-from sinergi.core.errors import Conflict
+from sinergi.core.errors import Conflict, NotFound
 from sinergi.core.validation import Errors, field_error
 from sinergi.regions.models import Country
 
@@ -92,6 +92,12 @@ def case_open(*, actor, survivor, lead_agency_id, reported_on: dt.date, details:
               external_id: str | None = None, previous_case: Case | None = None, report=None) -> Case:
     """Open a case for ``survivor`` led by ``lead_agency_id``. A ``previous_case`` marks re-trafficking."""
     principal = require(actor, Cap.CASE_CREATE, lead_agency_id)
+    if previous_case is not None:
+        from sinergi.access.visibility import cases_visible_to
+
+        # The link writes on the earlier case's timeline, so the user must be able to see that case.
+        if not cases_visible_to(actor).filter(pk=previous_case.pk).exists():
+            raise NotFound("previous_case")
     errors = Errors()
     errors.required("reported_on", reported_on)
     errors.not_future("reported_on", reported_on)
@@ -142,10 +148,14 @@ def case_update_details(*, actor, case: Case, data: dict[str, Any]) -> Case:
     clean = validate_details(data, errors)
     errors.raise_if_any()
     case = Case.objects.select_for_update().get(pk=case.pk)
+    # A partial update is checked against the dates already on the case, not only against each other.
+    merged_recruited = clean.get("recruited_on", case.recruited_on)
     merged_start = clean.get("exploitation_started_on", case.exploitation_started_on)
     merged_end = clean.get("exploitation_ended_on", case.exploitation_ended_on)
+    errors.order("recruited_on", merged_recruited, "exploitation_started_on", merged_start)
     if merged_start and merged_end and merged_end < merged_start:
-        raise field_error("exploitation_ended_on", "Harus sesudah tanggal mulai / must not be before the start.")
+        errors.add("exploitation_ended_on", "Harus sesudah tanggal mulai / must not be before the start.")
+    errors.raise_if_any()
     changed = [k for k, v in clean.items() if getattr(case, k) != v]
     if not changed:
         return case
@@ -233,6 +243,8 @@ def case_transition(*, actor, case: Case, to_stage: str, at: dt.datetime | None 
     if outcome == Outcome.DECEASED and not case.survivor.deceased:
         case.survivor.deceased = True
         case.survivor.save(update_fields=["deceased", "updated_at"])
+        audit_log(actor=principal.actor(case.lead_agency_id), action=Action.UPDATE, object_type="person",
+                  object_id=case.survivor_id, detail={"fields": ["deceased"], "case": str(case.pk)})
     _event(case, EventKind.STAGE_CHANGED, actor=actor, agency_id=case.lead_agency_id, at=at,
            summary=f"{Stage(previous).label} → {to_stage.label}",
            data={"from": previous, "to": to_stage, "outcome": outcome, "note": note[:1000],

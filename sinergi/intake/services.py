@@ -8,12 +8,11 @@ from typing import Any
 from django.db import transaction
 
 from sinergi.access.capabilities import Cap
-from sinergi.access.policy import require, require_case
+from sinergi.access.policy import require, require_case, require_report
 from sinergi.audit.enums import Action
 from sinergi.audit.services import audit_log
 from sinergi.cases.enums import DecisionOrg, EventKind, VictimStatus
 from sinergi.core import clock
-from sinergi.core.errors import NotFound
 from sinergi.core.validation import Errors, field_error
 from sinergi.regions.models import Country
 
@@ -58,6 +57,18 @@ def report_create(*, actor, agency_id, data: dict[str, Any], subject=None) -> Re
     return report
 
 
+def decision_org_for_agency(agency_id) -> str:
+    """The HTCDS decision-making organisation type of an agency: police, NGO, or (any other public body) a
+    non-police governmental organisation."""
+    from sinergi.agencies.enums import DECISION_ORG_FOR_TYPE
+    from sinergi.agencies.models import Agency
+
+    agency_type = Agency.objects.filter(pk=agency_id).values_list("type", flat=True).first()
+    if agency_type is None:
+        return ""
+    return DECISION_ORG_FOR_TYPE.get(agency_type, DecisionOrg.GOVERNMENT)
+
+
 @transaction.atomic
 def screening_record(*, actor, agency_id, report: Report | None = None, case=None, ilo_indicators: list[str],
                      delphi_items: list[str], victim_status: str = "", decided_by_org: str = "",
@@ -65,17 +76,21 @@ def screening_record(*, actor, agency_id, report: Report | None = None, case=Non
     """Record a screening. With ``victim_status`` it also decides the status (on the case, if any)."""
     if report is None and case is None:
         raise field_error("report", "Penapisan butuh laporan atau kasus / screening needs a report or a case.")
-    principal = require(actor, Cap.SCREEN, agency_id)
+    # What the user may not see is "not found" before anything is "forbidden".
     if case is not None:
         require_case(actor, case, Cap.SCREEN)
-    if report is not None and report.agency_id not in principal.casework_agency_ids:
-        raise NotFound("report")
+    if report is not None:
+        require_report(actor, report, Cap.SCREEN)
+    principal = require(actor, Cap.SCREEN, agency_id)
     ilo_indicators = [str(i) for i in (ilo_indicators or [])]
-    delphi_items = list(delphi_items or [])
+    delphi_items = [str(k) for k in (delphi_items or [])]
     errors = Errors()
     for field, msgs in indicators.validate_keys(ilo_indicators, delphi_items).items():
         for m in msgs:
             errors.add(field, m)
+    if victim_status and not decided_by_org:
+        # HTCDS records which kind of organisation decided; unless told otherwise, it is the screening agency's.
+        decided_by_org = decision_org_for_agency(agency_id)
     if victim_status:
         errors.in_choices("victim_status", victim_status, VictimStatus.values)
         errors.required("decided_by_org", decided_by_org)
@@ -113,6 +128,7 @@ def report_open_case(*, actor, report: Report, survivor, reported_on: dt.date | 
     """Open a case from a report; screenings already made on the report move to the case."""
     from sinergi.cases.services import case_open, case_set_victim_status
 
+    require_report(actor, report, Cap.CASE_CREATE)
     report = Report.objects.select_for_update().get(pk=report.pk)
     if report.case_id:
         raise field_error("report", "Laporan sudah punya kasus / this report already has a case.")
@@ -138,6 +154,8 @@ def report_link_case(*, actor, report: Report, case) -> Report:
     from sinergi.cases.services import _event
 
     principal = require_case(actor, case, Cap.CASE_CREATE)
+    # Both sides must be the user's: linking another agency's report would show it inside this case.
+    require_report(actor, report, Cap.CASE_CREATE)
     report = Report.objects.select_for_update().get(pk=report.pk)
     if report.case_id == case.pk:
         return report

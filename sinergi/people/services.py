@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 
 from sinergi.access.capabilities import Cap
-from sinergi.access.policy import require
+from sinergi.access.policy import require, require_person
 from sinergi.audit.enums import Action
 from sinergi.audit.services import audit_log
 from sinergi.core import clock
@@ -69,16 +69,27 @@ def validate_person_fields(data: dict[str, Any], errors: Errors, *, partial: boo
         errors.in_choices("sex", data["sex"], Sex.values)
         clean["sex"] = data["sex"] or Sex.UNKNOWN
     if "date_of_birth" in data:
-        dob = data["date_of_birth"]
-        errors.not_future("date_of_birth", dob)
-        if dob and dob < dt.date(1900, 1, 1):
-            errors.add("date_of_birth", "Tanggal lahir tidak masuk akal / implausible date of birth.")
-        clean["date_of_birth"] = dob
+        dob = _as_date(data["date_of_birth"])
+        if dob is _BAD:
+            errors.add("date_of_birth", "Format tanggal YYYY-MM-DD / date format is YYYY-MM-DD.")
+        else:
+            errors.not_future("date_of_birth", dob)
+            if dob and dob < dt.date(1900, 1, 1):
+                errors.add("date_of_birth", "Tanggal lahir tidak masuk akal / implausible date of birth.")
+            clean["date_of_birth"] = dob
     if "estimated_age" in data:
         age = data["estimated_age"]
-        if age is not None and not (0 <= int(age) <= 120):
-            errors.add("estimated_age", "Umur 0-120 / age must be 0-120.")
-        clean["estimated_age"] = age
+        if age in (None, ""):
+            clean["estimated_age"] = None
+        else:
+            try:
+                age = int(age)
+            except (TypeError, ValueError):
+                errors.add("estimated_age", "Umur harus angka / age must be a whole number.")
+            else:
+                if not (0 <= age <= 120):
+                    errors.add("estimated_age", "Umur 0-120 / age must be 0-120.")
+                clean["estimated_age"] = age
     if "citizenship" in data:
         clean["citizenship"] = _resolve_country(errors, "citizenship", data["citizenship"])
     if "origin_village" in data:
@@ -90,9 +101,38 @@ def validate_person_fields(data: dict[str, Any], errors: Errors, *, partial: boo
     for f in ("address", "email", "primary_language"):
         if f in data:
             clean[f] = (data[f] or "").strip()
+    if clean.get("email"):
+        from django.core.exceptions import ValidationError as DjangoValidationError
+        from django.core.validators import validate_email
+
+        try:
+            validate_email(clean["email"])
+        except DjangoValidationError:
+            errors.add("email", "Alamat surel tidak valid / not a valid e-mail address.")
+    # Column limits, so that PostgreSQL never answers a long value with an error (SQLite would store it).
+    for f, limit in (("email", 254), ("primary_language", 8), ("address", 2000)):
+        if len(clean.get(f) or "") > limit:
+            errors.add(f, f"Terlalu panjang / too long (max {limit}).")
     if "deceased" in data:
         clean["deceased"] = bool(data["deceased"])
     return clean
+
+
+_BAD = object()
+
+
+def _as_date(value):
+    """A date, None, or ``_BAD``: text from a form or file is accepted in ISO form (YYYY-MM-DD)."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        return _BAD
 
 
 def _apply_origin(person: Person) -> None:
@@ -135,9 +175,13 @@ def person_create(*, actor, agency_id, data: dict[str, Any], aliases: list[str] 
 
 @transaction.atomic
 def person_update(*, actor, person: Person, agency_id, data: dict[str, Any], aliases: list[str] | None = None) -> Person:
-    principal = require(actor, Cap.PERSON_EDIT, agency_id)
+    principal = require_person(actor, person, Cap.PERSON_EDIT, agency_id)
     errors = Errors()
     clean = validate_person_fields(data, errors, partial=True)
+    if aliases is not None:
+        aliases = [a.strip() for a in aliases if a and a.strip()]
+        if any(len(a) > 200 for a in aliases):
+            errors.add("aliases", "Alias terlalu panjang / alias too long.")
     errors.raise_if_any()
     person = Person.objects.select_for_update().get(pk=person.pk)
     changed = [k for k, v in clean.items() if getattr(person, k) != v]
@@ -151,7 +195,7 @@ def person_update(*, actor, person: Person, agency_id, data: dict[str, Any], ali
         person.save(update_fields=update_fields + ["updated_at"])
     if aliases is not None:
         PersonAlias.objects.filter(person=person).delete()
-        PersonAlias.objects.bulk_create([PersonAlias(person=person, name=a.strip()) for a in aliases if a.strip()])
+        PersonAlias.objects.bulk_create([PersonAlias(person=person, name=a) for a in aliases])
         changed.append("aliases")
     if "full_name" in changed or aliases is not None:
         person_refresh_name_keys(person)
@@ -168,7 +212,7 @@ def person_update(*, actor, person: Person, agency_id, data: dict[str, Any], ali
 @transaction.atomic
 def document_add(*, actor, person: Person, agency_id, type: str, number: str, issuing_country,
                  issued_on: dt.date | None = None, expires_on: dt.date | None = None) -> IdentityDocument:
-    principal = require(actor, Cap.PERSON_EDIT, agency_id)
+    principal = require_person(actor, person, Cap.PERSON_EDIT, agency_id)
     errors = Errors()
     errors.in_choices("type", type, DocumentType.values)
     country = _resolve_country(errors, "issuing_country", issuing_country)
@@ -190,7 +234,7 @@ def document_add(*, actor, person: Person, agency_id, type: str, number: str, is
 @transaction.atomic
 def family_contact_add(*, actor, person: Person, agency_id, name: str, relationship: str, phone: str = "",
                        address: str = "", village=None) -> FamilyContact:
-    principal = require(actor, Cap.PERSON_EDIT, agency_id)
+    principal = require_person(actor, person, Cap.PERSON_EDIT, agency_id)
     errors = Errors()
     errors.required("name", (name or "").strip())
     errors.in_choices("relationship", relationship, Relationship.values)
@@ -208,7 +252,7 @@ def family_contact_add(*, actor, person: Person, agency_id, name: str, relations
 @transaction.atomic
 def consent_record(*, actor, person: Person, agency_id, purpose: str, given: bool, method: str = "",
                    note: str = "") -> Consent:
-    principal = require(actor, Cap.PERSON_EDIT, agency_id)
+    principal = require_person(actor, person, Cap.PERSON_EDIT, agency_id)
     errors = Errors()
     errors.in_choices("purpose", purpose, ConsentPurpose.values)
     errors.raise_if_any()
@@ -221,7 +265,8 @@ def consent_record(*, actor, person: Person, agency_id, purpose: str, given: boo
 
 def consent_current(person: Person, purpose: str) -> bool:
     """The latest answer for this purpose; no answer means no consent."""
-    latest = Consent.objects.filter(person=person, purpose=purpose).order_by("-recorded_at").first()
+    # Two answers stamped with the same time (a frozen clock, an import) are told apart by when they were saved.
+    latest = Consent.objects.filter(person=person, purpose=purpose).order_by("-recorded_at", "-created_at").first()
     return bool(latest and latest.given)
 
 

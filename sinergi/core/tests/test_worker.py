@@ -12,7 +12,10 @@ from sinergi.referrals.services import referral_send
 pytestmark = pytest.mark.django_db
 
 
-def test_worker_once_runs_escalation(capsys):
+def test_worker_once_runs_escalation(capsys, monkeypatch):
+    # Between rounds the worker closes stale connections; inside a test's transaction (autocommit off) Django
+    # counts the connection as stale and PostgreSQL would lose the test's data with it.
+    monkeypatch.setattr("sinergi.core.management.commands.worker.close_old_connections", lambda: None)
     lead = AgencyFactory()
     other = AgencyFactory(type=AgencyType.NGO)
     case = CaseFactory(lead_agency=lead)

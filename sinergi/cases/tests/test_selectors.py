@@ -1,0 +1,99 @@
+"""Case reads: visible cases only, filters, audited reads."""
+
+import datetime as dt
+import uuid
+
+import pytest
+
+from sinergi.agencies.enums import Role
+from sinergi.audit.models import AuditEvent
+from sinergi.cases.enums import Stage
+from sinergi.cases.selectors import CaseFilters, audit_list_read, case_get, case_list, case_timeline
+from sinergi.cases.services import case_transition
+from sinergi.core import clock
+from sinergi.core.errors import NotFound
+from sinergi.core.testing import AgencyFactory, CaseFactory, PersonFactory, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_case_get_is_audited_with_purpose():
+    case = CaseFactory()
+    user = user_with_role(Role.INTAKE_OFFICER, case.lead_agency)
+    assert case_get(user, case.pk, purpose="telepon keluarga") == case
+    row = AuditEvent.objects.get(action="read")
+    assert (row.object_type, row.object_id, row.purpose) == ("case", str(case.pk), "telepon keluarga")
+    assert row.agency_id == case.lead_agency_id and row.role == Role.INTAKE_OFFICER
+    case_get(user, case.pk, audit=False)
+    assert AuditEvent.objects.filter(action="read").count() == 1
+
+
+@pytest.mark.parametrize("case_id", [uuid.uuid4(), "not-a-uuid", "", None, 12])
+def test_case_get_unknown_or_malformed_is_not_found(case_id):
+    user = user_with_role(Role.SUPERVISOR)
+    with pytest.raises(NotFound):
+        case_get(user, case_id)
+    assert not AuditEvent.objects.exists()
+
+
+def test_case_get_of_another_agency_is_not_found_and_not_audited():
+    case = CaseFactory()
+    with pytest.raises(NotFound):
+        case_get(user_with_role(Role.SUPERVISOR), case.pk)
+    assert not AuditEvent.objects.exists()
+
+
+def test_filters():
+    agency = AgencyFactory()
+    user = user_with_role(Role.SUPERVISOR, agency)
+    today = clock.today()
+    kh = CaseFactory(lead_agency=agency, reported_on=today - dt.timedelta(days=30))
+    my = CaseFactory(lead_agency=agency, country_of_exploitation_id="MY", exploitation_types=["SexualExploitation"],
+                     primary_exploitation="SexualExploitation", stage=Stage.LOCATED,
+                     survivor=PersonFactory(origin_village_id="35.78.01.1001", origin_province_id="35",
+                                            origin_regency_id="35.78"),
+                     victim_status="ActualVictimOfTrafficking", reported_on=today - dt.timedelta(days=2))
+
+    def ids(**kw):
+        return {c.pk for c in case_list(user, CaseFilters(**kw))}
+
+    assert ids() == {kh.pk, my.pk}
+    assert ids(stage=["located"]) == {my.pk}
+    assert ids(stage=["located", "reported"]) == {kh.pk, my.pk}
+    assert ids(country_of_exploitation="my") == {my.pk}
+    assert ids(exploitation_type="ForcedLabour") == {kh.pk}
+    assert ids(origin_province="35") == {my.pk}
+    assert ids(origin_regency="53.01") == {kh.pk}
+    assert ids(victim_status="ActualVictimOfTrafficking") == {my.pk}
+    assert ids(reported_from=today - dt.timedelta(days=10)) == {my.pk}
+    assert ids(reported_to=today - dt.timedelta(days=10)) == {kh.pk}
+    assert ids(lead_agency=agency.pk, stage=["reported"], country_of_exploitation="KH") == {kh.pk}
+    # Newest report first.
+    assert [c.pk for c in case_list(user)] == [my.pk, kh.pk]
+
+
+def test_list_shows_nothing_of_other_agencies():
+    CaseFactory()
+    user = user_with_role(Role.SUPERVISOR)
+    assert list(case_list(user)) == []
+    assert list(case_list(user, CaseFilters(lead_agency=CaseFactory().lead_agency_id))) == []
+
+
+def test_audit_list_read_writes_one_row_per_case_shown():
+    agency = AgencyFactory()
+    user = user_with_role(Role.CASE_MANAGER, agency)
+    cases = [CaseFactory(lead_agency=agency) for _ in range(3)]
+    audit_list_read(user, cases, filters={"q": "siti"})
+    rows = AuditEvent.objects.filter(action="read").order_by("seq")
+    assert {r.object_id for r in rows} == {str(c.pk) for c in cases}
+    assert all(r.detail == {"via": "list", "filters": {"q": "siti"}} for r in rows)
+
+
+def test_timeline_in_order():
+    case = CaseFactory()
+    user = user_with_role(Role.CASE_MANAGER, case.lead_agency)
+    case_transition(actor=user, case=case, to_stage=Stage.LOCATED, at=clock.now() - dt.timedelta(days=1))
+    from sinergi.cases.services import note_add
+
+    note_add(actor=user, case=case, body="catatan")
+    assert [e.kind for e in case_timeline(user, case)] == ["stage_changed", "note_added"]
