@@ -1,5 +1,104 @@
-from rest_framework.views import exception_handler as drf_exception_handler
+"""One shape for every API error, whatever raised it.
+
+* field errors (services' django ``ValidationError``, serializers' DRF ``ValidationError``) -> 400
+  ``{"errors": {field: [messages]}}``; errors that belong to no field go under ``non_field_errors``;
+* ``NotFound``/``Http404`` -> 404 ``{"detail": "Tidak ditemukan / not found."}``, with the same words whether the
+  object does not exist or the user may not know it exists;
+* ``PermissionDenied`` -> 403; ``Conflict`` -> 409 with the field error.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core import exceptions as django_exceptions
+from django.http import Http404
+from rest_framework import exceptions as drf, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler, set_rollback
+
+from sinergi.core import errors as core
+
+NON_FIELD = "non_field_errors"
+NOT_FOUND = "Tidak ditemukan / not found."
+FORBIDDEN = "Peran Anda tidak boleh melakukan ini / your role may not do this."
+
+# DRF's own messages come in the request's language only; these codes get both, like the services' messages.
+BILINGUAL = {
+    "required": "Wajib diisi / this field is required.",
+    "null": "Wajib diisi / this field may not be null.",
+    "blank": "Wajib diisi / this field may not be blank.",
+    "not_a_list": "Harus berupa daftar / must be a list.",
+    "not_a_dict": "Harus berupa objek / must be an object.",
+    "empty": "Tidak boleh kosong / may not be empty.",
+    "no_name": "Nama berkas tidak ada / the file has no name.",
+    "invalid_image": "Gambar tidak valid / not a valid image.",
+}
+
+
+def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF error details (nested dicts and lists) as ``{"a.b": [messages]}``."""
+    out: dict[str, list[str]] = {}
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = NON_FIELD if key in ("__all__", NON_FIELD) and not prefix else str(key)
+            for k, v in _flatten(value, f"{prefix}.{name}" if prefix else name).items():
+                out.setdefault(k, []).extend(v)
+    elif isinstance(detail, list) and any(isinstance(d, (dict, list)) for d in detail):
+        for i, value in enumerate(detail):
+            if value:
+                for k, v in _flatten(value, f"{prefix}.{i}" if prefix else str(i)).items():
+                    out.setdefault(k, []).extend(v)
+    else:
+        items = detail if isinstance(detail, list) else [detail]
+        key = prefix or NON_FIELD
+        for d in items:
+            code = getattr(d, "code", None)
+            out.setdefault(key, []).append(BILINGUAL.get(code, str(d)))
+    return out
+
+
+def errors_response(errors: dict[str, list[str]], code: int = status.HTTP_400_BAD_REQUEST) -> Response:
+    return Response({"errors": errors}, status=code)
+
+
+def _django_errors(exc: django_exceptions.ValidationError) -> dict[str, list[str]]:
+    if hasattr(exc, "error_dict"):
+        return {(NON_FIELD if k == "__all__" else k): v for k, v in exc.message_dict.items()}
+    return {NON_FIELD: list(exc.messages)}
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, django_exceptions.ValidationError):
+        set_rollback()
+        return errors_response(_django_errors(exc))
+    if isinstance(exc, drf.ValidationError):
+        set_rollback()
+        return errors_response(_flatten(exc.detail))
+    if isinstance(exc, core.Conflict):
+        set_rollback()
+        return errors_response({exc.field or NON_FIELD: [str(exc.message)]}, status.HTTP_409_CONFLICT)
+    if isinstance(exc, (core.NotFound, Http404, drf.NotFound)):
+        set_rollback()
+        return Response({"detail": NOT_FOUND}, status=status.HTTP_404_NOT_FOUND)
+    if isinstance(exc, (core.PermissionDenied, django_exceptions.PermissionDenied)):
+        set_rollback()
+        return Response({"detail": FORBIDDEN}, status=status.HTTP_403_FORBIDDEN)
+    if isinstance(exc, drf.ParseError):
+        set_rollback()
+        return errors_response({NON_FIELD: [f"Isi permintaan tidak dapat dibaca / malformed request body: {exc.detail}"]})
+    if isinstance(exc, django_exceptions.RequestDataTooBig):
+        set_rollback()
+        return errors_response({NON_FIELD: ["Permintaan terlalu besar / request too large."]},
+                               status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     return drf_exception_handler(exc, context)
+
+
+# Shapes for the OpenAPI document.
+class ErrorDetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class FieldErrorsSerializer(serializers.Serializer):
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()),
+                                   help_text="Field name -> messages; `non_field_errors` for the request as a whole.")

@@ -1,0 +1,105 @@
+"""Sign-in for systems (a token for username and password, throttled and audited) and who am I."""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from django.db import transaction
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from sinergi.access.capabilities import ROLE_CAPS
+from sinergi.access.principal import Principal
+from sinergi.agencies.models import Membership
+from sinergi.audit.enums import Action
+from sinergi.audit.services import Actor, audit_log
+
+from .common import AgencyRefSerializer, StrictSerializer, agency_ref
+from .errors import ErrorDetailSerializer, FieldErrorsSerializer
+
+BAD_CREDENTIALS = "Nama pengguna atau kata sandi salah / wrong username or password."
+LOCKED = "Terlalu banyak percobaan gagal; akun dikunci sementara / too many failed attempts, try again later."
+
+
+class TokenRequestSerializer(StrictSerializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=256, trim_whitespace=False, style={"input_type": "password"})
+
+
+class MembershipSerializer(serializers.Serializer):
+    agency = AgencyRefSerializer()
+    role = serializers.CharField()
+    capabilities = serializers.ListField(child=serializers.CharField())
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    email = serializers.EmailField()
+    preferred_language = serializers.CharField()
+    memberships = MembershipSerializer(many=True)
+    capabilities = serializers.ListField(child=serializers.CharField(), help_text="Held in at least one agency")
+
+
+def me_data(user) -> dict:
+    principal = Principal.of(user)
+    active = set(principal.memberships)
+    memberships = [
+        {"agency": agency_ref(m.agency), "role": m.role, "capabilities": sorted(ROLE_CAPS.get(m.role, ()))}
+        for m in Membership.objects.filter(user=user).select_related("agency").order_by("created_at")
+        if (m.agency_id, m.role) in active
+    ]
+    caps = sorted({c for m in memberships for c in m["capabilities"]})
+    return {"id": user.pk, "username": user.username, "first_name": user.first_name, "last_name": user.last_name,
+            "email": user.email, "preferred_language": user.preferred_language, "memberships": memberships,
+            "capabilities": caps}
+
+
+def _audit(request, user, ok: bool, username: str) -> None:
+    actor = Principal.of(user).actor() if ok else Actor(user_id=None, username=(username or "")[:150])
+    with transaction.atomic():
+        audit_log(actor=actor, action=Action.LOGIN if ok else Action.LOGIN_FAILED, object_type="session",
+                  detail={"channel": "api", "ip": request.META.get("REMOTE_ADDR", "")})
+
+
+class TokenView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    @extend_schema(
+        operation_id="auth_token_create", tags=["auth"], request=TokenRequestSerializer, auth=[],
+        responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField(), "user": MeSerializer()}),
+                   400: FieldErrorsSerializer, 429: ErrorDetailSerializer},
+        summary="Exchange a username and password for an API token (send it as `Authorization: Token <key>`)")
+    def post(self, request):
+        body = TokenRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        username, password = body.validated_data["username"], body.validated_data["password"]
+        django_request = request._request
+        user = authenticate(django_request, username=username, password=password)
+        if getattr(django_request, "axes_locked_out", False):
+            # The lockout middleware would answer with the sign-in page's HTML; an API client wants JSON.
+            django_request.axes_locked_out = False
+            _audit(request, None, False, username)
+            return Response({"detail": LOCKED}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+        if user is None or not user.is_active:
+            _audit(request, None, False, username)
+            return Response({"errors": {"non_field_errors": [BAD_CREDENTIALS]}}, status=status.HTTP_400_BAD_REQUEST)
+        token, _ = Token.objects.get_or_create(user=user)
+        _audit(request, user, True, username)
+        return Response({"token": token.key, "user": me_data(user)})
+
+
+class MeView(APIView):
+    @extend_schema(operation_id="me_retrieve", tags=["auth"], responses={200: MeSerializer},
+                   summary="You: your memberships (agency and role) and what they let you do")
+    def get(self, request):
+        return Response(me_data(request.user))

@@ -1,0 +1,126 @@
+"""Person endpoints: read (always audited, masked by role, revealed only with a purpose), update, identity
+documents, family contacts and consent."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from sinergi.access.principal import Principal
+from sinergi.people import services
+
+from .cases import ERRORS, REVEAL_PARAMS
+from .common import Viewer, agency_lookup, audit_read, given, parse_reveal
+from .people_serializers import (
+    ConsentInputSerializer, ConsentSerializer, DocumentInputSerializer, DocumentSerializer,
+    FamilyContactInputSerializer, FamilyContactSerializer, PersonPatchSerializer, PersonSerializer,
+)
+from .reads import person_get
+
+PERSON_ID = OpenApiParameter("person_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
+PERSON_FIELDS = ("full_name", "sex", "date_of_birth", "estimated_age", "citizenship", "origin_village", "address",
+                 "phone", "email", "primary_language", "deceased")
+
+
+def acting_agency(user, seen_through, requested):
+    """The agency a write about this person is made for: the one the user sees the person through, or one of
+    the user's own agencies named in the request."""
+    if requested in (None, ""):
+        return seen_through
+    agency = agency_lookup(requested)
+    if agency is None or agency.pk not in Principal.of(user).casework_agency_ids:
+        raise ValidationError({"agency": ["Anda tidak dapat bertindak untuk lembaga ini / you cannot act for this agency."]})
+    return agency.pk
+
+
+def viewer_for(user, agency_id, revealed=frozenset()) -> Viewer:
+    return Viewer(roles=Principal.of(user).roles_in(agency_id), revealed=set(revealed))
+
+
+class PersonDetailView(APIView):
+    @extend_schema(operation_id="persons_retrieve", tags=["persons"], parameters=[PERSON_ID, *REVEAL_PARAMS],
+                   responses={200: PersonSerializer, **ERRORS},
+                   summary="A person (audited). Contacts, addresses and document numbers are masked unless revealed.")
+    def get(self, request, person_id):
+        person, agency_id = person_get(request.user, person_id)
+        roles = Principal.of(request.user).roles_in(agency_id)
+        reveal = parse_reveal(request, roles)
+        purpose = (request.query_params.get("purpose") or "").strip()[:300]
+        audit_read(request.user, agency_id=agency_id, object_type="person", object_id=person.pk, purpose=purpose,
+                   reveal=reveal)
+        viewer = Viewer(roles=roles, revealed=reveal.what)
+        return Response(PersonSerializer(person, context={"viewer": viewer}).data)
+
+    @extend_schema(operation_id="persons_partial_update", tags=["persons"], parameters=[PERSON_ID],
+                   request=PersonPatchSerializer, responses={200: PersonSerializer, **ERRORS})
+    def patch(self, request, person_id):
+        person, seen_through = person_get(request.user, person_id)
+        body = PersonPatchSerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        d = body.validated_data
+        agency_id = acting_agency(request.user, seen_through, d.get("agency"))
+        services.person_update(actor=request.user, person=person, agency_id=agency_id,
+                               data=given(d, *PERSON_FIELDS), aliases=d.get("aliases"))
+        person, _ = person_get(request.user, person.pk)
+        return Response(PersonSerializer(person, context={"viewer": viewer_for(request.user, seen_through)}).data)
+
+
+class DocumentListView(APIView):
+    @extend_schema(operation_id="persons_documents_create", tags=["persons"], parameters=[PERSON_ID],
+                   request=DocumentInputSerializer, responses={201: DocumentSerializer, **ERRORS},
+                   summary="Add an identity document (NIK, passport, ...); the number is checked by type")
+    def post(self, request, person_id):
+        person, seen_through = person_get(request.user, person_id)
+        body = DocumentInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        d = body.validated_data
+        doc = services.document_add(
+            actor=request.user, person=person, agency_id=acting_agency(request.user, seen_through, d.get("agency")),
+            type=d["type"], number=d["number"], issuing_country=d["issuing_country"], issued_on=d.get("issued_on"),
+            expires_on=d.get("expires_on"))
+        viewer = viewer_for(request.user, seen_through)
+        return Response(DocumentSerializer(doc, context={"viewer": viewer}).data, status=status.HTTP_201_CREATED)
+
+
+class FamilyContactListView(APIView):
+    @extend_schema(operation_id="persons_family_contacts_create", tags=["persons"], parameters=[PERSON_ID],
+                   request=FamilyContactInputSerializer, responses={201: FamilyContactSerializer, **ERRORS})
+    def post(self, request, person_id):
+        person, seen_through = person_get(request.user, person_id)
+        body = FamilyContactInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        d = body.validated_data
+        contact = services.family_contact_add(
+            actor=request.user, person=person, agency_id=acting_agency(request.user, seen_through, d.get("agency")),
+            name=d["name"], relationship=d["relationship"], phone=d.get("phone") or "",
+            address=d.get("address") or "", village=d.get("village"))
+        viewer = viewer_for(request.user, seen_through)
+        return Response(FamilyContactSerializer(contact, context={"viewer": viewer}).data,
+                        status=status.HTTP_201_CREATED)
+
+
+class ConsentListView(APIView):
+    @extend_schema(operation_id="persons_consents_list", tags=["persons"], parameters=[PERSON_ID],
+                   responses={200: ConsentSerializer(many=True), **ERRORS},
+                   summary="The person's consent answers, newest first (withdrawals are new rows)")
+    def get(self, request, person_id):
+        person, agency_id = person_get(request.user, person_id)
+        audit_read(request.user, agency_id=agency_id, object_type="person", object_id=person.pk,
+                   detail={"part": "consents"})
+        return Response(ConsentSerializer(person.consents.select_related("recorded_by"), many=True).data)
+
+    @extend_schema(operation_id="persons_consents_create", tags=["persons"], parameters=[PERSON_ID],
+                   request=ConsentInputSerializer, responses={201: ConsentSerializer, **ERRORS})
+    def post(self, request, person_id):
+        person, seen_through = person_get(request.user, person_id)
+        body = ConsentInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        d = body.validated_data
+        consent = services.consent_record(
+            actor=request.user, person=person, agency_id=acting_agency(request.user, seen_through, d.get("agency")),
+            purpose=d["purpose"], given=d["given"], method=d.get("method") or "", note=d.get("note") or "")
+        return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)

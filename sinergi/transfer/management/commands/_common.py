@@ -1,0 +1,30 @@
+"""What the import and export commands share: finding the user and turning domain errors into exit codes."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import CommandError
+
+from sinergi.core.errors import Conflict, NotFound, PermissionDenied
+
+
+def user_named(username: str):
+    from sinergi.agencies.models import User
+
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise CommandError(f"Pengguna tidak dikenal / unknown user: {username}")
+    return user
+
+
+def as_command_error(exc: Exception) -> CommandError:
+    if isinstance(exc, PermissionDenied):
+        return CommandError(f"Tidak diizinkan / not permitted: {exc}")
+    if isinstance(exc, NotFound):
+        return CommandError(f"Tidak ditemukan / not found: {exc}")
+    if isinstance(exc, Conflict):
+        return CommandError(exc.message)
+    if isinstance(exc, ValidationError):
+        lines = [f"{field}: {msg}" for field, msgs in exc.message_dict.items() for msg in msgs]
+        return CommandError("\n".join(lines))
+    return CommandError(str(exc))

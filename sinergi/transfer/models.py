@@ -1,0 +1,45 @@
+"""Import jobs: one row per import attempt, whether it succeeded, was refused or failed."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sinergi.core.models import BaseModel
+
+from .enums import Format, JobStatus
+
+
+class ImportJob(BaseModel):
+    """What happened to one uploaded file.
+
+    ``errors`` holds ``{"line", "field", "message"}`` items (the first ``MAX_REPORTED`` of them; ``error_count``
+    is the full number), ``warnings`` the same shape for things that did not stop the import (ignored columns),
+    ``present`` the lines whose external id already existed.
+    """
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="import_jobs")
+    format = models.CharField(max_length=8, choices=Format.choices)
+    partial = models.BooleanField(_("impor sebagian"), default=False)
+    status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.RUNNING)
+    filename = models.CharField(max_length=200, blank=True)
+    size_bytes = models.PositiveBigIntegerField(default=0)
+    total_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    present_count = models.PositiveIntegerField(default=0)
+    rejected_count = models.PositiveIntegerField(default=0, help_text=_("Baris yang ditolak / rows refused."))
+    error_count = models.PositiveIntegerField(default=0, help_text=_("Jumlah masalah / problems found."))
+    progress = models.PositiveSmallIntegerField(default=0, help_text=_("Persen / percent."))
+    errors = models.JSONField(default=list, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    present = models.JSONField(default=list, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["agency", "-created_at"], name="importjob_agency_created")]
+        verbose_name = _("impor kasus")
+        verbose_name_plural = _("impor kasus")
+
+    def __str__(self) -> str:
+        return f"{self.format} {self.status} {self.created_at:%Y-%m-%d %H:%M}"
