@@ -1,0 +1,217 @@
+"""Writes for agencies, their offices and contact points, users and memberships.
+
+Every service takes a keyword-only ``actor``. ``actor=None`` means the system itself (the command line:
+``sinergi demo``, first setup), audited as ``system``; a user must hold the capability (system administrators
+set up agencies; agency administrators give roles in their own agency, as in ``users.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from sinergi.access.capabilities import Cap
+from sinergi.access.policy import require
+from sinergi.access.principal import Principal
+from sinergi.audit.enums import Action
+from sinergi.audit.services import SYSTEM, Actor, audit_log
+from sinergi.core.errors import Conflict, PermissionDenied
+from sinergi.core.validation import Errors
+from sinergi.regions.models import Country, Region
+
+from .enums import AgencyType, Level, Role
+from .models import Agency, ContactPoint, Membership, Office, User
+
+_CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
+
+
+def _reference_admin(actor, agency_id=None) -> Actor:
+    """The audit identity of someone allowed to change reference data (agencies, offices, contact points)."""
+    if actor is None:
+        return SYSTEM
+    principal = Principal.of(actor)
+    if not principal.can(Cap.REFERENCE_ADMIN):
+        raise PermissionDenied(f"missing capability {Cap.REFERENCE_ADMIN}")
+    return principal.actor(agency_id if agency_id is not None and principal.roles_in(agency_id) else None)
+
+
+def _country(errors: Errors, field: str, value) -> Country | None:
+    if isinstance(value, Country):
+        return value
+    code = str(value or "").strip().upper()
+    if not code:
+        errors.add(field, "Wajib diisi / this field is required.")
+        return None
+    country = Country.objects.filter(**({"code": code} if len(code) == 2 else {"alpha3": code})).first()
+    if country is None:
+        errors.add(field, f"Kode negara tidak dikenal / unknown country code: {value}")
+    return country
+
+
+def _region(errors: Errors, field: str, value) -> Region | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, Region):
+        return value
+    region = Region.objects.filter(code=str(value).strip()).first()
+    if region is None:
+        errors.add(field, f"Kode wilayah tidak dikenal / unknown region code: {value}")
+    return region
+
+
+@transaction.atomic
+def agency_create(*, actor, code: str, name: str, type: str, country, level: str, short_name: str = "",
+                  region=None, parent: Agency | None = None) -> Agency:
+    """Create an agency. ``country`` is an ISO code or Country; ``region`` a Kemendagri code or Region."""
+    audit_actor = _reference_admin(actor)
+    errors = Errors()
+    code = (code or "").strip().lower()
+    if not _CODE_RE.match(code):
+        errors.add("code", "Kode 2-64 huruf kecil, angka atau tanda hubung / code: 2-64 lowercase letters, "
+                           "digits or hyphens.")
+    name = (name or "").strip()
+    errors.required("name", name)
+    if len(name) > 200:
+        errors.add("name", "Terlalu panjang / too long (max 200).")
+    if len(short_name or "") > 60:
+        errors.add("short_name", "Terlalu panjang / too long (max 60).")
+    errors.required("type", type)
+    errors.in_choices("type", type, AgencyType.values)
+    errors.required("level", level)
+    errors.in_choices("level", level, Level.values)
+    country_obj = _country(errors, "country", country)
+    region_obj = _region(errors, "region", region)
+    if region_obj is not None and country_obj is not None and country_obj.code != "ID":
+        errors.add("region", "Wilayah hanya untuk lembaga di Indonesia / a region is only for agencies in Indonesia.")
+    errors.raise_if_any()
+    if Agency.objects.filter(code=code).exists():
+        raise Conflict("Kode lembaga sudah dipakai / agency code already taken.", field="code")
+    agency = Agency.objects.create(code=code, name=name, short_name=(short_name or "").strip(), type=type,
+                                   country=country_obj, level=level, region=region_obj, parent=parent)
+    audit_log(actor=audit_actor, action=Action.CREATE, object_type="agency", object_id=agency.pk,
+              detail={"code": code, "type": type, "country": country_obj.code, "level": level,
+                      "region": region_obj.code if region_obj else None})
+    return agency
+
+
+@transaction.atomic
+def office_create(*, actor, agency: Agency, name: str, country, region=None, address: str = "", phone: str = "",
+                  email: str = "") -> Office:
+    audit_actor = _reference_admin(actor, agency.pk)
+    errors = Errors()
+    name = (name or "").strip()
+    errors.required("name", name)
+    country_obj = _country(errors, "country", country)
+    region_obj = _region(errors, "region", region)
+    errors.raise_if_any()
+    office = Office.objects.create(agency=agency, name=name, country=country_obj, region=region_obj,
+                                   address=address or "", phone=phone or "", email=email or "")
+    audit_log(actor=audit_actor, action=Action.CREATE, object_type="office", object_id=office.pk,
+              detail={"agency": str(agency.pk), "country": country_obj.code})
+    return office
+
+
+@transaction.atomic
+def contact_point_create(*, actor, agency: Agency, name: str, function: str = "", phone: str = "", email: str = "",
+                         available_hours: str = "") -> ContactPoint:
+    audit_actor = _reference_admin(actor, agency.pk)
+    errors = Errors()
+    name = (name or "").strip()
+    errors.required("name", name)
+    errors.raise_if_any()
+    contact = ContactPoint.objects.create(agency=agency, name=name, function=function or "", phone=phone or "",
+                                          email=email or "", available_hours=available_hours or "")
+    audit_log(actor=audit_actor, action=Action.CREATE, object_type="contact_point", object_id=contact.pk,
+              detail={"agency": str(agency.pk)})
+    return contact
+
+
+def _user_admin(actor, agency_id, role: str | None = None) -> Actor:
+    """Who may give a role in ``agency_id``: the system, a system administrator, or the agency's administrator
+    (who may not create system administrators)."""
+    if actor is None:
+        return SYSTEM
+    principal = Principal.of(actor)
+    if principal.can(Cap.REFERENCE_ADMIN):
+        return principal.actor(agency_id if principal.roles_in(agency_id) else None)
+    if role == Role.SYSTEM_ADMIN:
+        raise PermissionDenied("only system administrators make system administrators")
+    return require(actor, Cap.AGENCY_USERS, agency_id).actor(agency_id)
+
+
+@transaction.atomic
+def user_create(*, actor, username: str, password: str | None = None, email: str = "", first_name: str = "",
+                last_name: str = "", preferred_language: str = "id", agency: Agency | None = None,
+                role: str | None = None, admin_site: bool = False, password_hash: str | None = None) -> User:
+    """Create a user, with a first role in ``agency`` when given. Without ``password`` the account has no
+    usable password (the person sets one through a set-password link). ``admin_site`` lets a system
+    administrator sign in to Django's admin (reference data); what anyone may do with cases still comes only
+    from memberships. ``password_hash`` is an already hashed password, for setup scripts that give many accounts
+    one password (hashing is deliberately slow)."""
+    # A user without an agency is reference data only a system administrator creates.
+    audit_actor = _user_admin(actor, agency.pk, role) if agency is not None else _reference_admin(actor)
+    errors = Errors()
+    username = (username or "").strip()
+    errors.required("username", username)
+    if len(username) > 150:
+        errors.add("username", "Terlalu panjang / too long (max 150).")
+    if role is not None:
+        errors.in_choices("role", role, Role.values)
+        if agency is None:
+            errors.add("agency", "Peran butuh lembaga / a role needs an agency.")
+    if admin_site and actor is not None and not Principal.of(actor).can(Cap.REFERENCE_ADMIN):
+        raise PermissionDenied("only system administrators open the admin site to others")
+    if preferred_language not in ("id", "en"):
+        errors.add("preferred_language", "Bahasa: id atau en / language: id or en.")
+    user = User(username=username, email=(email or "").strip(), first_name=(first_name or "").strip(),
+                last_name=(last_name or "").strip(), preferred_language=preferred_language,
+                is_staff=admin_site, is_superuser=admin_site)
+    if password:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                errors.add("password", message)
+    errors.raise_if_any()
+    if User.objects.filter(username__iexact=username).exists():
+        raise Conflict("Nama pengguna sudah dipakai / username already taken.", field="username")
+    if password:
+        user.set_password(password)
+    elif password_hash:
+        user.password = password_hash
+    else:
+        user.set_unusable_password()
+    user.save()
+    audit_log(actor=audit_actor, action=Action.CREATE, object_type="user", object_id=user.pk,
+              detail={"username": username, "admin_site": admin_site})
+    if agency is not None and role:
+        membership_grant(actor=actor, user=user, agency=agency, role=role)
+    return user
+
+
+@transaction.atomic
+def membership_grant(*, actor, user: User, agency: Agency, role: str, office: Office | None = None) -> Membership:
+    """Give ``user`` the ``role`` in ``agency``. Granting a role the user already has (re)activates it and
+    changes nothing else, so setup scripts may run again."""
+    errors = Errors()
+    errors.required("role", role)
+    errors.in_choices("role", role, Role.values)
+    if office is not None and office.agency_id != agency.pk:
+        errors.add("office", "Kantor lembaga lain / the office belongs to another agency.")
+    errors.raise_if_any()
+    audit_actor = _user_admin(actor, agency.pk, role)
+    membership, created = Membership.objects.get_or_create(user=user, agency=agency, role=role,
+                                                           defaults={"office": office})
+    if not created and membership.is_active:
+        return membership
+    if not created:
+        membership.is_active = True
+        membership.save(update_fields=["is_active", "updated_at"])
+    detail: dict[str, Any] = {"user": user.pk, "agency": str(agency.pk), "role": role}
+    audit_log(actor=audit_actor, action=Action.CREATE if created else Action.UPDATE, object_type="membership",
+              object_id=membership.pk, detail=detail if created else {**detail, "active": True})
+    return membership

@@ -1,0 +1,149 @@
+"""The ``sinergi`` command.
+
+    sinergi demo [--port 8000] [--cases N] [--no-serve] [--seed S]   set up and serve a demo on this machine
+    sinergi serve [--bind 0.0.0.0:8000] [--workers N]                 production server (gunicorn)
+    sinergi <command> ...                                             any management command (migrate,
+                                                                      audit verify, import_cases, generate_cases)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+USAGE = __doc__
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sinergi.config.settings")
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        print(USAGE.strip())
+        return 0
+    if argv[0] == "serve":
+        return serve(argv[1:])
+    return manage(argv)
+
+
+def manage(argv: list[str]) -> int:
+    """Django's management with ``sinergi`` as the program name."""
+    from django.core.management import execute_from_command_line
+
+    try:
+        execute_from_command_line(["sinergi", *argv])
+    except SystemExit as exc:  # argparse, CommandError and commands like `audit verify` exit; pass the code on
+        if exc.code is None or isinstance(exc.code, int):
+            return exc.code or 0
+        print(exc.code, file=sys.stderr)
+        return 1
+    return 0
+
+
+def _default_workers() -> int:
+    # Gunicorn's rule of thumb (2 x cores + 1), capped: each worker holds database connections.
+    return min(2 * (os.cpu_count() or 1) + 1, 9)
+
+
+def serve(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="sinergi serve", description="Run Sinergi under gunicorn.")
+    parser.add_argument("--bind", default=os.environ.get("SINERGI_BIND", "0.0.0.0:8000"))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("SINERGI_WORKERS", 0)) or None)
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("SINERGI_THREADS", 4)))
+    parser.add_argument("--timeout", type=int, default=int(os.environ.get("SINERGI_TIMEOUT", 60)),
+                        help="seconds before a stuck request's worker is restarted (imports run as jobs)")
+    parser.add_argument("--skip-collectstatic", action="store_true")
+    args = parser.parse_args(argv)
+
+    if not os.environ.get("SINERGI_SECRET_KEY"):
+        print("sinergi serve: SINERGI_SECRET_KEY belum diatur / is not set. Set a long random value, e.g.\n"
+              "  export SINERGI_SECRET_KEY=\"$(python -c 'import secrets; print(secrets.token_urlsafe(50))')\"",
+              file=sys.stderr)
+        return 2
+    if not os.environ.get("DATABASE_URL"):
+        print("sinergi serve: peringatan / warning: DATABASE_URL is not set; using the SQLite database under "
+              "SINERGI_DATA_DIR (fine for one small office, not for a real deployment).", file=sys.stderr)
+
+    import django
+    from django.core.management import call_command
+    from django.db import connections
+
+    django.setup()
+    _deploy_checks()
+    if not args.skip_collectstatic:
+        call_command("collectstatic", interactive=False, verbosity=0)
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connections["default"])
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        print("sinergi serve: peringatan / warning: unapplied migrations; run `sinergi migrate`.", file=sys.stderr)
+    # No connection may cross the fork into the workers.
+    connections.close_all()
+
+    options = gunicorn_options(args)
+    print(f"Sinergi: {options['workers']} workers x {options['threads']} threads on http://{args.bind} "
+          "(run `sinergi worker` beside it for notifications and escalations)")
+    SinergiServer(options).run()
+    return 0
+
+
+def gunicorn_options(args) -> dict:
+    """The whole gunicorn configuration in one place, so production behaviour does not depend on a file."""
+    return {
+        "bind": args.bind,
+        "workers": args.workers or _default_workers(),
+        "worker_class": "gthread",
+        "threads": args.threads,
+        "timeout": args.timeout,
+        "graceful_timeout": 30,
+        "keepalive": 5,
+        # Recycle workers now and then so a slow leak cannot grow without bound.
+        "max_requests": 2000,
+        "max_requests_jitter": 200,
+        "accesslog": "-",
+        "errorlog": "-",
+        "loglevel": os.environ.get("SINERGI_LOG_LEVEL", "info").lower(),
+        # Request time in microseconds (%(D)s) at the end, for the speed figures; no query strings, which may
+        # carry names being searched.
+        "access_log_format": '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(D)s',
+        "forwarded_allow_ips": os.environ.get("SINERGI_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        "proc_name": "sinergi",
+        "preload_app": True,
+        # No control socket in the home directory: several instances may run on one machine.
+        "control_socket_disable": True,
+    }
+
+
+def _deploy_checks() -> None:
+    """Django's deployment checks, reported as warnings: a demo behind a TLS proxy may knowingly skip some."""
+    from django.core import checks
+
+    messages = checks.run_checks(include_deployment_checks=True)
+    for m in messages:
+        if m.level >= checks.WARNING and not m.is_silenced():
+            print(f"sinergi serve: check {m.id}: {m.msg}", file=sys.stderr)
+
+
+try:
+    from gunicorn.app.base import BaseApplication
+except ImportError:  # pragma: no cover - gunicorn is a dependency; keep `sinergi migrate` usable without it
+    BaseApplication = object
+
+
+class SinergiServer(BaseApplication):
+    def __init__(self, options: dict):
+        self.options = options
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        from django.core.wsgi import get_wsgi_application
+
+        return get_wsgi_application()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""The ``sinergi`` command: dispatch to management commands, the demo command, and ``serve``'s refusals."""
+
+import argparse
+
+import pytest
+
+from sinergi import cli
+from sinergi.cases.models import Case
+
+
+@pytest.fixture(autouse=True)
+def _keep_test_connection(monkeypatch):
+    # Django closes every connection after a command run from argv; in a test that would drop the test
+    # transaction's connection (PostgreSQL), so keep it open.
+    from django.db import connections
+
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+
+
+@pytest.mark.django_db
+def test_other_words_go_to_django_management():
+    assert cli.main(["generate_cases", "4", "--seed", "2", "--batch", "3"]) == 0
+    assert Case.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_management_errors_become_the_exit_code(capsys):
+    assert cli.main(["generate_cases", "0"]) == 1
+    assert "N must be at least 1" in capsys.readouterr().err
+    assert cli.main(["no_such_command"]) == 1
+
+
+@pytest.mark.django_db
+def test_demo_without_serving_sets_up_and_prints_the_logins(capsys):
+    assert cli.main(["demo", "--no-serve", "--cases", "2", "--seed", "5"]) == 0
+    out = capsys.readouterr().out
+    for expected in ("petugas", "manajer", "supervisor", "sinergi-demo-2026", "UPTD PPA NTT", "/api/v1/docs/",
+                     "/admin/"):
+        assert expected in out
+    assert Case.objects.count() == 2
+
+
+def test_serve_refuses_without_a_secret_key(monkeypatch, capsys):
+    monkeypatch.delenv("SINERGI_SECRET_KEY", raising=False)
+    assert cli.main(["serve", "--bind", "127.0.0.1:0"]) == 2
+    assert "SINERGI_SECRET_KEY" in capsys.readouterr().err
+
+
+def test_help_lists_the_commands(capsys):
+    assert cli.main([]) == 0
+    out = capsys.readouterr().out
+    assert "sinergi demo" in out and "sinergi serve" in out
+
+
+def test_gunicorn_configuration_is_explicit():
+    args = argparse.Namespace(bind="127.0.0.1:9000", workers=3, threads=2, timeout=45)
+    options = cli.gunicorn_options(args)
+    assert options["bind"] == "127.0.0.1:9000"
+    assert (options["workers"], options["threads"], options["timeout"]) == (3, 2, 45)
+    assert options["accesslog"] == "-" and options["worker_class"] == "gthread"
+    assert cli.gunicorn_options(argparse.Namespace(bind="x:1", workers=None, threads=1, timeout=1))["workers"] >= 1

@@ -1,0 +1,64 @@
+"""The bulk generator: N consistent, searchable cases, one audit row per batch."""
+
+import pytest
+from django.utils import timezone
+
+from sinergi.agencies.models import Agency, Membership
+from sinergi.audit.models import AuditEvent
+from sinergi.cases.enums import Stage
+from sinergi.cases.models import Case, CaseExploitationType, StageEntry
+from sinergi.cases.selectors import CaseFilters, case_list
+from sinergi.core.testing import user_with_role
+from sinergi.demo.services import generate
+from sinergi.people.models import NameKey
+
+pytestmark = pytest.mark.django_db
+
+
+def test_generates_n_consistent_cases_in_batches_with_one_audit_row_each():
+    assert generate(45, seed=5, batch=20) == 45
+    assert Case.objects.count() == 45
+    assert StageEntry.objects.count() == 45
+    assert AuditEvent.objects.filter(object_type="generated_cases").count() == 3  # 20 + 20 + 5
+    now = timezone.now()
+    for case in Case.objects.all():
+        entry = StageEntry.objects.get(case=case)
+        assert entry.stage == case.stage and entry.entered_at == case.stage_entered_at
+        assert timezone.localdate(case.created_at) == case.reported_on
+        assert case.created_at <= case.stage_entered_at <= now
+        assert (case.stage == Stage.CLOSED) == bool(case.outcome) == bool(case.closed_at)
+        assert set(CaseExploitationType.objects.filter(case=case).values_list("type", flat=True)) == \
+            set(case.exploitation_types)
+        assert case.origin_regency_id == case.survivor.origin_village_id[:5]
+        assert NameKey.objects.filter(person_id=case.survivor_id).exists()
+    assert len(set(Case.objects.values_list("reference", flat=True))) == 45
+
+
+def test_generated_cases_are_found_by_name_by_a_user_of_the_lead_agency():
+    generate(30, seed=8)
+    case = Case.objects.select_related("survivor").order_by("reference").first()
+    user = user_with_role("case_manager", Agency.objects.get(pk=case.lead_agency_id))
+    found = list(case_list(user, CaseFilters(q=case.survivor.full_name.upper(), stage=[case.stage],
+                                             country_of_exploitation=case.country_of_exploitation_id)))
+    assert case in found
+    # And not by anyone else: the generator does not widen visibility.
+    outsider = user_with_role("case_manager")
+    assert not case_list(outsider, CaseFilters(q=case.survivor.full_name)).exists()
+
+
+def test_a_second_run_adds_new_references():
+    generate(5, seed=1)
+    generate(5, seed=1)
+    assert Case.objects.count() == 10
+    assert Membership.objects.count() == 0  # the generator makes cases, not accounts
+
+
+def test_generated_ids_are_time_ordered_uuids():
+    import random
+
+    from sinergi.demo.bulk import OrderedIds
+
+    new_id = OrderedIds(random.Random(1))
+    ids = [new_id() for _ in range(20_000)]  # more than 4,096 within one millisecond
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+    assert {i.version for i in ids} == {7}
