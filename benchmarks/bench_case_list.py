@@ -59,6 +59,12 @@ def samples(agency_id, n: int, rng: random.Random) -> list[dict]:
             "JOIN people_person p ON p.id = c.survivor_id WHERE c.lead_agency_id = %s LIMIT %s",
             [agency_id, n * 4])
         rows = cur.fetchall()
+        if len(rows) < n:  # a small database: sample all of the agency's cases instead
+            cur.execute(
+                "SELECT p.full_name, c.stage, c.country_of_exploitation_id FROM cases_case c "
+                "JOIN people_person p ON p.id = c.survivor_id WHERE c.lead_agency_id = %s ORDER BY random() LIMIT %s",
+                [agency_id, n * 4])
+            rows = cur.fetchall()
     rng.shuffle(rows)
     stages = [r[1] for r in rows]
     countries = [r[2] for r in rows]

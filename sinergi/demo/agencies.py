@@ -161,13 +161,13 @@ USERS: tuple[UserSpec, ...] = (
     UserSpec("ncb", "Andreas", "Sitompul", "ncb-jakarta", Role.SUPERVISOR),
     UserSpec("polri", "Fitri", "Handayani", "bareskrim-ppa-ppo", Role.SUPERVISOR),
     UserSpec("kemlu", "Rahmat", "Hidayat", "kemlu-pwni", Role.SUPERVISOR),
-    UserSpec("kbri", "Judha", "Nugraha", "kbri-phnom-penh", Role.SUPERVISOR),
+    UserSpec("kbri", "Bambang", "Setiawan", "kbri-phnom-penh", Role.SUPERVISOR),
     UserSpec("kp2mi", "Siti", "Rohmah", "kp2mi", Role.SUPERVISOR),
     UserSpec("bp3mi", "Stefanus", "Bria", "bp3mi-ntt", Role.SUPERVISOR),
     UserSpec("iom", "Ratna", "Sari", "iom-indonesia", Role.SUPERVISOR),
     UserSpec("lsm", "Emiliana", "Tanesib", "lsm-sahabat-migran", Role.SUPERVISOR),
     UserSpec("desa", "Yakobus", "Seran", "desa-noelbaki", Role.INTAKE_OFFICER),
-    UserSpec("gugustugas", "Dewi", "Lestari", "gugus-tugas-ntt", Role.ANALYST),
+    UserSpec("gugustugas", "Dewi", "Kurniasih", "gugus-tugas-ntt", Role.ANALYST),
 )
 
 
