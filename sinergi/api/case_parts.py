@@ -3,6 +3,7 @@ the parts that were shared with it; the rest answer "not found"."""
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -18,8 +19,13 @@ from sinergi.cases.models import Attachment, ServiceDelivery
 from sinergi.core.errors import NotFound
 
 from .case_serializers import (
-    AttachmentSerializer, AttachmentUploadSerializer, NoteInputSerializer, NoteSerializer, ServiceInputSerializer,
-    ServiceSerializer, TimelineEventSerializer,
+    AttachmentSerializer,
+    AttachmentUploadSerializer,
+    NoteInputSerializer,
+    NoteSerializer,
+    ServiceInputSerializer,
+    ServiceSerializer,
+    TimelineEventSerializer,
 )
 from .cases import CASE_ID, ERRORS
 from .common import get_visible, given
@@ -29,9 +35,10 @@ from .errors import ErrorDetailSerializer
 def _case_part(request, case_id, section: str, *, audit: bool):
     """The case, if the user may see ``section`` of it. Reads are audited as reads of the case."""
     purpose = (request.query_params.get("purpose") or "").strip()[:300]
-    case = selectors.case_get(request.user, case_id, audit=audit, purpose=purpose)
-    if not may_see(case_sections_for(request.user, case), section):
-        raise NotFound(section)
+    with transaction.atomic():  # a part that was not shared is not read, so its READ row goes too
+        case = selectors.case_get(request.user, case_id, audit=audit, purpose=purpose)
+        if not may_see(case_sections_for(request.user, case), section):
+            raise NotFound(section)
     return case
 
 

@@ -8,7 +8,13 @@ from rest_framework import serializers
 
 from sinergi.access.sections import ALL, may_see
 from sinergi.cases.enums import (
-    ALLOWED_TRANSITIONS, DecisionOrg, Outcome, ServiceOutcome, ServiceType, Stage, VictimStatus,
+    ALLOWED_TRANSITIONS,
+    DecisionOrg,
+    Outcome,
+    ServiceOutcome,
+    ServiceType,
+    Stage,
+    VictimStatus,
 )
 
 from .common import AgencyRefSerializer, StrictSerializer, agency_ref
@@ -156,8 +162,10 @@ class CaseListSerializer(serializers.Serializer):
     origin_province = serializers.CharField(source="origin_province_id", allow_null=True)
     origin_regency = serializers.CharField(source="origin_regency_id", allow_null=True)
 
-    gated: dict[str, tuple[str, ...]] = {"exploitation": ("primary_exploitation", "exploitation_types", "victim_status"),
-                                         "location": ("country_of_exploitation",)}
+    gated: dict[str, tuple[str, ...]] = {
+        "exploitation": ("primary_exploitation", "exploitation_types", "victim_status"),
+        "location": ("country_of_exploitation",),
+    }
 
     @extend_schema_field(AgencyRefSerializer)
     def get_lead_agency(self, case):

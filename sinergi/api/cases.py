@@ -28,7 +28,11 @@ from sinergi.people.services import person_create
 
 from .case_filters import FILTER_NAMES, CaseFilterSerializer
 from .case_serializers import (
-    CaseCreateSerializer, CaseDetailSerializer, CaseDetailsInputSerializer, CaseListSerializer, TransitionSerializer,
+    CaseCreateSerializer,
+    CaseDetailSerializer,
+    CaseDetailsInputSerializer,
+    CaseListSerializer,
+    TransitionSerializer,
     VictimStatusSerializer,
 )
 from .common import NOT_FOUND_FIELD, Viewer, agency_for_write, as_uuid, parse_reveal
@@ -75,7 +79,8 @@ def open_case(user, data: dict, *, lead_agency_id, report=None):
     else:
         survivor = report.subject
         if survivor is None:
-            raise field_error("survivor", "Wajib diisi: laporan belum punya orang / required: the report has no subject.")
+            raise field_error("survivor", "Wajib diisi: laporan belum punya orang / "
+                                          "required: the report has no subject.")
     previous = None
     if data.get("previous_case"):
         previous = cases_visible_to(user).filter(pk=as_uuid(data["previous_case"])).first()

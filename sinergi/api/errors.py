@@ -13,9 +13,11 @@ from typing import Any
 
 from django.core import exceptions as django_exceptions
 from django.http import Http404
-from rest_framework import exceptions as drf, serializers, status
+from rest_framework import exceptions as drf
+from rest_framework import serializers, status
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler, set_rollback
+from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from sinergi.core import errors as core
 
@@ -86,7 +88,8 @@ def exception_handler(exc, context):
         return Response({"detail": FORBIDDEN}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, drf.ParseError):
         set_rollback()
-        return errors_response({NON_FIELD: [f"Isi permintaan tidak dapat dibaca / malformed request body: {exc.detail}"]})
+        message = f"Isi permintaan tidak dapat dibaca / malformed request body: {exc.detail}"
+        return errors_response({NON_FIELD: [message]})
     if isinstance(exc, django_exceptions.RequestDataTooBig):
         set_rollback()
         return errors_response({NON_FIELD: ["Permintaan terlalu besar / request too large."]},

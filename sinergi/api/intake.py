@@ -23,11 +23,24 @@ from sinergi.people.services import person_create
 
 from .case_serializers import CaseDetailSerializer
 from .cases import ERRORS, REVEAL_PARAMS, case_response, open_case, prefixed
-from .common import NOT_FOUND_FIELD, Viewer, agency_for_write, agency_lookup, as_uuid, audit_read, parse_reveal
+from .common import (
+    NOT_FOUND_FIELD,
+    Viewer,
+    agency_for_write,
+    agency_lookup,
+    as_uuid,
+    audit_read,
+    parse_reveal,
+)
 from .errors import ErrorDetailSerializer, FieldErrorsSerializer
 from .intake_serializers import (
-    ReportCreateSerializer, ReportLinkCaseSerializer, ReportListSerializer, ReportOpenCaseSerializer, ReportSerializer,
-    ScreeningInputSerializer, ScreeningSerializer,
+    ReportCreateSerializer,
+    ReportLinkCaseSerializer,
+    ReportListSerializer,
+    ReportOpenCaseSerializer,
+    ReportSerializer,
+    ScreeningInputSerializer,
+    ScreeningSerializer,
 )
 from .pagination import KeysetPagination
 from .reads import audit_reports_read, person_lookup, report_get, report_queryset

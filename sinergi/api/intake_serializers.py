@@ -57,7 +57,8 @@ class ReportOpenCaseSerializer(StrictSerializer):
     def validate(self, attrs):
         if "survivor" in attrs and "survivor_data" in attrs:
             raise serializers.ValidationError(
-                {"survivor": ["Isi salah satu: survivor atau survivor_data / give survivor or survivor_data, not both."]})
+                {"survivor": ["Isi salah satu: survivor atau survivor_data / "
+                              "give survivor or survivor_data, not both."]})
         return attrs
 
 

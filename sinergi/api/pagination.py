@@ -14,7 +14,8 @@ import operator
 from functools import reduce
 from urllib import parse
 
-from django.core.exceptions import FieldDoesNotExist, ValidationError as DjangoValidationError
+from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import Cursor, CursorPagination
@@ -83,7 +84,7 @@ class KeysetPagination(CursorPagination):
             if not isinstance(values, list) or len(values) != len(self.ordering):
                 raise ValueError
             parsed = []
-            for field, value in zip(self.ordering, values):
+            for field, value in zip(self.ordering, values, strict=True):
                 name = field.lstrip("-")
                 model_field = model._meta.pk if name in ("id", "pk") else model._meta.get_field(name)
                 parsed.append(model_field.to_python(value))
@@ -97,7 +98,7 @@ class KeysetPagination(CursorPagination):
     def _after(ordering: list[str], values: list) -> Q:
         """Rows strictly after ``values`` in ``ordering``: (a > x) or (a = x and b > y) or ..."""
         clauses, equal = [], {}
-        for field, value in zip(ordering, values):
+        for field, value in zip(ordering, values, strict=True):
             name = field.lstrip("-")
             op = "lt" if field.startswith("-") else "gt"
             clauses.append(Q(**equal, **{f"{name}__{op}": value}))

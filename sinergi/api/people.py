@@ -16,8 +16,14 @@ from sinergi.people import services
 from .cases import ERRORS, REVEAL_PARAMS
 from .common import Viewer, agency_lookup, audit_read, given, parse_reveal
 from .people_serializers import (
-    ConsentInputSerializer, ConsentSerializer, DocumentInputSerializer, DocumentSerializer,
-    FamilyContactInputSerializer, FamilyContactSerializer, PersonPatchSerializer, PersonSerializer,
+    ConsentInputSerializer,
+    ConsentSerializer,
+    DocumentInputSerializer,
+    DocumentSerializer,
+    FamilyContactInputSerializer,
+    FamilyContactSerializer,
+    PersonPatchSerializer,
+    PersonSerializer,
 )
 from .reads import person_get
 
@@ -33,7 +39,8 @@ def acting_agency(user, seen_through, requested):
         return seen_through
     agency = agency_lookup(requested)
     if agency is None or agency.pk not in Principal.of(user).casework_agency_ids:
-        raise ValidationError({"agency": ["Anda tidak dapat bertindak untuk lembaga ini / you cannot act for this agency."]})
+        raise ValidationError(
+            {"agency": ["Anda tidak dapat bertindak untuk lembaga ini / you cannot act for this agency."]})
     return agency.pk
 
 

@@ -13,7 +13,7 @@ from sinergi.core.errors import NotFound
 from sinergi.intake.models import Report
 from sinergi.people.models import Person
 
-from .common import get_visible
+from .common import as_uuid, get_visible
 
 
 def person_get(user, person_id) -> tuple[Person, object]:
@@ -31,8 +31,6 @@ def person_get(user, person_id) -> tuple[Person, object]:
 
 def person_lookup(user, person_id) -> Person | None:
     """A visible person by id for a reference in a request body (``survivor``, ``subject``), else None."""
-    from .common import as_uuid
-
     key = as_uuid(person_id)
     return persons_visible_to(user).filter(pk=key).first() if key else None
 

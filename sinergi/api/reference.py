@@ -12,7 +12,8 @@ from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from sinergi.agencies.enums import AgencyType, Level as AgencyLevel
+from sinergi.agencies.enums import AgencyType
+from sinergi.agencies.enums import Level as AgencyLevel
 from sinergi.agencies.models import Agency
 from sinergi.cases import vocab
 from sinergi.cases.enums import DecisionOrg, Outcome, ServiceOutcome, ServiceType, Stage, VictimStatus
@@ -159,7 +160,8 @@ def _choices(choices) -> list[dict]:
 
 
 def vocabularies() -> dict[str, list[dict]]:
-    result = {field: _choices(htcds.choices(name)) for field, name in {**vocab.LIST_FIELDS, **vocab.CHOICE_FIELDS}.items()}
+    htcds_fields = {**vocab.LIST_FIELDS, **vocab.CHOICE_FIELDS}
+    result = {field: _choices(htcds.choices(name)) for field, name in htcds_fields.items()}
     for name, enum in {
         "stage": Stage, "outcome": Outcome, "victim_status": VictimStatus, "decided_by": DecisionOrg,
         "service_type": ServiceType, "service_outcome": ServiceOutcome, "channel": Channel,

@@ -50,7 +50,8 @@ BAD = [
     ("case: survivor unknown", lambda a, s: a.post("/api/v1/cases/", {
         "survivor": "00000000-0000-0000-0000-000000000000"}, format="json"), 400, "survivor"),
     ("case: unknown village", lambda a, s: a.post("/api/v1/cases/", {
-        "survivor_data": {**NEW, "origin_village": "99.99.99.9999"}}, format="json"), 400, "survivor_data.origin_village"),
+        "survivor_data": {**NEW, "origin_village": "99.99.99.9999"}}, format="json"),
+     400, "survivor_data.origin_village"),
     ("case: province as village", lambda a, s: a.post("/api/v1/cases/", {
         "survivor_data": {**NEW, "origin_village": "53"}}, format="json"), 400, "survivor_data.origin_village"),
     ("case: age not a number", lambda a, s: a.post("/api/v1/cases/", {
@@ -197,7 +198,8 @@ def test_bad_input_gives_field_errors_and_writes_nothing(scene, settings, call, 
     ("get", "/api/v1/cases/not-a-uuid/"), ("post", "/api/v1/cases/00000000-0000-0000-0000-000000000000/transition/"),
     ("get", "/api/v1/persons/123/"), ("get", "/api/v1/reports/%20/"), ("patch", "/api/v1/cases/{case}/services/nope/"),
     ("get", "/api/v1/cases/{case}/attachments/00000000-0000-0000-0000-000000000000/download/"),
-    ("get", "/api/v1/agencies/nobody/"), ("get", "/api/v1/no/such/endpoint/"), ("post", "/api/v1/persons/1e3/consents/"),
+    ("get", "/api/v1/agencies/nobody/"), ("get", "/api/v1/no/such/endpoint/"),
+    ("post", "/api/v1/persons/1e3/consents/"),
 ])
 def test_malformed_or_unknown_ids_are_not_found(scene, method, url):
     client = client_for(scene.owner)

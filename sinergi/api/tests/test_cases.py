@@ -206,8 +206,8 @@ def test_pathway_through_the_api(scene):
     assert done["stage"] == "repatriated" and done["port_of_entry"] == "Tanjung Pinang"
     assert [d["stage"] for d in done["stage_durations"]] == [
         "reported", "located", "identified", "documented", "repatriated"]
-    closed = client.post(url + "transition/", {"to_stage": "closed", "outcome": "stays_abroad", "note": "Memilih tinggal"},
-                         format="json").json()
+    closed = client.post(url + "transition/", {"to_stage": "closed", "outcome": "stays_abroad",
+                                               "note": "Memilih tinggal"}, format="json").json()
     assert closed["stage"] == "closed" and closed["outcome"] == "stays_abroad" and closed["allowed_transitions"] == []
     kinds = [e["kind"] for e in client.get(url + "timeline/").json()]
     assert kinds.count("stage_changed") == 5 and "victim_status" in kinds

@@ -148,7 +148,11 @@ def test_referral_receiver_sees_only_shared_sections(scene):
     detail = client.get(c(scene)).json()
     assert detail["sections"] == ["identity"]
     assert detail["summary"] is None and detail["travel_document_number"] is None
+    from sinergi.audit.models import AuditEvent
+
+    reads = AuditEvent.objects.filter(action="read", object_id=str(scene.case.pk)).count()
     for tail in ("services/", "notes/", "attachments/", "timeline/"):
         assert client.get(c(scene, tail)).status_code == 404
+    assert AuditEvent.objects.filter(action="read", object_id=str(scene.case.pk)).count() == reads
     # The person endpoint would show more than the referral shared.
     assert client.get(p(scene)).status_code == 404
