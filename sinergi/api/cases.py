@@ -116,8 +116,10 @@ class CaseListView(GenericAPIView):
             raise PermissionDenied("no casework role")
         params = CaseFilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        qs = selectors.case_list(request.user, params.filters())
-        page = self.paginate_queryset(qs)
+        filters = params.filters()
+        self.fetch_page = lambda ordering, after, limit: selectors.case_page(
+            request.user, filters, ordering, after=after, limit=limit)
+        page = self.paginate_queryset(selectors.case_list(request.user, filters))
         shown = {k: v for k, v in request.query_params.items() if k in FILTER_NAMES}
         selectors.audit_list_read(request.user, page, filters=shown)
         sections = case_sections_for_many(request.user, page)

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from sinergi.access.principal import Principal
-from sinergi.access.visibility import cases_visible_to
+from sinergi.access.visibility import case_visibility_parts, cases_visible_to
 from sinergi.audit.enums import Action
 from sinergi.audit.services import Entry, audit_log, audit_log_many
 from sinergi.core.errors import NotFound
@@ -36,15 +36,24 @@ class CaseFilters:
     q: str | None = None
 
 
+LIST_RELATED = ("survivor", "lead_agency", "country_of_exploitation")
+
+
 def apply_name_search(qs: QuerySet, query: str, person_field: str = "survivor_id") -> QuerySet:
     """Match every word of ``query`` against the survivor's name keys; the last word may be a prefix."""
     keys = names.query_keys(query)
     if not keys:
         return qs
-    for i, key in enumerate(keys):
-        lookup = {"key__startswith": key} if i == len(keys) - 1 and len(key) >= 2 else {"key": key}
-        qs = qs.filter(Exists(NameKey.objects.filter(person_id=OuterRef(person_field), **lookup)))
-    return qs
+    *whole, last = keys
+    for key in dict.fromkeys(whole):
+        qs = qs.filter(Exists(NameKey.objects.filter(person_id=OuterRef(person_field), key=key)))
+    if last in whole or len(last) < 2:
+        return qs.filter(Exists(NameKey.objects.filter(person_id=OuterRef(person_field), key=last)))
+    # The last word may be unfinished, but it is another word: "Dewi Dew" finds Dewi Dewanti, not Dewi Lestari.
+    prefix = NameKey.objects.filter(person_id=OuterRef(person_field), key__startswith=last)
+    if whole:
+        prefix = prefix.exclude(key__in=whole)
+    return qs.filter(Exists(prefix))
 
 
 def filter_cases(qs: QuerySet, f: CaseFilters) -> QuerySet:
@@ -84,7 +93,37 @@ def case_list(user, filters: CaseFilters | None = None) -> QuerySet:
     qs = cases_visible_to(user)
     if filters:
         qs = filter_cases(qs, filters)
-    return qs.select_related("survivor", "lead_agency", "country_of_exploitation").order_by("-reported_on", "-id")
+    return qs.select_related(*LIST_RELATED).order_by("-reported_on", "-id")
+
+
+def case_page(user, filters: CaseFilters | None, ordering: tuple[str, ...], *, after: Q | None = None,
+              offset: int = 0, limit: int = 26) -> list[Case]:
+    """One page of ``case_list`` in ``ordering`` (which must end in a unique field), after the keyset ``after``
+    or from ``offset``: the same rows as slicing ``case_list``. Each visibility part is asked for its first
+    ``offset + limit`` rows in index order (whole rows on a first page, ids deeper down) and the parts are
+    merged here; one query over the OR of the parts would read every matching row before sorting."""
+    fields = [f.lstrip("-") for f in ordering]
+    deep = offset > 0
+    heads: list[Any] = []
+    parts = 0
+    for part in case_visibility_parts(user):
+        qs = filter_cases(part, filters) if filters else part
+        if after is not None:
+            qs = qs.filter(after)
+        qs = qs.order_by(*ordering)
+        rows = list(qs.values_list("pk", *fields)[: offset + limit] if deep
+                    else qs.select_related(*LIST_RELATED)[:limit])
+        parts += bool(rows)
+        heads.extend(rows)
+    if parts > 1:
+        for i in reversed(range(len(fields))):  # stable sorts, last key first
+            heads.sort(key=(lambda r, i=i: r[i + 1]) if deep else (lambda c, f=fields[i]: getattr(c, f)),
+                       reverse=ordering[i].startswith("-"))
+    if not deep:
+        return heads[:limit]
+    ids = [r[0] for r in heads[offset: offset + limit]]
+    by_id = Case.objects.select_related(*LIST_RELATED).in_bulk(ids)
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def audit_list_read(user, cases: list[Case], *, filters: dict[str, Any] | None = None, purpose: str = "") -> None:

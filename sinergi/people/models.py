@@ -54,7 +54,10 @@ class NameKey(models.Model):
     key = models.CharField(max_length=40)
 
     class Meta:
-        indexes = [models.Index(fields=["key", "person"], name="namekey_key_person")]
+        # varchar_pattern_ops: on PostgreSQL a LIKE 'prefix%' (the last word typed) can use the index whatever
+        # the database collation; other databases ignore the operator classes.
+        indexes = [models.Index(fields=["key", "person"], name="namekey_key_prefix",
+                                opclasses=["varchar_pattern_ops", "uuid_ops"])]
         constraints = [models.UniqueConstraint(fields=["person", "key"], name="namekey_unique")]
 
 

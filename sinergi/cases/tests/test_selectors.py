@@ -97,3 +97,71 @@ def test_timeline_in_order():
 
     note_add(actor=user, case=case, body="catatan")
     assert [e.kind for e in case_timeline(user, case)] == ["stage_changed", "note_added"]
+
+
+def _mixed_list_scene():
+    """An agency with its own cases and cases another agency referred to it (and some it may not see)."""
+    from sinergi.referrals.models import Referral
+
+    home, other = AgencyFactory(), AgencyFactory()
+    user = user_with_role(Role.CASE_MANAGER, home)
+    for i in range(9):
+        CaseFactory(lead_agency=home, reported_on=clock.today() - dt.timedelta(days=i % 4),
+                    stage=[Stage.REPORTED, Stage.LOCATED][i % 2])
+    for i in range(7):
+        case = CaseFactory(lead_agency=other, reported_on=clock.today() - dt.timedelta(days=i % 3))
+        if i < 5:  # two stay invisible; one referral is no longer active
+            Referral.objects.create(case=case, type="shelter", from_agency=other, to_agency=home,
+                                    status="withdrawn" if i == 4 else "sent", sections=["identity"],
+                                    sent_at=clock.now(), ack_due_at=clock.now(), complete_due_at=clock.now())
+    return user
+
+
+@pytest.mark.parametrize("ordering", [("-reported_on", "-id"), ("reported_on", "id"), ("stage_entered_at", "id"),
+                                      ("reference",)])
+def test_case_page_gives_the_rows_of_the_list_in_order(ordering):
+    from sinergi.cases.selectors import case_page
+
+    user = _mixed_list_scene()
+    everything = list(case_list(user).order_by(*ordering))
+    assert len(everything) == 13
+    for offset, limit in ((0, 5), (0, 26), (5, 5), (10, 5), (12, 3)):
+        page = case_page(user, None, ordering, offset=offset, limit=limit)
+        assert page == everything[offset: offset + limit], (offset, limit)
+    filters = CaseFilters(stage=[Stage.REPORTED])
+    assert case_page(user, filters, ordering, limit=50) == list(case_list(user, filters).order_by(*ordering))
+
+
+def test_case_page_after_a_keyset_position():
+    from django.db.models import Q
+
+    from sinergi.cases.selectors import case_page
+
+    user = _mixed_list_scene()
+    everything = list(case_list(user).order_by("-reported_on", "-id"))
+    edge = everything[4]
+    after = Q(reported_on__lt=edge.reported_on) | Q(reported_on=edge.reported_on, id__lt=edge.id)
+    assert case_page(user, None, ("-reported_on", "-id"), after=after, limit=6) == everything[5:11]
+
+
+def test_case_page_of_a_user_without_casework_is_empty():
+    from sinergi.cases.selectors import case_page
+
+    CaseFactory()
+    assert case_page(user_with_role(Role.ANALYST), None, ("-reported_on", "-id")) == []
+
+
+def test_name_search_last_word_prefix_is_another_word():
+    two_names = CaseFactory(survivor=PersonFactory(full_name="Dewanti Dewi"))
+    other = CaseFactory(survivor=PersonFactory(full_name="Dewanti Lestari"), lead_agency=two_names.lead_agency)
+    user = user_with_role(Role.CASE_MANAGER, two_names.lead_agency)
+
+    def found(q):
+        return set(case_list(user, CaseFilters(q=q)))
+
+    # "Dew" is being typed as a second name: it may not be answered by "Dewanti" again.
+    assert found("Dewanti Dew") == {two_names}
+    assert found("Dewanti Les") == {other}
+    assert found("Dewanti") == {two_names, other}
+    assert found("Dewanti Dewanti") == {two_names, other}
+    assert found("Dew") == {two_names, other}

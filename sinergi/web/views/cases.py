@@ -59,9 +59,8 @@ def case_list(request):
         page = max(1, min(int(request.GET.get("page", 1)), 10_000))
     except ValueError:
         page = 1
-    qs = selectors.case_list(request.user, filters).order_by(*SORT_FIELDS[sort])
-    offset = (page - 1) * PAGE_SIZE
-    rows = list(qs[offset: offset + PAGE_SIZE + 1])
+    rows = selectors.case_page(request.user, filters, SORT_FIELDS[sort], offset=(page - 1) * PAGE_SIZE,
+                               limit=PAGE_SIZE + 1)
     has_next = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     selectors.audit_list_read(request.user, rows, filters={k: v for k, v in request.GET.items() if k != "page"})
@@ -123,38 +122,26 @@ def case_transition(request, case_id):
     case = _get_case(request, case_id, purpose="transition")
     form = TransitionForm(request.POST)
     form.fields["to_stage"].choices = Stage.choices
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.case_transition(
-                actor=request.user, case=case, to_stage=d["to_stage"], at=d["at"], outcome=d["outcome"],
-                note=d["note"], idempotency_key=d["idempotency_key"],
-                data={"travel_document_number": d["travel_document_number"], "port_of_entry": d["port_of_entry"]},
-            )
-            messages.success(request, _("Tahap kasus diperbarui."))
-            return redirect("web:case_detail", case_id=case.pk)
-        except ValidationError as exc:
-            _attach_errors(form, exc)
-        except PermissionDenied:
-            form.add_error(None, _("Peran Anda tidak boleh melakukan perpindahan ini."))
-    return _rerender_with(request, case, "transition_form", form, status=400)
+
+    def write(d):
+        services.case_transition(
+            actor=request.user, case=case, to_stage=d["to_stage"], at=d["at"], outcome=d["outcome"],
+            note=d["note"], idempotency_key=d["idempotency_key"],
+            data={"travel_document_number": d["travel_document_number"], "port_of_entry": d["port_of_entry"]},
+        )
+
+    return _case_form_post(request, case, form, "transition_form", write, done=_("Tahap kasus diperbarui."),
+                           denied=_("Peran Anda tidak boleh melakukan perpindahan ini."))
 
 
 @login_required
 @require_POST
 def note_add(request, case_id):
     case = _get_case(request, case_id, purpose="note")
-    form = NoteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.note_add(actor=request.user, case=case, body=form.cleaned_data["body"])
-            messages.success(request, _("Catatan disimpan."))
-            return redirect("web:case_detail", case_id=case.pk)
-        except ValidationError as exc:
-            _attach_errors(form, exc)
-        except PermissionDenied:
-            form.add_error(None, _("Peran Anda tidak boleh menambah catatan."))
-    return _rerender_with(request, case, "note_form", form, status=400)
+    return _case_form_post(
+        request, case, NoteForm(request.POST), "note_form",
+        lambda d: services.note_add(actor=request.user, case=case, body=d["body"]),
+        done=_("Catatan disimpan."), denied=_("Peran Anda tidak boleh menambah catatan."))
 
 
 @login_required
@@ -181,6 +168,21 @@ def reveal(request, case_id):
     if form.is_valid():
         raise Http404  # a role that may not see these fields does not learn they exist
     return _rerender_with(request, case, "reveal_form", form, status=400)
+
+
+def _case_form_post(request, case, form, name, write, *, done, denied):
+    """A form of the case page: validate, write through the service, back to the page with ``done``; or the
+    page again (400) with the service's errors next to the fields and what was typed kept."""
+    if form.is_valid():
+        try:
+            write(form.cleaned_data)
+            messages.success(request, done)
+            return redirect("web:case_detail", case_id=case.pk)
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        except PermissionDenied:
+            form.add_error(None, denied)
+    return _rerender_with(request, case, name, form, status=400)
 
 
 def _rerender_with(request, case, name, form, status):
@@ -239,17 +241,10 @@ def _detail_context(request, case):
 @require_POST
 def service_add(request, case_id):
     case = _get_case(request, case_id, purpose="service")
-    form = ServiceForm(request.POST)
-    if form.is_valid():
-        try:
-            services.service_add(actor=request.user, case=case, data=form.cleaned_data)
-            messages.success(request, _("Layanan dicatat."))
-            return redirect("web:case_detail", case_id=case.pk)
-        except ValidationError as exc:
-            _attach_errors(form, exc)
-        except PermissionDenied:
-            form.add_error(None, _("Peran Anda tidak boleh mencatat layanan."))
-    return _rerender_with(request, case, "service_form", form, status=400)
+    return _case_form_post(
+        request, case, ServiceForm(request.POST), "service_form",
+        lambda d: services.service_add(actor=request.user, case=case, data=d),
+        done=_("Layanan dicatat."), denied=_("Peran Anda tidak boleh mencatat layanan."))
 
 
 @login_required
@@ -258,18 +253,10 @@ def attachment_upload(request, case_id):
     from sinergi.cases.attachments import attachment_add
 
     case = _get_case(request, case_id, purpose="attachment")
-    form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            attachment_add(actor=request.user, case=case, uploaded=form.cleaned_data["file"],
-                           description=form.cleaned_data["description"])
-            messages.success(request, _("Lampiran diunggah."))
-            return redirect("web:case_detail", case_id=case.pk)
-        except ValidationError as exc:
-            _attach_errors(form, exc)
-        except PermissionDenied:
-            form.add_error(None, _("Peran Anda tidak boleh mengunggah lampiran."))
-    return _rerender_with(request, case, "attachment_form", form, status=400)
+    return _case_form_post(
+        request, case, AttachmentForm(request.POST, request.FILES), "attachment_form",
+        lambda d: attachment_add(actor=request.user, case=case, uploaded=d["file"], description=d["description"]),
+        done=_("Lampiran diunggah."), denied=_("Peran Anda tidak boleh mengunggah lampiran."))
 
 
 @login_required

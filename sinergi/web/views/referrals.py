@@ -17,7 +17,7 @@ from sinergi.referrals import services
 from sinergi.referrals.models import Referral
 
 from ..forms_referrals import ReferralAnswerForm, ReferralForm
-from .cases import _attach_errors, _get_case, _rerender_with
+from .cases import _case_form_post, _get_case
 
 
 @login_required
@@ -25,20 +25,13 @@ from .cases import _attach_errors, _get_case, _rerender_with
 def referral_send(request, case_id):
     case = _get_case(request, case_id, purpose="referral")
     form = ReferralForm(request.POST, exclude_agency=case.lead_agency_id)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.referral_send(actor=request.user, case=case, type=d["type"], to_agency=d["to_agency"],
-                                   sections=d["sections"] or None, message=d["message"],
-                                   consent_override_reason=d["consent_override_reason"],
-                                   idempotency_key=d["idempotency_key"] or None)
-            messages.success(request, _("Rujukan dikirim."))
-            return redirect("web:case_detail", case_id=case.pk)
-        except ValidationError as exc:
-            _attach_errors(form, exc)
-        except PermissionDenied:
-            form.add_error(None, _("Peran Anda tidak boleh mengirim rujukan."))
-    return _rerender_with(request, case, "referral_form", form, status=400)
+    return _case_form_post(
+        request, case, form, "referral_form",
+        lambda d: services.referral_send(actor=request.user, case=case, type=d["type"], to_agency=d["to_agency"],
+                                         sections=d["sections"] or None, message=d["message"],
+                                         consent_override_reason=d["consent_override_reason"],
+                                         idempotency_key=d["idempotency_key"] or None),
+        done=_("Rujukan dikirim."), denied=_("Peran Anda tidak boleh mengirim rujukan."))
 
 
 @login_required
