@@ -43,3 +43,17 @@ class RiskLevel(models.TextChoices):
     LOW = "low", _("Rendah")
     MEDIUM = "medium", _("Sedang")
     HIGH = "high", _("Tinggi")
+
+
+class FlagResolution(models.TextChoices):
+    """Where a risk flag stands after review. Only an open flag may be resolved; a resolved one may be reopened."""
+
+    OPEN = "open", _("Terbuka")
+    CONFIRMED = "confirmed", _("Dikonfirmasi")
+    DISMISSED = "dismissed", _("Ditolak (positif palsu)")
+
+
+class FlagReviewDecision(models.TextChoices):
+    CONFIRMED = "confirmed", _("Dikonfirmasi")
+    DISMISSED = "dismissed", _("Ditolak (positif palsu)")
+    REOPENED = "reopened", _("Dibuka kembali")

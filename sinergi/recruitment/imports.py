@@ -1,13 +1,15 @@
 """Importing the official registry, which arrives as CSV or Excel files: placement agencies with their licence
-status history, job orders and placements. Idempotent by licence number, job-order reference and worker
-reference; every bad row is reported with its line and field; nothing is written unless all rows are good,
-unless ``partial`` is asked for."""
+status history, their branches and directors, job orders and placements. Idempotent by licence number, job-order
+reference and worker reference, by agency, region and address for branches and by agency and normalised name for
+directors; every bad row is reported with its line and field; nothing is written unless all rows are good, unless
+``partial`` is asked for."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -20,7 +22,7 @@ from sinergi.core import clock
 from sinergi.regions.models import Country, Region
 
 from .enums import LicenceStatus, VisaType
-from .models import JobOrder, LicenceEvent, Placement, PlacementAgency
+from .models import Branch, Director, JobOrder, LicenceEvent, Placement, PlacementAgency
 from .rules import Offer  # noqa: F401  (flags are raised through services.flags_refresh)
 from .services import flags_refresh, name_key, offer_for_placement
 
@@ -30,11 +32,25 @@ COLUMNS = {
                    "salary_currency", "quota", "approved", "approved_on", "valid_until"],
     "placements": ["worker_reference", "job_order_reference", "departure_date", "ltsa_office", "visa_type",
                    "returned_on"],
+    "branches": ["licence_number", "region_code", "address"],
+    "directors": ["licence_number", "name", "position"],
 }
 REQUIRED = {
     "agencies": ["licence_number", "name", "status", "status_from"],
     "job_orders": ["reference", "licence_number", "employer", "destination", "position", "quota"],
     "placements": ["worker_reference", "job_order_reference"],
+    "branches": ["licence_number", "region_code"],
+    "directors": ["licence_number", "name"],
+}
+# One example row per kind, shown on the upload page next to the columns.
+EXAMPLES = {
+    "agencies": ["KEP-123/2024", "PT Maju Jaya", "active", "2024-01-10", "", "53", "Jl. Timor Raya 1 Kupang",
+                 "0380-123456"],
+    "job_orders": ["JO-TW-2025-001", "KEP-123/2024", "Formosa Care", "TW", "caregiver", "20000", "TWD", "10", "ya",
+                   "2025-01-15", "2026-01-15"],
+    "placements": ["W-2025-0001", "JO-TW-2025-001", "2025-02-01", "LTSA Kupang", "work", ""],
+    "branches": ["KEP-123/2024", "53.71", "Jl. El Tari 5 Kota Kupang"],
+    "directors": ["KEP-123/2024", "Maria Ndun", "Direktur Utama"],
 }
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -86,6 +102,7 @@ def _validate(kind: str, rows: list[dict], errors: list) -> list[tuple[int, dict
     good = []
     seen: set[str] = set()
     countries = {c.code: c.code for c in Country.objects.all()} | {c.alpha3: c.code for c in Country.objects.all()}
+    agencies, regions = _known(kind, rows)
     for i, row in enumerate(rows, start=2):  # line 1 is the header
         before = len(errors)
         for name in REQUIRED[kind]:
@@ -125,11 +142,24 @@ def _validate(kind: str, rows: list[dict], errors: list) -> list[tuple[int, dict
                 clean["valid_until"] = dt.date.fromisoformat(row["valid_until"]) if row.get("valid_until") else None
             except ValueError:
                 errors.append({"line": i, "field": "valid_until", "message": "Tanggal tidak valid / invalid date."})
-        else:
+        elif kind == "placements":
             if row.get("visa_type") and row["visa_type"] not in VisaType.values:
                 errors.append({"line": i, "field": "visa_type", "message": f"Jenis visa tidak dikenal / unknown visa type: {row['visa_type']}"})
             clean["departure_date"] = _date(row.get("departure_date", ""), i, "departure_date", errors)
             clean["returned_on"] = _date(row.get("returned_on", ""), i, "returned_on", errors)
+        else:  # branches and directors belong to a registered agency
+            licence = row.get("licence_number", "")
+            if licence and licence not in agencies:
+                errors.append({"line": i, "field": "licence_number",
+                               "message": "Perusahaan tidak terdaftar / unknown licence number."})
+            clean["agency_id"] = agencies.get(licence)
+            if kind == "branches":
+                if row.get("region_code") and row["region_code"] not in regions:
+                    errors.append({"line": i, "field": "region_code",
+                                   "message": f"Kode wilayah tidak dikenal / unknown region: {row['region_code']}"})
+                key = f"{licence}|{row.get('region_code', '')}|{_address_key(row.get('address', ''))}"
+            else:
+                key = f"{licence}|{person_key(row.get('name', ''))}"
         if key in seen:
             errors.append({"line": i, "field": COLUMNS[kind][0], "message": "Duplikat dalam berkas / duplicate in the file."})
         seen.add(key)
@@ -139,6 +169,29 @@ def _validate(kind: str, rows: list[dict], errors: list) -> list[tuple[int, dict
         if len(errors) == before:
             good.append((i, clean))
     return good
+
+
+def person_key(name: str) -> str:
+    """A person's name for matching: case, punctuation and spacing ignored ("H. Ahmad  Yani" = "h ahmad yani")."""
+    return " ".join(re.sub(r"[^\w ]", " ", (name or "").lower()).split())
+
+
+def _address_key(address: str) -> str:
+    return " ".join((address or "").lower().replace(",", " ").split())
+
+
+def _known(kind: str, rows: list[dict]) -> tuple[dict[str, object], set[str]]:
+    """Agencies (licence number to id) and region codes that the rows of a branch or director file refer to."""
+    if kind not in ("branches", "directors"):
+        return {}, set()
+    licences = sorted({r.get("licence_number") for r in rows if r.get("licence_number")})
+    codes = sorted({r.get("region_code") for r in rows if r.get("region_code")})
+    agencies, regions = {}, set()
+    for chunk in range(0, max(len(licences), len(codes)), 500):  # stay under SQLite's bound-parameter limit
+        agencies.update(PlacementAgency.objects.filter(licence_number__in=licences[chunk:chunk + 500])
+                        .values_list("licence_number", "pk"))
+        regions.update(Region.objects.filter(code__in=codes[chunk:chunk + 500]).values_list("code", flat=True))
+    return agencies, regions
 
 
 def _apply(kind: str, line: int, row: dict, result: Result, errors: list) -> None:
@@ -168,6 +221,10 @@ def _apply(kind: str, line: int, row: dict, result: Result, errors: list) -> Non
                   "salary_currency": (row.get("salary_currency") or "")[:3].upper(), "quota": row["quota"],
                   "approved": row["approved"], "approved_on": row.get("approved_on"), "valid_until": row.get("valid_until")}
         _upsert(JobOrder, {"reference": row["reference"]}, fields, result)
+    elif kind == "branches":
+        _apply_branch(row, result)
+    elif kind == "directors":
+        _apply_director(row, result)
     else:
         jo = JobOrder.objects.filter(reference=row["job_order_reference"]).first()
         if jo is None:
@@ -177,6 +234,45 @@ def _apply(kind: str, line: int, row: dict, result: Result, errors: list) -> Non
                   "visa_type": row.get("visa_type") or VisaType.WORK, "returned_on": row.get("returned_on")}
         placement = _upsert(Placement, {"worker_reference": row["worker_reference"]}, fields, result)
         flags_refresh("placement", placement.pk, offer_for_placement(placement))
+
+
+def _apply_branch(row: dict, result: Result) -> None:
+    """One branch per agency, region and address. A row without an address only says there is a branch in the
+    region; a row with one completes a branch recorded without an address."""
+    address = row.get("address", "")
+    branches = list(Branch.objects.filter(agency_id=row["agency_id"], region_id=row["region_code"]))
+    if (branches and not address.strip()) or any(_address_key(b.address) == _address_key(address) for b in branches):
+        result.unchanged += 1
+        return
+    blank = next((b for b in branches if not b.address.strip()), None) if address else None
+    if blank is not None:
+        blank.address = address
+        blank.save(update_fields=["address", "updated_at"])
+        result.updated += 1
+        return
+    Branch.objects.create(agency_id=row["agency_id"], region_id=row["region_code"], address=address)
+    result.created += 1
+
+
+def _apply_director(row: dict, result: Result) -> None:
+    """One director per agency and normalised name; the name's spelling and the position follow the file."""
+    key = person_key(row["name"])
+    director = next((d for d in Director.objects.filter(agency_id=row["agency_id"]) if person_key(d.name) == key), None)
+    if director is None:
+        Director.objects.create(agency_id=row["agency_id"], name=row["name"], position=row.get("position", ""))
+        result.created += 1
+        return
+    fields = {"name": row["name"]}
+    if "position" in row:  # a file without the column leaves positions as they are
+        fields["position"] = row["position"]
+    changed = [k for k, v in fields.items() if getattr(director, k) != v]
+    for k in changed:
+        setattr(director, k, fields[k])
+    if changed:
+        director.save(update_fields=changed + ["updated_at"])
+        result.updated += 1
+    else:
+        result.unchanged += 1
 
 
 def _upsert(model, key: dict, fields: dict, result: Result):

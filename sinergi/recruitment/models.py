@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sinergi.core.models import BaseModel
 
-from .enums import IdentifierKind, LicenceStatus, VisaType
+from .enums import FlagResolution, FlagReviewDecision, IdentifierKind, LicenceStatus, VisaType
 
 
 class PlacementAgency(BaseModel):
@@ -135,11 +135,35 @@ class RiskFlag(BaseModel):
     subject_id = models.UUIDField()
     reason = models.TextField()
     evidence = models.JSONField(default=dict)
+    # The latest review decision; the full history is in ``reviews`` (and the audit log).
+    resolution = models.CharField(max_length=16, choices=FlagResolution.choices, default=FlagResolution.OPEN)
+    resolution_reason = models.TextField(blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
     resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["rule", "subject_type", "subject_id"], name="flag_once")]
-        indexes = [models.Index(fields=["subject_type", "subject_id"], name="flag_subject")]
+        indexes = [models.Index(fields=["subject_type", "subject_id"], name="flag_subject"),
+                   models.Index(fields=["resolution", "created_at"], name="flag_resolution")]
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolution == FlagResolution.OPEN
+
+
+class RiskFlagReview(BaseModel):
+    """One review step of a flag: confirmed, dismissed or reopened, with the reviewer's written reason.
+    ``reviewed_by`` is empty when the rules reopened a dismissed flag because its evidence changed."""
+
+    flag = models.ForeignKey(RiskFlag, on_delete=models.CASCADE, related_name="reviews")
+    decision = models.CharField(max_length=16, choices=FlagReviewDecision.choices)
+    reason = models.TextField()
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["created_at"]
 
 
 class Hotline(BaseModel):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 
 from sinergi.access.visibility import cases_visible_to
 
-from .models import CaseLink, PlacementAgency, Recruiter, RiskFlag
+from .enums import FlagResolution
+from .models import CaseLink, JobOrder, Placement, PlacementAgency, Recruiter, RiskFlag
 from .rules import licence_status_on
 
 
@@ -20,7 +21,50 @@ def agencies_at_a_glance():
 
 def open_flags(subject_type: str, subject_ids) -> list[RiskFlag]:
     return list(RiskFlag.objects.filter(subject_type=subject_type, subject_id__in=list(subject_ids),
-                                        resolved_at__isnull=True).select_related("rule"))
+                                        resolution=FlagResolution.OPEN).select_related("rule"))
+
+
+def flags_for_review(resolution: str = "", limit: int = 200) -> list[RiskFlag]:
+    """Flags for the review list, open ones first and then the newest, optionally of one resolution. Each flag
+    carries ``subject_label`` and, where the subject has a page, ``subject_agency_id`` or ``subject_recruiter_id``
+    (placements and job orders lead to their agency's page)."""
+    qs = RiskFlag.objects.select_related("rule", "resolved_by")
+    if resolution:
+        qs = qs.filter(resolution=resolution)
+    qs = qs.annotate(open_first=Case(When(resolution=FlagResolution.OPEN, then=Value(0)), default=Value(1),
+                                     output_field=IntegerField())).order_by("open_first", "-created_at", "id")
+    flags = list(qs[:limit])
+    attach_subjects(flags)
+    return flags
+
+
+def flag_counts() -> dict[str, int]:
+    counts = dict(RiskFlag.objects.values_list("resolution").annotate(n=Count("id")).order_by())
+    return {r: counts.get(r, 0) for r in FlagResolution.values}
+
+
+def attach_subjects(flags: list[RiskFlag]) -> None:
+    """Label each flag's subject and point it to the page that shows it, with one query per subject type."""
+    ids: dict[str, set] = {}
+    for f in flags:
+        ids.setdefault(f.subject_type, set()).add(f.subject_id)
+    placements = Placement.objects.select_related("job_order__agency").in_bulk(list(ids.get("placement", ())))
+    job_orders = JobOrder.objects.select_related("agency").in_bulk(list(ids.get("job_order", ())))
+    agencies = PlacementAgency.objects.in_bulk(list(ids.get("placement_agency", ())))
+    recruiters = Recruiter.objects.in_bulk(list(ids.get("recruiter", ())))
+    for f in flags:
+        f.subject_label, f.subject_agency_id, f.subject_recruiter_id = "", None, None
+        if f.subject_type == "placement" and f.subject_id in placements:
+            p = placements[f.subject_id]
+            f.subject_label = f"{p.worker_reference} · {p.job_order.reference} · {p.job_order.agency.name}"
+            f.subject_agency_id = p.job_order.agency_id
+        elif f.subject_type == "job_order" and f.subject_id in job_orders:
+            jo = job_orders[f.subject_id]
+            f.subject_label, f.subject_agency_id = f"{jo.reference} · {jo.agency.name}", jo.agency_id
+        elif f.subject_type == "placement_agency" and f.subject_id in agencies:
+            f.subject_label, f.subject_agency_id = agencies[f.subject_id].name, f.subject_id
+        elif f.subject_type == "recruiter" and f.subject_id in recruiters:
+            f.subject_label, f.subject_recruiter_id = recruiters[f.subject_id].name, f.subject_id
 
 
 def agency_overview(user, agency: PlacementAgency) -> dict:
@@ -32,10 +76,12 @@ def agency_overview(user, agency: PlacementAgency) -> dict:
     placements = list(agency.job_orders.values_list("placements__pk", flat=True))
     flags = open_flags("placement_agency", [agency.pk]) + open_flags("placement", [p for p in placements if p])
     flags += open_flags("job_order", agency.job_orders.values_list("pk", flat=True))
+    attach_subjects(flags)
     return {
         "agency": agency, "status_today": licence_status_on(agency, clock.today()),
-        "licence_events": agency.licence_events.all(), "branches": agency.branches.select_related("region"),
-        "directors": agency.directors.all(), "job_orders": agency.job_orders.select_related("destination"),
+        "licence_events": agency.licence_events.all(),
+        "branches": agency.branches.select_related("region__parent").order_by("region__name", "address"),
+        "directors": agency.directors.order_by("name"), "job_orders": agency.job_orders.select_related("destination"),
         "cases": [{"case": l.case, "visible": l.case_id in visible, "role": l.role} for l in links],
         "flags": flags,
     }
@@ -44,6 +90,8 @@ def agency_overview(user, agency: PlacementAgency) -> dict:
 def recruiter_overview(user, recruiter: Recruiter) -> dict:
     links = CaseLink.objects.filter(recruiter=recruiter).select_related("case")
     visible = set(cases_visible_to(user).filter(pk__in=[l.case_id for l in links]).values_list("pk", flat=True))
+    flags = open_flags("recruiter", [recruiter.pk])
+    attach_subjects(flags)
     return {"recruiter": recruiter, "identifiers": recruiter.identifiers.all(),
             "cases": [{"case": l.case, "visible": l.case_id in visible, "role": l.role} for l in links],
-            "flags": open_flags("recruiter", [recruiter.pk])}
+            "flags": flags}

@@ -1,22 +1,23 @@
-"""Recruitment oversight writes: risk flags for placements and job orders, linking cases to recruiters and
-agencies, and looking a placement agency up from what the public types."""
+"""Recruitment oversight writes: risk flags for placements and job orders and their review, linking cases to
+recruiters and agencies, and looking a placement agency up from what the public types."""
 
 from __future__ import annotations
 
+import json
 import re
 
 from django.db import IntegrityError, transaction
 
 from sinergi.access.capabilities import Cap
-from sinergi.access.policy import require_case
+from sinergi.access.policy import require_case, require_recruitment_oversight
 from sinergi.audit.enums import Action
-from sinergi.audit.services import audit_log
+from sinergi.audit.services import SYSTEM, audit_log
 from sinergi.core import clock
 from sinergi.core.validation import Errors
 
 from . import rules
-from .enums import IdentifierKind
-from .models import CaseLink, PlacementAgency, Recruiter, RecruiterIdentifier, RiskFlag
+from .enums import FlagResolution, FlagReviewDecision, IdentifierKind
+from .models import CaseLink, PlacementAgency, Recruiter, RecruiterIdentifier, RiskFlag, RiskFlagReview
 
 _NOISE = re.compile(r"\b(pt|cv|tbk|persero)\b|[^a-z0-9 ]")
 
@@ -43,18 +44,107 @@ def offer_for_placement(placement) -> rules.Offer:
                        destination=jo.destination_id, position=jo.position, visa=placement.visa_type, job_order=jo)
 
 
+def _stored(evidence: dict) -> dict:
+    """The evidence as the JSON column gives it back, so a fresh hit compares equal to the stored one."""
+    return json.loads(json.dumps(evidence or {}, default=str))
+
+
 @transaction.atomic
 def flags_refresh(subject_type: str, subject_id, offer: rules.Offer) -> list[RiskFlag]:
-    """Raise a flag for every rule the offer breaks (once per rule and subject), with reason and evidence."""
-    created = []
-    for hit in rules.evaluate(offer):
-        try:
-            with transaction.atomic():
-                created.append(RiskFlag.objects.create(rule=hit.rule, subject_type=subject_type, subject_id=subject_id,
-                                                       reason=hit.reason, evidence=hit.evidence))
-        except IntegrityError:
-            pass  # already flagged for this rule
-    return created
+    """Raise a flag for every rule the offer breaks (once per rule and subject), with reason and evidence.
+
+    A flag already raised keeps its review: an open one takes the fresh reason and evidence; a confirmed one stays
+    as it was confirmed; a dismissed one stays dismissed unless its evidence changed, and is then reopened for
+    review (recorded as a review by the rules and audited). Returns the flags raised or reopened."""
+    hits = rules.evaluate(offer)
+    existing = {f.rule_id: f for f in RiskFlag.objects.select_for_update().filter(
+        subject_type=subject_type, subject_id=subject_id, rule__in=[h.rule.pk for h in hits])}
+    raised = []
+    for hit in hits:
+        evidence = _stored(hit.evidence)
+        flag = existing.get(hit.rule.pk)
+        if flag is None:
+            try:
+                with transaction.atomic():
+                    raised.append(RiskFlag.objects.create(rule=hit.rule, subject_type=subject_type,
+                                                          subject_id=subject_id, reason=hit.reason, evidence=evidence))
+            except IntegrityError:
+                pass  # raised at the same moment by another run
+        elif flag.resolution == FlagResolution.OPEN:
+            if (flag.reason, flag.evidence) != (hit.reason, evidence):
+                flag.reason, flag.evidence = hit.reason, evidence
+                flag.save(update_fields=["reason", "evidence", "updated_at"])
+        elif flag.resolution == FlagResolution.DISMISSED and flag.evidence != evidence:
+            before = flag.evidence
+            flag.reason, flag.evidence = hit.reason, evidence
+            flag.resolution, flag.resolution_reason, flag.resolved_by, flag.resolved_at = FlagResolution.OPEN, "", None, None
+            flag.save(update_fields=["reason", "evidence", "resolution", "resolution_reason", "resolved_by",
+                                     "resolved_at", "updated_at"])
+            RiskFlagReview.objects.create(flag=flag, decision=FlagReviewDecision.REOPENED, reviewed_by=None,
+                                          reason="Dibuka kembali oleh aturan: bukti berubah / reopened by the rules: "
+                                                 "the evidence changed.")
+            audit_log(actor=SYSTEM, action=Action.UPDATE, object_type="risk_flag", object_id=flag.pk,
+                      detail={"decision": FlagReviewDecision.REOPENED, "from": FlagResolution.DISMISSED,
+                              "rule": hit.rule.code, "evidence_before": before, "evidence": evidence})
+            raised.append(flag)
+    return raised
+
+
+def _locked_flag(flag) -> RiskFlag:
+    return RiskFlag.objects.select_for_update().select_related("rule").get(pk=flag.pk)
+
+
+def _reason(errors: Errors, reason: str) -> str:
+    reason = (reason or "").strip()
+    errors.required("reason", reason)
+    if len(reason) > 2000:
+        errors.add("reason", "Terlalu panjang (maks. 2000 huruf) / too long (max 2000 characters).")
+    return reason
+
+
+@transaction.atomic
+def risk_flag_resolve(*, actor, flag: RiskFlag, decision: str, reason: str) -> RiskFlag:
+    """Close an open flag as ``confirmed`` (a true concern, to act on) or ``dismissed`` (a false positive), with
+    the reviewer's written reason. Oversight users only (PermissionDenied otherwise); ValidationError on
+    ``decision`` or ``reason``. Records who, when, the decision and the reason, a review row and an audit row."""
+    principal, agency_id = require_recruitment_oversight(actor)
+    flag = _locked_flag(flag)
+    errors = Errors()
+    errors.required("decision", decision)
+    errors.in_choices("decision", decision, [FlagResolution.CONFIRMED, FlagResolution.DISMISSED])
+    reason = _reason(errors, reason)
+    if decision in (FlagResolution.CONFIRMED, FlagResolution.DISMISSED) and not flag.is_open:
+        errors.add("decision", "Tanda risiko ini sudah ditinjau; buka kembali dulu / this flag is already resolved; "
+                               "reopen it first.")
+    errors.raise_if_any()
+    flag.resolution, flag.resolution_reason, flag.resolved_by, flag.resolved_at = decision, reason, actor, clock.now()
+    flag.save(update_fields=["resolution", "resolution_reason", "resolved_by", "resolved_at", "updated_at"])
+    RiskFlagReview.objects.create(flag=flag, decision=decision, reason=reason, reviewed_by=actor)
+    audit_log(actor=principal.actor(agency_id), action=Action.UPDATE, object_type="risk_flag", object_id=flag.pk,
+              detail={"decision": decision, "from": FlagResolution.OPEN, "reason": reason, "rule": flag.rule.code,
+                      "subject_type": flag.subject_type, "subject_id": str(flag.subject_id)})
+    return flag
+
+
+@transaction.atomic
+def risk_flag_reopen(*, actor, flag: RiskFlag, reason: str) -> RiskFlag:
+    """Reopen a confirmed or dismissed flag for review, with a written reason. Same permission, errors and records
+    as ``risk_flag_resolve``; the earlier decision stays in the review history and the audit log."""
+    principal, agency_id = require_recruitment_oversight(actor)
+    flag = _locked_flag(flag)
+    errors = Errors()
+    reason = _reason(errors, reason)
+    if flag.is_open:
+        errors.add("decision", "Tanda risiko ini masih terbuka / this flag is already open.")
+    errors.raise_if_any()
+    before = flag.resolution
+    flag.resolution, flag.resolution_reason, flag.resolved_by, flag.resolved_at = FlagResolution.OPEN, "", None, None
+    flag.save(update_fields=["resolution", "resolution_reason", "resolved_by", "resolved_at", "updated_at"])
+    RiskFlagReview.objects.create(flag=flag, decision=FlagReviewDecision.REOPENED, reason=reason, reviewed_by=actor)
+    audit_log(actor=principal.actor(agency_id), action=Action.UPDATE, object_type="risk_flag", object_id=flag.pk,
+              detail={"decision": FlagReviewDecision.REOPENED, "from": before, "reason": reason,
+                      "rule": flag.rule.code, "subject_type": flag.subject_type, "subject_id": str(flag.subject_id)})
+    return flag
 
 
 @transaction.atomic

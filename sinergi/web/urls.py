@@ -18,6 +18,7 @@ urlpatterns = [
     path("recruitment/import/", recruitment.registry_upload, name="registry_import"),
     path("recruitment/agencies/<str:agency_id>/", recruitment.agency_detail, name="recruitment_agency"),
     path("recruitment/recruiters/<str:recruiter_id>/", recruitment.recruiter_detail, name="recruitment_recruiter"),
+    path("recruitment/flags/<str:flag_id>/review/", recruitment.flag_review, name="recruitment_flag_review"),
     path("performance/", exchange.performance, name="performance"),
     path("regions/options/", intake.region_options, name="region_options"),
     path("cases/", cases.case_list, name="case_list"),

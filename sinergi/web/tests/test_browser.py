@@ -144,3 +144,40 @@ def test_case_from_report_to_reintegration(reference_data, live_server, browser,
     response = page.goto(case_url)
     assert response.status == 404
     page.context.close()
+
+    # 5. The migrant-worker protection officer reviews a risk flag on the oversight page, without JavaScript help.
+    import datetime as dt
+
+    from sinergi.agencies.enums import AgencyType
+    from sinergi.recruitment.models import JobOrder, Placement, PlacementAgency, RiskFlag, RiskRule
+
+    bp3mi = user_with_role(Role.SUPERVISOR, AgencyFactory(name="BP3MI NTT", type=AgencyType.MIGRANT_WORKER_PROTECTION),
+                           username="bp3mi")
+    p3mi = PlacementAgency.objects.create(name="PT Cahaya Timur", licence_number="KEP-9/2020", name_key="cahaya timur")
+    jo = JobOrder.objects.create(agency=p3mi, reference="JO-KH-1", employer="Golden Resort", destination_id="KH",
+                                 position="customer service", quota=5, approved=True)
+    placed = Placement.objects.create(job_order=jo, worker_reference="W-1", departure_date=dt.date(2025, 3, 1),
+                                      visa_type="tourist")
+    # Transactional tests flush the seeded rules, so make sure this one exists.
+    rule, _ = RiskRule.objects.get_or_create(code="tourist-visa", defaults={
+        "kind": "tourist_visa", "name": "Berangkat dengan visa turis", "explanation": "Visa turis.", "weight": 3})
+    flag = RiskFlag.objects.create(rule=rule, subject_type="placement", subject_id=placed.pk,
+                                   reason="Berangkat bekerja dengan visa turis/kunjungan, bukan visa kerja.",
+                                   evidence={"visa": "tourist"})
+    page = sign_in(browser, live_server, bp3mi)
+    page.get_by_role("link", name="Perekrutan").click()
+    item = page.locator(f"#flag-{flag.pk}")
+    item.get_by_text("Tinjau", exact=True).click()
+    item.get_by_role("button", name="Simpan tinjauan").click()
+    page.wait_for_load_state()
+    assert page.locator(f"#id_flag_{flag.pk}_reason_error").is_visible()  # a reason is required
+    item = page.locator(f"#flag-{flag.pk}")
+    item.get_by_label("Tolak: positif palsu").check()
+    item.get_by_label("Alasan").fill("Visa kerja sudah terbit; data SISKOP2MI lama.")
+    item.get_by_role("button", name="Simpan tinjauan").click()
+    page.wait_for_load_state()
+    assert "Tinjauan tanda risiko disimpan." in page.content()
+    shot(page, "05-recruitment-flag-dismissed")
+    flag.refresh_from_db()
+    assert flag.resolution == "dismissed" and flag.resolved_by == bp3mi
+    page.context.close()
