@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, QuerySet
 
+from .capabilities import Cap
 from .principal import Principal
 
 
@@ -79,13 +80,17 @@ def agency_of_person_for(user, person) -> object | None:
     return Report.objects.filter(subject=person, agency_id__in=ids).values_list("agency_id", flat=True).first()
 
 
-def import_jobs_visible_to(user) -> QuerySet:
+def import_jobs_visible_to(user, cap: Cap | None = None) -> QuerySet:
     """Import jobs of the agencies the user works in (any active membership): their error lists name lines
-    and fields of the agency's files."""
+    and fields of the agency's files. With ``cap``, only those of agencies where the user holds it (the web
+    pages show the rejected rows, with their original values, to importers only)."""
     from sinergi.transfer.models import ImportJob
 
     principal = Principal.of(user)
-    agency_ids = sorted({a for a, _ in principal.memberships}, key=str)
+    if cap is None:
+        agency_ids = sorted({a for a, _ in principal.memberships}, key=str)
+    else:
+        agency_ids = principal.agencies_with(cap)
     if not agency_ids:
         return ImportJob.objects.none()
     return ImportJob.objects.filter(agency_id__in=agency_ids)

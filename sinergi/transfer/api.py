@@ -48,7 +48,8 @@ class ImportJobSerializer(serializers.ModelSerializer):
         model = ImportJob
         fields = [
             "id", "status", "format", "partial", "filename", "size_bytes", "agency", "created_by", "created_at",
-            "finished_at", "progress", "total_rows", "created_count", "present_count", "rejected_count",
+            "finished_at", "progress", "phase", "processed_rows", "total_rows", "created_count", "present_count",
+            "rejected_count",
             "error_count", "errors", "warnings", "present",
         ]
         read_only_fields = fields

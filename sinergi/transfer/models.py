@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sinergi.core.models import BaseModel
 
-from .enums import Format, JobStatus
+from .enums import FINISHED, Format, JobStatus, Phase
 
 
 class ImportJob(BaseModel):
@@ -15,6 +15,10 @@ class ImportJob(BaseModel):
     ``errors`` holds ``{"line", "field", "message"}`` items (the first ``MAX_REPORTED`` of them; ``error_count``
     is the full number), ``warnings`` the same shape for things that did not stop the import (ignored columns),
     ``present`` the lines whose external id already existed.
+
+    A job queued from the web page keeps its file in ``upload`` (private storage, never served) until it has run,
+    and afterwards every problem with the original values of its row in ``rejected_file`` (a CSV for download).
+    ``processed_rows`` and ``phase`` are published outside the import's transaction, so other requests see them.
     """
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -30,6 +34,10 @@ class ImportJob(BaseModel):
     rejected_count = models.PositiveIntegerField(default=0, help_text=_("Baris yang ditolak / rows refused."))
     error_count = models.PositiveIntegerField(default=0, help_text=_("Jumlah masalah / problems found."))
     progress = models.PositiveSmallIntegerField(default=0, help_text=_("Persen / percent."))
+    phase = models.CharField(max_length=16, choices=Phase.choices, blank=True)
+    processed_rows = models.PositiveIntegerField(default=0, help_text=_("Baris yang sudah diperiksa / rows checked."))
+    upload = models.FileField(upload_to="imports/", max_length=200, blank=True)
+    rejected_file = models.FileField(upload_to="imports/", max_length=200, blank=True)
     errors = models.JSONField(default=list, blank=True)
     warnings = models.JSONField(default=list, blank=True)
     present = models.JSONField(default=list, blank=True)
@@ -40,6 +48,10 @@ class ImportJob(BaseModel):
         indexes = [models.Index(fields=["agency", "-created_at"], name="importjob_agency_created")]
         verbose_name = _("impor kasus")
         verbose_name_plural = _("impor kasus")
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED
 
     def __str__(self) -> str:
         return f"{self.format} {self.status} {self.created_at:%Y-%m-%d %H:%M}"

@@ -77,9 +77,10 @@ def cases_for_export(user, filters: CaseFilters | None = None, *, agency_code: s
     return qs.order_by("reported_on", "reference")
 
 
-def import_job_get(user, job_id) -> ImportJob:
+def import_job_get(user, job_id, *, cap: Cap | None = None) -> ImportJob:
+    """A job of the user's agencies (with ``cap``: of agencies where they hold it); NotFound otherwise."""
     try:
-        return import_jobs_visible_to(user).select_related("agency", "created_by").get(pk=job_id)
+        return import_jobs_visible_to(user, cap).select_related("agency", "created_by").get(pk=job_id)
     except (ImportJob.DoesNotExist, ValueError, TypeError):
         raise NotFound("import job") from None
     except Exception as exc:  # a malformed UUID raises ValidationError from the field
@@ -88,6 +89,23 @@ def import_job_get(user, job_id) -> ImportJob:
         if isinstance(exc, ValidationError):
             raise NotFound("import job") from None
         raise
+
+
+def import_agencies(user) -> list[Agency]:
+    """Agencies where the user may import cases (``case.import``), by name; empty for everyone else."""
+    ids = Principal.of(user).agencies_with(Cap.CASE_IMPORT)
+    return list(Agency.objects.filter(pk__in=ids).order_by("name")) if ids else []
+
+
+def import_job_for_importer(user, job_id) -> ImportJob:
+    """A job of an agency where the user may import (the web pages show its rejected rows); NotFound otherwise."""
+    return import_job_get(user, job_id, cap=Cap.CASE_IMPORT)
+
+
+def import_jobs_recent(user, limit: int = 20) -> list[ImportJob]:
+    """The latest jobs of the agencies where the user may import, newest first (the web import page)."""
+    return list(import_jobs_visible_to(user, Cap.CASE_IMPORT).select_related("agency", "created_by")
+                .defer("errors", "warnings", "present")[:limit])
 
 
 def _date(errors: Errors, field: str, value: Any) -> dt.date | None:

@@ -31,13 +31,13 @@ from sinergi.audit.services import Entry, audit_log, audit_log_many
 from sinergi.cases.bulk import cases_bulk_import, external_ids_present
 from sinergi.cases.selectors import CaseFilters
 from sinergi.core import clock
-from sinergi.core.errors import Conflict
+from sinergi.core.errors import Conflict, PermissionDenied
 from sinergi.core.validation import field_error
 from sinergi.people.bulk import persons_bulk_create
 
 from . import readers, writers
 from .columns import EXTERNAL_ID
-from .enums import Format, JobStatus
+from .enums import FINISHED, Format, JobStatus, Phase
 from .models import ImportJob
 from .readers import FileProblem
 from .rows import Lookups, Problem, RowChecker, Valid
@@ -91,12 +91,21 @@ class _Run:
     def report(self, phase: str, done: int, total: int) -> None:
         if self.progress:
             self.progress(phase, done, total)
-        # Validation is the first 40 %, writing the rest; the job row shows it to other requests.
+        if phase != "validate":
+            # The write runs inside the import's transaction: a row updated there stays invisible to every other
+            # connection until the commit, when the job is finished anyway. Its start is published before it.
+            return
+        # Validation is the first 40 %, writing the rest.
         share = done / total if total else 1
-        percent = int(40 * share) if phase == "validate" else 40 + int(60 * share)
-        if percent != self.job.progress:
-            self.job.progress = percent
-            ImportJob.objects.filter(pk=self.job.pk).update(progress=percent)
+        _publish(self.job, processed_rows=done, progress=int(40 * share))
+
+
+def _publish(job: ImportJob, **fields: Any) -> None:
+    """Show ``fields`` of a running job to other requests (the job page polls them). Called only outside the
+    import's transaction, so each update commits at once (autocommit) on PostgreSQL and SQLite alike."""
+    for k, v in fields.items():
+        setattr(job, k, v)
+    ImportJob.objects.filter(pk=job.pk).update(updated_at=clock.now(), **fields)
 
 
 def _finish(job: ImportJob, status: str, **fields: Any) -> ImportJob:
@@ -108,14 +117,30 @@ def _finish(job: ImportJob, status: str, **fields: Any) -> ImportJob:
     return job
 
 
-def _refuse(job: ImportJob, actor, problems: list[Problem], **fields: Any) -> ImportRefused:
+def _refuse(job: ImportJob, actor, problems: list[Problem], rejected: "_Rejected | None" = None,
+            **fields: Any) -> ImportRefused:
     fields.setdefault("error_count", len(problems))
     fields.setdefault("rejected_count", len({line for line, _, _ in problems if line}))
+    if rejected is not None:
+        rejected.keep(job, problems)
     _finish(job, JobStatus.REFUSED, errors=_as_dicts(problems), **fields)
     with transaction.atomic():
         audit_log(actor=Principal.of(actor).actor(job.agency_id), action=Action.IMPORT, object_type="import_job",
                   object_id=job.pk, detail={"status": job.status, "errors": job.error_count})
     return ImportRefused(job)
+
+
+class _Rejected:
+    """The original values of the refused rows, kept for the rejected-rows file (web imports only)."""
+
+    def __init__(self) -> None:
+        self.columns: list[str] = []
+        self.rows: dict[int, dict[str, Any]] = {}
+
+    def keep(self, job: ImportJob, problems: list[Problem]) -> None:
+        if problems:
+            name = f"{job.pk}-rejected.csv"
+            job.rejected_file.save(name, writers.rejected_file(problems, self.rows, self.columns), save=False)
 
 
 @contextlib.contextmanager
@@ -140,16 +165,44 @@ def cases_import(*, actor, agency_id, stream: IO[bytes], format: str | None = No
     nothing could be imported, PermissionDenied without ``case.import`` in the agency, Conflict when another
     import took an external id meanwhile.
     """
-    with gc_paused():
-        return _import(actor=actor, agency_id=agency_id, stream=stream, format=format, filename=filename,
-                       partial=partial, progress=progress)
-
-
-def _import(*, actor, agency_id, stream, format, filename, partial, progress) -> ImportJob:
     require(actor, Cap.CASE_IMPORT, agency_id)
     fmt = format_for(format, filename, b"")  # an unknown format is refused before anything is recorded
     job = ImportJob.objects.create(created_by=actor, agency_id=agency_id, format=fmt, partial=bool(partial),
-                                   filename=PurePath(filename or "").name[:200])
+                                   filename=PurePath(filename or "").name[:200], phase=Phase.READ)
+    return cases_import_job(actor=actor, job=job, stream=stream, format=format, progress=progress)
+
+
+def cases_import_job(*, actor, job: ImportJob, stream: IO[bytes], format: str | None = None,
+                     progress: Progress | None = None, keep_rejected: bool = False) -> ImportJob:
+    """Run the import recorded by ``job`` (running, with its agency, format, file name and ``partial``).
+
+    As ``cases_import``; with ``keep_rejected`` every problem is also written, with the original values of its
+    row, to ``job.rejected_file``. Any failure finishes the job as failed before it is raised, so no job is left
+    running.
+    """
+    rejected = _Rejected() if keep_rejected else None
+    try:
+        require(actor, Cap.CASE_IMPORT, job.agency_id)
+        with gc_paused():
+            return _import(actor, job, stream, format, progress, rejected)
+    except ImportRefused:
+        raise
+    except BaseException as exc:
+        # The database, not the object, says whether the job was finished: a rolled-back write leaves the object
+        # marked completed while its row is still running.
+        if ImportJob.objects.filter(pk=job.pk).values_list("status", flat=True).first() not in FINISHED:
+            import_job_fail(job, str(exc) if isinstance(exc, (PermissionDenied, ValidationError)) else repr(exc))
+        raise
+
+
+def import_job_fail(job: ImportJob, message: str) -> ImportJob:
+    """Finish a job that could not run (or not to the end) as failed, with ``message`` as its one problem."""
+    return _finish(job, JobStatus.FAILED, created_count=0,
+                   errors=[{"line": 0, "field": "file", "message": message[:300]}])
+
+
+def _import(actor, job: ImportJob, stream, format, progress, rejected: _Rejected | None) -> ImportJob:
+    agency_id, partial, filename = job.agency_id, job.partial, job.filename
     run = _Run(job, progress)
     try:
         data = readers.read_bytes(stream, settings.SINERGI_IMPORT_MAX_BYTES)
@@ -157,17 +210,22 @@ def _import(*, actor, agency_id, stream, format, filename, partial, progress) ->
         job.format = fmt = format_for(format, filename, data[:100])
         source = readers.read(data, fmt)
     except FileProblem as p:
-        raise _refuse(job, actor, [(p.line, p.field, p.message)]) from None
+        raise _refuse(job, actor, [(p.line, p.field, p.message)], rejected) from None
     del data
     job.warnings = _as_dicts(source.warnings)
     total = job.total_rows = len(source.records)
+    _publish(job, phase=Phase.VALIDATE, total_rows=total, processed_rows=0)
 
     problems: list[Problem] = []
     checker = RowChecker(Lookups.load(), problems)
     valid: list[Valid] = []
     first_line: dict[str, int] = {}
     check = checker.check
+    bad_rows = rejected.rows if rejected is not None else None
+    if rejected is not None:
+        rejected.columns = source.columns
     for i, (line, raw) in enumerate(source.records, 1):
+        before = len(problems)
         row = check(line, raw)
         if row is not None:
             seen = first_line.setdefault(row.external_id, line)
@@ -176,6 +234,8 @@ def _import(*, actor, agency_id, stream, format, filename, partial, progress) ->
                                                     f"duplicate external id in the file, same as line {seen}."))
             else:
                 valid.append(row)
+        if bad_rows is not None and len(problems) > before:
+            bad_rows[line] = raw
         if i % BATCH == 0:
             run.report("validate", i, total)
     del source
@@ -188,7 +248,12 @@ def _import(*, actor, agency_id, stream, format, filename, partial, progress) ->
     counts = {"present_count": len(valid) - len(fresh), "error_count": len(problems),
               "rejected_count": len({line for line, _, _ in problems})}
     if problems and not partial:
-        raise _refuse(job, actor, problems, **counts)
+        raise _refuse(job, actor, problems, rejected, **counts)
+    if rejected is not None:
+        rejected.keep(job, problems)
+        rejected.rows.clear()
+    # Published before the transaction opens: what happens inside it is seen by others only when it commits.
+    _publish(job, phase=Phase.WRITE)
 
     try:
         with transaction.atomic():
@@ -199,12 +264,10 @@ def _import(*, actor, agency_id, stream, format, filename, partial, progress) ->
                       object_id=job.pk, detail={"status": job.status, "created": job.created_count,
                                                 "present": job.present_count, "rejected": job.rejected_count})
     except IntegrityError as exc:
-        _finish(job, JobStatus.FAILED, errors=[{"line": 0, "field": EXTERNAL_ID, "message": str(exc)[:300]}])
+        _finish(job, JobStatus.FAILED, created_count=0,
+                errors=[{"line": 0, "field": EXTERNAL_ID, "message": str(exc)[:300]}])
         raise Conflict("ID eksternal sudah dipakai oleh impor lain / an external id was taken by another "
                        "import meanwhile; import the file again.", field=EXTERNAL_ID) from exc
-    except BaseException as exc:
-        _finish(job, JobStatus.FAILED, errors=[{"line": 0, "field": "file", "message": repr(exc)[:300]}])
-        raise
     return job
 
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any, Iterator, Sequence
+import tempfile
+from typing import Any, Iterator, Mapping, Sequence
 
+from django.core.files import File
 from django.utils import timezone
 
 from sinergi.cases.models import Case
@@ -88,3 +90,48 @@ def stream(ids: Sequence, fmt: str) -> Iterator[str]:
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue()
+
+
+REJECTED_HEADER = ["line", "field", "reason"]
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> str:
+    """A raw value of an imported row as CSV text. Text a spreadsheet would run as a formula gets a leading
+    apostrophe: the file is meant to be opened, fixed and imported again."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        value = "; ".join(_cell(v) for v in value)
+    elif not isinstance(value, str):
+        value = json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else str(value)
+    if value.startswith(_FORMULA_START) and not _is_number(value):
+        return "'" + value
+    return value
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def rejected_file(problems: Sequence[tuple[int, str, str]], rows: Mapping[int, Mapping[str, Any]],
+                  columns: Sequence[str]) -> File:
+    """Every problem as a CSV row: line, field, reason, then the original values of that line (``rows``) in the
+    file's ``columns``. Spooled to disk past a few megabytes, so a large refusal does not stay in memory."""
+    spool = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024, mode="w+b")
+    text = io.TextIOWrapper(spool, encoding="utf-8", newline="", write_through=True)
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(REJECTED_HEADER + list(columns))
+    empty: dict[str, Any] = {}
+    for line, field, message in problems:
+        raw = rows.get(line, empty)
+        writer.writerow([line, field, message] + [_cell(raw.get(c)) for c in columns])
+    text.detach()
+    spool.seek(0)
+    return File(spool, name="rejected.csv")

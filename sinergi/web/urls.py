@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import auth, cases, exchange, home, intake, recruitment, referrals, users
+from .views import auth, cases, exchange, home, imports, intake, recruitment, referrals, users
 
 app_name = "web"
 
@@ -22,6 +22,9 @@ urlpatterns = [
     path("performance/", exchange.performance, name="performance"),
     path("regions/options/", intake.region_options, name="region_options"),
     path("cases/", cases.case_list, name="case_list"),
+    path("cases/import/", imports.import_upload, name="case_import"),
+    path("cases/import/<uuid:job_id>/", imports.import_job, name="case_import_job"),
+    path("cases/import/<uuid:job_id>/rejected.csv", imports.import_rejected, name="case_import_rejected"),
     path("cases/<str:case_id>/", cases.case_detail, name="case_detail"),
     path("cases/<str:case_id>/transition/", cases.case_transition, name="case_transition"),
     path("cases/<str:case_id>/notes/", cases.note_add, name="case_note"),

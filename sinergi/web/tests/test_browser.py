@@ -181,3 +181,51 @@ def test_case_from_report_to_reintegration(reference_data, live_server, browser,
     flag.refresh_from_db()
     assert flag.resolution == "dismissed" and flag.resolved_by == bp3mi
     page.context.close()
+
+def test_import_file_with_one_bad_row_in_partial_mode(reference_data, live_server, browser, tmp_path):
+    from sinergi.transfer import samples
+    from sinergi.transfer.models import ImportJob
+
+    agency = AgencyFactory(name="UPTD PPA Provinsi NTT", code="uptd-ppa-ntt")
+    manager = user_with_role(Role.CASE_MANAGER, agency, username="manajer")
+    rows = samples.sample_rows(5, villages={"53": ["53.01.04.2003", "53.10.01.2001"]})
+    rows[2]["prs_Birthdate"] = "2099-01-01"
+    upload = tmp_path / "kasus-ntt.csv"
+    upload.write_bytes(samples.to_csv(rows))
+
+    page = sign_in(browser, live_server, manager, mobile=True)
+    violations = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    page.get_by_role("link", name="Impor kasus", exact=True).click()
+    page.get_by_label("Berkas CSV atau JSON").set_input_files(str(upload))
+    page.get_by_label("Impor hanya baris yang benar dan daftar baris yang salah").check()
+    shot(page, "05-import-upload-360px")
+    page.get_by_role("button", name="Unggah dan impor").click()
+    page.wait_for_url(re.compile(r"/cases/import/[0-9a-f-]+/$"))
+    page.get_by_text("Selesai", exact=True).first.wait_for()
+    assert "1 baris ditolak" in page.content()
+    assert page.locator("#import-job td", has_text="prs_Birthdate").count() == 1
+    assert page.locator("#import-progress").get_attribute("value") == "5"
+    link = page.get_by_role("link", name="Unduh semua baris yang ditolak (CSV)")
+    shot(page, "06-import-job-done-360px")
+    with page.expect_download() as info:
+        link.click()
+    content = Path(info.value.path()).read_text(encoding="utf-8")
+    assert "prs_Birthdate" in content and rows[2]["sng_ExternalId"] in content
+    assert not violations
+    job = ImportJob.objects.get()
+    assert (job.created_count, job.rejected_count) == (4, 1)
+
+    # A long import: the page polls its status part (htmx, allowed by the CSP) and shows the end by itself.
+    running = ImportJob.objects.create(created_by=manager, agency=agency, format="csv", status="running",
+                                       phase="validate", total_rows=100_000, processed_rows=25_000,
+                                       filename="besar.csv")
+    page.goto(f"{live_server.url}/cases/import/{running.pk}/")
+    assert page.locator("#import-progress").get_attribute("value") == "25000"
+    shot(page, "07-import-job-running-360px")
+    ImportJob.objects.filter(pk=running.pk).update(status="completed", processed_rows=100_000, created_count=100_000,
+                                                   progress=100)
+    page.get_by_text("Impor selesai.").wait_for(timeout=6000)
+    assert page.locator("#import-progress").get_attribute("value") == "100000"
+    assert not violations
+    page.context.close()
