@@ -23,6 +23,31 @@ def menu_flags(user) -> dict[str, bool]:
         "exchange": p.can(Cap.AUDIT_VIEW) or p.can(Cap.REFERENCE_ADMIN),
         "performance": p.can(Cap.AGGREGATES) or p.can(Cap.AUDIT_VIEW),
         "recruitment": _oversees_recruitment(user),
+        "notices": bool(p.casework_agency_ids),
+        "notice_issue": bool(notice_issuing_agencies(user)),
+    }
+
+
+def notice_issuing_agencies(user) -> list:
+    """Agencies in whose name the user may issue a notice (``notice_issue`` requires this capability there)."""
+    p = Principal.of(user)
+    casework = set(p.casework_agency_ids)
+    return [a for a in p.agencies_with(Cap.REFER) if a in casework]
+
+
+def notice_actions(user, notice) -> dict[str, bool]:
+    """What the user may do on a notice they can see: recipients answer; the issuing agency opens referrals from
+    answers (only when the notice is about one of its cases) and closes the notice."""
+    p = Principal.of(user)
+    ids = set(p.casework_agency_ids)
+    issuer_caps = p.caps_in(notice.issued_by_id)
+    is_open = notice.status == "open"
+    recipient = notice.issued_by_id not in ids and notice.recipients.filter(pk__in=ids).exists()
+    return {
+        "issuer": notice.issued_by_id in ids,
+        "answer": recipient,  # the page offers the form while the notice is open; the service refuses afterwards
+        "refer": Cap.REFER in issuer_caps and notice.case_id is not None,
+        "close": Cap.REFER in issuer_caps and is_open,
     }
 
 

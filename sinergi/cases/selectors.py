@@ -160,6 +160,15 @@ def case_get(user, case_id, *, purpose: str = "", audit: bool = True) -> Case:
     return case
 
 
+def case_by_reference(user, reference: str, *, lead_agency_id=None) -> Case | None:
+    """A visible case by its reference (case-insensitive), optionally led by ``lead_agency_id``; None otherwise.
+    Not audited: the caller only links to it (e.g. a notice about the case)."""
+    qs = cases_visible_to(user).filter(reference__iexact=(reference or "").strip())
+    if lead_agency_id is not None:
+        qs = qs.filter(lead_agency_id=lead_agency_id)
+    return qs.select_related("lead_agency").first()
+
+
 def case_timeline(user, case: Case):
     return case.events.select_related("actor", "agency").order_by("at", "created_at")
 

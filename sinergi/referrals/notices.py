@@ -8,13 +8,15 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case as CaseWhen
+from django.db.models.functions import Coalesce
 
 from sinergi.access.capabilities import Cap
 from sinergi.access.policy import require
 from sinergi.access.principal import Principal
 from sinergi.audit.enums import Action
-from sinergi.audit.services import audit_log
+from sinergi.audit.services import Entry, audit_log, audit_log_many
 from sinergi.core import clock
 from sinergi.core.errors import NotFound
 from sinergi.core.validation import Errors, field_error
@@ -28,7 +30,44 @@ def notices_visible_to(user) -> QuerySet:
     ids = Principal.of(user).casework_agency_ids
     if not ids:
         return Notice.objects.none()
-    return Notice.objects.filter(Q(issued_by_id__in=ids) | Q(noticerecipient__agency_id__in=ids)).distinct()
+    # A subquery rather than a join: no duplicate rows, so callers may annotate and order without DISTINCT.
+    received = NoticeRecipient.objects.filter(agency_id__in=ids).values("notice_id")
+    return Notice.objects.filter(Q(issued_by_id__in=ids) | Q(pk__in=received))
+
+
+def notice_list(user, *, status: str | None = None) -> QuerySet:
+    """Notices the user's agencies issued or received, open first, newest first; each with ``answer_count``,
+    ``issued_here`` (issued by one of the user's agencies) and ``via_agency`` (the agency the user sees it through,
+    for the audit row)."""
+    ids = Principal.of(user).casework_agency_ids
+    answers = (NoticeAnswer.objects.filter(notice=OuterRef("pk")).order_by().values("notice")
+               .annotate(n=Count("pk")).values("n"))
+    via = (NoticeRecipient.objects.filter(notice=OuterRef("pk"), agency_id__in=ids).order_by("agency_id")
+           .values("agency_id"))
+    qs = notices_visible_to(user).select_related("issued_by", "last_known_country").annotate(
+        answer_count=Coalesce(Subquery(answers, output_field=IntegerField()), Value(0)),
+        issued_here=CaseWhen(When(issued_by_id__in=ids, then=Value(True)), default=Value(False),
+                             output_field=BooleanField()),
+        via_agency=Subquery(via[:1]),
+        open_rank=CaseWhen(When(status=Notice.Status.OPEN, then=Value(0)), default=Value(1),
+                           output_field=IntegerField()),
+    )
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("open_rank", "-created_at", "-id")
+
+
+def notices_audit_list_read(user, rows: list[Notice]) -> None:
+    """One audit row per notice shown on a list page (subject names and descriptions are personal data).
+    ``rows`` come from ``notice_list``."""
+    principal = Principal.of(user)
+    by_agency: dict[Any, list[Notice]] = {}
+    for n in rows:
+        by_agency.setdefault(n.issued_by_id if n.issued_here else n.via_agency, []).append(n)
+    with transaction.atomic():
+        for agency_id, group in by_agency.items():
+            audit_log_many(actor=principal.actor(agency_id), entries=[
+                Entry(Action.READ, "notice", str(n.pk), "", {"via": "list"}) for n in group])
 
 
 @transaction.atomic
@@ -75,18 +114,52 @@ def notice_issue(*, actor, agency_id, kind: str, description: str, recipients: l
     return notice
 
 
-def notice_get(user, notice_id) -> Notice:
+def _visible(user, notice_id) -> Notice:
     try:
-        notice = notices_visible_to(user).get(pk=notice_id)
+        return notices_visible_to(user).select_related(
+            "issued_by", "issued_by_user", "last_known_country", "case").get(pk=notice_id)
     except (Notice.DoesNotExist, ValueError):
         raise NotFound("notice") from None
+    except Exception as exc:  # malformed UUIDs raise ValidationError from the field
+        from django.core.exceptions import ValidationError
+
+        if isinstance(exc, ValidationError):
+            raise NotFound("notice") from None
+        raise
+
+
+def _agency_for(user, notice: Notice):
+    """The agency through which the user sees the notice: the issuer if they work there, else their recipient agency."""
     ids = Principal.of(user).casework_agency_ids
-    agency = notice.issued_by_id if notice.issued_by_id in ids else next(
-        (a for a in notice.recipients.values_list("pk", flat=True) if a in ids), None)
+    if notice.issued_by_id in ids:
+        return notice.issued_by_id
+    return next((a for a in notice.recipients.values_list("pk", flat=True) if a in ids), None)
+
+
+def notice_get(user, notice_id) -> Notice:
+    notice = _visible(user, notice_id)
+    agency = _agency_for(user, notice)
     with transaction.atomic():
         NoticeRecipient.objects.filter(notice=notice, agency_id=agency, seen_at__isnull=True).update(seen_at=clock.now())
         audit_log(actor=Principal.of(user).actor(agency), action=Action.READ, object_type="notice", object_id=notice.pk)
     return notice
+
+
+def notice_photo_open(user, notice_id) -> tuple[Any, str]:
+    """The notice's photo and its content type, for a user who may see the notice; the read is audited.
+    NotFound when the notice is not visible or has no photo."""
+    from sinergi.cases.attachments import sniff
+
+    notice = _visible(user, notice_id)
+    if not notice.photo:
+        raise NotFound("photo")
+    fh = notice.photo.open("rb")
+    content_type = sniff(fh.read(16), None) or "application/octet-stream"
+    fh.seek(0)
+    with transaction.atomic():
+        audit_log(actor=Principal.of(user).actor(_agency_for(user, notice)), action=Action.DOWNLOAD,
+                  object_type="notice", object_id=notice.pk, detail={"file": "photo"})
+    return fh, content_type
 
 
 @transaction.atomic
@@ -137,10 +210,13 @@ def notice_close(*, actor, notice: Notice) -> Notice:
 
 
 def _notify_recipients(notice_id, agency_ids) -> None:
+    from django.urls import reverse
+
     from sinergi.notifications.services import notify
 
     from .notify import WORKERS, _users
 
     notice = Notice.objects.select_related("issued_by").get(pk=notice_id)
     notify(user_ids=_users(agency_ids, WORKERS), title=f"Pemberitahuan {notice.get_kind_display()} dari {notice.issued_by}",
-           body=notice.description[:300], url="", key=f"notice:{notice.pk}")
+           body=notice.description[:300], url=reverse("web:notice_detail", args=[notice.pk]),
+           key=f"notice:{notice.pk}")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import auth, cases, exchange, home, imports, intake, recruitment, referrals, users
+from .views import auth, cases, exchange, home, imports, intake, notices, recruitment, referrals, users
 
 app_name = "web"
 
@@ -31,6 +31,14 @@ urlpatterns = [
     path("cases/<str:case_id>/reveal/", cases.reveal, name="case_reveal"),
     path("cases/<str:case_id>/referrals/", referrals.referral_send, name="case_referral"),
     path("referrals/<str:referral_id>/answer/", referrals.referral_answer, name="referral_answer"),
+    path("notices/", notices.notice_list, name="notice_list"),
+    path("notices/new/", notices.notice_new, name="notice_new"),
+    path("notices/<uuid:notice_id>/", notices.notice_detail, name="notice_detail"),
+    path("notices/<uuid:notice_id>/answers/", notices.notice_answer, name="notice_answer"),
+    path("notices/<uuid:notice_id>/answers/<uuid:answer_id>/referral/", notices.notice_answer_refer,
+         name="notice_answer_refer"),
+    path("notices/<uuid:notice_id>/close/", notices.notice_close, name="notice_close"),
+    path("notices/<uuid:notice_id>/photo/", notices.notice_photo, name="notice_photo"),
     path("cases/<str:case_id>/services/", cases.service_add, name="case_service"),
     path("cases/<str:case_id>/attachments/", cases.attachment_upload, name="case_attachment"),
     path("cases/<str:case_id>/attachments/<str:attachment_id>/", cases.attachment_download, name="case_attachment_download"),

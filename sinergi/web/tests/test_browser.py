@@ -182,6 +182,7 @@ def test_case_from_report_to_reintegration(reference_data, live_server, browser,
     assert flag.resolution == "dismissed" and flag.resolved_by == bp3mi
     page.context.close()
 
+
 def test_import_file_with_one_bad_row_in_partial_mode(reference_data, live_server, browser, tmp_path):
     from sinergi.transfer import samples
     from sinergi.transfer.models import ImportJob
@@ -229,3 +230,73 @@ def test_import_file_with_one_bad_row_in_partial_mode(reference_data, live_serve
     assert page.locator("#import-progress").get_attribute("value") == "100000"
     assert not violations
     page.context.close()
+
+
+def test_notice_issued_answered_and_referred(reference_data, live_server, browser, tmp_path):
+    from sinergi.agencies.enums import AgencyType
+    from sinergi.core.testing import CaseFactory
+    from sinergi.referrals.models import Notice, Referral
+
+    from .test_notice_pages import png
+
+    police = AgencyFactory(name="NCB Interpol Jakarta", code="ncb-jakarta", type=AgencyType.POLICE)
+    kh_police = AgencyFactory(name="Cambodian National Police", code="cnp", type=AgencyType.FOREIGN_POLICE,
+                              country_id="KH", region=None)
+    AgencyFactory(name="KBRI Phnom Penh", code="kbri-pp", type=AgencyType.FOREIGN_MINISTRY)
+    case = CaseFactory(lead_agency=police)
+    liaison = user_with_role(Role.CASE_MANAGER, police, username="liaison", first_name="Rina", last_name="Wulandari")
+    kh_officer = user_with_role(Role.CASE_MANAGER, kh_police, username="sokha", first_name="Sokha", last_name="Chan")
+    photo = tmp_path / "foto-maria.png"
+    photo.write_bytes(png(120, 160, (90, 110, 140)))
+
+    # 1. The police liaison in Jakarta issues a missing-person notice to the Cambodian police.
+    page = sign_in(browser, live_server, liaison)
+    page.get_by_role("link", name="Pemberitahuan").click()
+    page.get_by_role("link", name="Terbitkan pemberitahuan").click()
+    page.get_by_label("Orang hilang").check()
+    page.get_by_label("Nama (bila diketahui)").fill("Maria Goreti Seran")
+    page.get_by_label("Ciri-ciri").fill("Perempuan 22 tahun, tinggi 155 cm, tahi lalat di pipi kiri, berbahasa "
+                                        "Indonesia dan sedikit Inggris.")
+    page.get_by_label("Tempat terakhir diketahui", exact=True).fill("Kompleks Jinbei 4, Sihanoukville")
+    page.get_by_label("Negara tempat terakhir diketahui").select_option("KH")
+    page.locator("#id_photo").set_input_files(str(photo))
+    page.get_by_label("Cambodian National Police").check()
+    page.get_by_label("Nomor kasus terkait (bila ada)").fill(case.reference)
+    shot(page, "05-notice-form")
+    page.get_by_role("button", name="Terbitkan", exact=True).click()
+    page.wait_for_url(re.compile(r"/notices/[0-9a-f-]+/$"))
+    notice_url = page.url
+    assert page.locator("figure.notice-photo img").evaluate("img => img.naturalWidth") == 120
+    page.context.close()
+
+    # 2. The Cambodian officer sees it among received notices and answers, on a phone.
+    page = sign_in(browser, live_server, kh_officer, mobile=True)
+    page.get_by_role("link", name="Pemberitahuan").click()
+    page.get_by_role("link", name="Maria Goreti Seran").click()
+    page.get_by_label("Jawaban lembaga Anda").fill("Seorang perempuan dengan ciri ini terlihat di Jinbei 4 pada "
+                                                   "12 November. Tim kami dapat memeriksa.")
+    page.get_by_role("button", name="Kirim jawaban").click()
+    page.wait_for_load_state()
+    assert "Jawaban dikirim" in page.content()
+    shot(page, "06-notice-answered-360px")
+    page.context.close()
+
+    # 3. The liaison opens a rescue referral to the Cambodian police from that answer.
+    page = sign_in(browser, live_server, liaison)
+    page.goto(notice_url)
+    page.get_by_text("Buka rujukan ke Cambodian National Police").click()
+    page.get_by_label("Minta lembaga itu untuk").select_option("rescue")
+    page.get_by_role("button", name="Kirim rujukan").click()
+    page.wait_for_load_state()
+    assert page.locator(".errorlist").count() == 1  # no recorded consent: the reason is asked for, next to the field
+    page.get_by_label("Alasan berbagi tanpa persetujuan penyintas").fill(
+        "Korban hilang dan tidak dapat dimintai persetujuan; keluarga meminta pencarian.")
+    page.get_by_role("button", name="Kirim rujukan").click()
+    page.wait_for_load_state()
+    assert "Rujukan dikirim ke Cambodian National Police" in page.content()
+    shot(page, "07-notice-page-referral-opened")
+    page.context.close()
+
+    referral = Referral.objects.get()
+    assert referral.to_agency == kh_police and referral.case == case and referral.type == "rescue"
+    assert Notice.objects.get().answers.get().referral == referral
