@@ -99,29 +99,26 @@ def case_list(user, filters: CaseFilters | None = None) -> QuerySet:
 def case_page(user, filters: CaseFilters | None, ordering: tuple[str, ...], *, after: Q | None = None,
               offset: int = 0, limit: int = 26) -> list[Case]:
     """One page of ``case_list`` in ``ordering`` (which must end in a unique field), after the keyset ``after``
-    or from ``offset``: the same rows as slicing ``case_list``. Each visibility part is asked for its first
-    ``offset + limit`` rows in index order (whole rows on a first page, ids deeper down) and the parts are
-    merged here; one query over the OR of the parts would read every matching row before sorting."""
+    or from ``offset``: the same rows as slicing ``case_list``. Each visibility part is asked for the ids of its
+    first ``offset + limit`` rows in index order, the parts are merged here, and only the page's rows are
+    loaded with their survivor and agency. One query over the OR of the parts, or with the joins, would let the
+    planner read every matching row before sorting."""
     fields = [f.lstrip("-") for f in ordering]
-    deep = offset > 0
-    heads: list[Any] = []
+    heads: list[tuple] = []
     parts = 0
     for part in case_visibility_parts(user):
         qs = filter_cases(part, filters) if filters else part
         if after is not None:
             qs = qs.filter(after)
-        qs = qs.order_by(*ordering)
-        rows = list(qs.values_list("pk", *fields)[: offset + limit] if deep
-                    else qs.select_related(*LIST_RELATED)[:limit])
+        rows = list(qs.order_by(*ordering).values_list("pk", *fields)[: offset + limit])
         parts += bool(rows)
         heads.extend(rows)
     if parts > 1:
         for i in reversed(range(len(fields))):  # stable sorts, last key first
-            heads.sort(key=(lambda r, i=i: r[i + 1]) if deep else (lambda c, f=fields[i]: getattr(c, f)),
-                       reverse=ordering[i].startswith("-"))
-    if not deep:
-        return heads[:limit]
+            heads.sort(key=lambda r, i=i: r[i + 1], reverse=ordering[i].startswith("-"))
     ids = [r[0] for r in heads[offset: offset + limit]]
+    if not ids:
+        return []
     by_id = Case.objects.select_related(*LIST_RELATED).in_bulk(ids)
     return [by_id[i] for i in ids if i in by_id]
 
