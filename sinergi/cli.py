@@ -1,6 +1,7 @@
 """The ``sinergi`` command.
 
     sinergi demo [--port 8000] [--cases N] [--no-serve] [--seed S]   set up and serve a demo on this machine
+    sinergi demo --instance kh [--port 8001] [--peer-url URL]         the Cambodian partner's instance, peered
     sinergi serve [--bind 0.0.0.0:8000] [--workers N]                 production server (gunicorn)
     sinergi <command> ...                                             any management command (migrate,
                                                                       audit verify, import_cases, generate_cases)
@@ -23,6 +24,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if argv[0] == "serve":
         return serve(argv[1:])
+    if argv[0] == "demo":
+        from django.conf import settings
+
+        if not settings.configured:  # the instance chooses its database before the settings load, once
+            from sinergi.demo.instances import demo_environment
+
+            demo_environment(argv[1:])
     return manage(argv)
 
 

@@ -23,6 +23,8 @@ class Agency(BaseModel):
     code = models.SlugField(max_length=64, unique=True, help_text=_("Kode singkat yang stabil, dipakai dalam impor dan pertukaran."))
     name = models.CharField(max_length=200)
     short_name = models.CharField(max_length=60, blank=True)
+    # The name in the agency's own language and script (e.g. Khmer), beside the name used across the system.
+    local_name = models.CharField(max_length=200, blank=True)
     type = models.CharField(max_length=32, choices=AgencyType.choices)
     country = models.ForeignKey("regions.Country", on_delete=models.PROTECT, related_name="+")
     level = models.CharField(max_length=16, choices=Level.choices)

@@ -65,8 +65,11 @@ def _region(errors: Errors, field: str, value) -> Region | None:
 
 @transaction.atomic
 def agency_create(*, actor, code: str, name: str, type: str, country, level: str, short_name: str = "",
-                  region=None, parent: Agency | None = None) -> Agency:
-    """Create an agency. ``country`` is an ISO code or Country; ``region`` a Kemendagri code or Region."""
+                  region=None, parent: Agency | None = None, local_name: str = "", peer=None,
+                  remote_code: str = "") -> Agency:
+    """Create an agency. ``country`` is an ISO code or Country; ``region`` a Kemendagri code or Region.
+    With ``peer``, the agency is served by that instance and known there as ``remote_code``: referrals to it
+    leave through the exchange."""
     audit_actor = _reference_admin(actor)
     errors = Errors()
     code = (code or "").strip().lower()
@@ -79,6 +82,9 @@ def agency_create(*, actor, code: str, name: str, type: str, country, level: str
         errors.add("name", "Terlalu panjang / too long (max 200).")
     if len(short_name or "") > 60:
         errors.add("short_name", "Terlalu panjang / too long (max 60).")
+    if len(local_name or "") > 200:
+        errors.add("local_name", "Terlalu panjang / too long (max 200).")
+    remote_code = _remote_code(errors, peer, remote_code)
     errors.required("type", type)
     errors.in_choices("type", type, AgencyType.values)
     errors.required("level", level)
@@ -90,11 +96,42 @@ def agency_create(*, actor, code: str, name: str, type: str, country, level: str
     errors.raise_if_any()
     if Agency.objects.filter(code=code).exists():
         raise Conflict("Kode lembaga sudah dipakai / agency code already taken.", field="code")
-    agency = Agency.objects.create(code=code, name=name, short_name=(short_name or "").strip(), type=type,
-                                   country=country_obj, level=level, region=region_obj, parent=parent)
+    agency = Agency.objects.create(code=code, name=name, short_name=(short_name or "").strip(),
+                                   local_name=(local_name or "").strip(), type=type, country=country_obj, level=level,
+                                   region=region_obj, parent=parent, peer=peer, remote_code=remote_code)
     audit_log(actor=audit_actor, action=Action.CREATE, object_type="agency", object_id=agency.pk,
               detail={"code": code, "type": type, "country": country_obj.code, "level": level,
-                      "region": region_obj.code if region_obj else None})
+                      "region": region_obj.code if region_obj else None,
+                      "peer": peer.code if peer else None, "remote_code": remote_code or None})
+    return agency
+
+
+def _remote_code(errors: Errors, peer, remote_code: str) -> str:
+    remote_code = (remote_code or "").strip().lower()
+    if peer is not None and not _CODE_RE.match(remote_code):
+        errors.add("remote_code", "Kode lembaga di instans mitra / the agency's code on the peer's instance.")
+    if peer is None and remote_code:
+        errors.add("remote_code", "Hanya untuk lembaga instans mitra / only for an agency served by a peer.")
+    return remote_code
+
+
+@transaction.atomic
+def agency_link_peer(*, actor, agency: Agency, peer, remote_code: str) -> Agency:
+    """Let ``peer`` serve ``agency`` (known there as ``remote_code``): referrals to it then leave through the
+    exchange. Linking again to the same peer and code changes nothing."""
+    audit_actor = _reference_admin(actor)
+    errors = Errors()
+    remote_code = _remote_code(errors, peer, remote_code)
+    errors.required("peer", peer)
+    errors.raise_if_any()
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    if agency.peer_id == peer.pk and agency.remote_code == remote_code:
+        return agency
+    before = {"peer": agency.peer.code if agency.peer_id else None, "remote_code": agency.remote_code or None}
+    agency.peer, agency.remote_code = peer, remote_code
+    agency.save(update_fields=["peer", "remote_code", "updated_at"])
+    audit_log(actor=audit_actor, action=Action.UPDATE, object_type="agency", object_id=agency.pk,
+              detail={"before": before, "peer": peer.code, "remote_code": remote_code})
     return agency
 
 

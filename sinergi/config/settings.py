@@ -144,7 +144,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "id"
+# Indonesian by default; a partner's instance (the Cambodian demo) may start in English. Both stay available.
+LANGUAGE_CODE = os.environ.get("SINERGI_LANGUAGE_CODE", "id")
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Jakarta"
@@ -223,6 +224,13 @@ SPECTACULAR_SETTINGS = {
 # Federation: this instance's code (e.g. "id" for Indonesia, "kh" for Cambodia) and how peers reach it.
 SINERGI_INSTANCE = os.environ.get("SINERGI_INSTANCE", "id")
 SINERGI_BASE_URL = os.environ.get("SINERGI_BASE_URL", "http://127.0.0.1:8000")
+SINERGI_INSTANCE_NAME = os.environ.get("SINERGI_INSTANCE_NAME", "")
+# Browsers keep cookies per host, not per port: two instances on one machine (the demo's Indonesian and Cambodian
+# ones) would overwrite each other's session and CSRF cookies. Instances other than the default name theirs.
+if SINERGI_INSTANCE != "id":
+    SESSION_COOKIE_NAME = f"sessionid_{SINERGI_INSTANCE}"
+    CSRF_COOKIE_NAME = f"csrftoken_{SINERGI_INSTANCE}"
+    LANGUAGE_COOKIE_NAME = f"django_language_{SINERGI_INSTANCE}"
 # Peers must be reached over HTTPS, except on loopback (two demo instances on one machine).
 SINERGI_EXCHANGE_ALLOW_HTTP_LOOPBACK = env_bool("SINERGI_EXCHANGE_ALLOW_HTTP_LOOPBACK", True)
 SINERGI_EXCHANGE_CONCURRENCY = int(os.environ.get("SINERGI_EXCHANGE_CONCURRENCY", 4))

@@ -20,14 +20,20 @@ def _retry_deliveries():
     return deliveries_retry_due()
 
 
+def _refresh_peer_keys():
+    from sinergi.exchange.services import peers_refresh_keys
+
+    return peers_refresh_keys()
+
+
 def _deliver_outbox():
     from sinergi.exchange.services import outbox_deliver_due
 
     return outbox_deliver_due()
 
 
-PERIODIC = [("exchange outbox", _deliver_outbox), ("referral escalation", _escalate),
-            ("notification retries", _retry_deliveries)]
+PERIODIC = [("peer keys", _refresh_peer_keys), ("exchange outbox", _deliver_outbox),
+            ("referral escalation", _escalate), ("notification retries", _retry_deliveries)]
 
 
 def run_periodic() -> dict[str, object]:

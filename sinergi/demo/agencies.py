@@ -52,6 +52,7 @@ class AgencySpec:
     parent: str | None = None
     offices: tuple[OfficeSpec, ...] = ()
     contacts: tuple[ContactSpec, ...] = field(default=())
+    local_name: str = ""  # in the agency's own language and script, when it is not the system's
 
 
 DUTY = "Piket 24 jam"
@@ -137,7 +138,9 @@ AGENCIES: tuple[AgencySpec, ...] = (
                "Cambodian National Police", T.FOREIGN_POLICE, L.NATIONAL, country="KH",
                offices=(OfficeSpec("CNP Headquarters", country="KH", address="Phnom Penh", phone="+855 23 000 101"),),
                contacts=(ContactSpec("NCB Phnom Penh liaison", "Locate and rescue requests", "+855 23 000 102",
-                                     DUTY),)),
+                                     DUTY),),
+               # Served by the Cambodian demo instance: ``peering`` links it there (as ``ahtjp``).
+               local_name="នាយកដ្ឋានប្រឆាំងការជួញដូរមនុស្ស និងការពារអនីតិជន"),
 )
 
 
@@ -148,6 +151,7 @@ class UserSpec:
     last_name: str
     agency: str
     role: str
+    language: str = "id"
 
 
 # One user per role in the lead demo agency, then people who act in the other agencies' cases.
@@ -172,16 +176,16 @@ USERS: tuple[UserSpec, ...] = (
 
 
 @transaction.atomic
-def demo_agencies_ensure() -> dict[str, Agency]:
+def demo_agencies_ensure(specs: tuple[AgencySpec, ...] = AGENCIES) -> dict[str, Agency]:
     """Create the demo agencies (with offices and contact points) that are missing; return all by code."""
-    existing = {a.code: a for a in Agency.objects.filter(code__in=[s.code for s in AGENCIES])}
-    for spec in AGENCIES:
+    existing = {a.code: a for a in Agency.objects.filter(code__in=[s.code for s in specs])}
+    for spec in specs:
         if spec.code in existing:
             continue
         agency = agency_services.agency_create(
             actor=None, code=spec.code, name=spec.name, short_name=spec.short_name, type=spec.type,
             country=spec.country, level=spec.level, region=spec.region,
-            parent=existing.get(spec.parent) if spec.parent else None,
+            parent=existing.get(spec.parent) if spec.parent else None, local_name=spec.local_name,
         )
         for o in spec.offices:
             agency_services.office_create(actor=None, agency=agency, name=o.name, country=o.country, region=o.region,
@@ -195,31 +199,31 @@ def demo_agencies_ensure() -> dict[str, Agency]:
 
 
 @transaction.atomic
-def demo_users_ensure(agencies: dict[str, Agency]) -> dict[str, User]:
+def demo_users_ensure(agencies: dict[str, Agency], specs: tuple[UserSpec, ...] = USERS) -> dict[str, User]:
     """Create the demo users and their roles that are missing; return them by username."""
-    users = {u.username: u for u in User.objects.filter(username__in=[s.username for s in USERS])}
-    hashed = make_password(DEMO_PASSWORD) if len(users) < len(USERS) else None
-    for spec in USERS:
+    users = {u.username: u for u in User.objects.filter(username__in=[s.username for s in specs])}
+    hashed = make_password(DEMO_PASSWORD) if len(users) < len(specs) else None
+    for spec in specs:
         agency = agencies[spec.agency]
         user = users.get(spec.username)
         if user is None:
             users[spec.username] = agency_services.user_create(
                 actor=None, username=spec.username, password_hash=hashed, first_name=spec.first_name,
                 last_name=spec.last_name, email=f"{spec.username}@demo.example", agency=agency, role=spec.role,
-                admin_site=spec.role == Role.SYSTEM_ADMIN,
+                admin_site=spec.role == Role.SYSTEM_ADMIN, preferred_language=spec.language,
             )
         elif not Membership.objects.filter(user=user, agency=agency, role=spec.role, is_active=True).exists():
             agency_services.membership_grant(actor=None, user=user, agency=agency, role=spec.role)
     return users
 
 
-def demo_logins() -> list[dict[str, str]]:
+def demo_logins(specs: tuple[UserSpec, ...] = USERS) -> list[dict[str, str]]:
     """What ``sinergi demo`` prints: each demo login with its role and agency."""
     by_user = {}
-    for m in Membership.objects.filter(user__username__in=[s.username for s in USERS]).select_related("user", "agency"):
+    for m in Membership.objects.filter(user__username__in=[s.username for s in specs]).select_related("user", "agency"):
         by_user[(m.user.username, m.role, m.agency.code)] = m
     rows = []
-    for spec in USERS:
+    for spec in specs:
         m = by_user.get((spec.username, spec.role, spec.agency))
         if m is not None:
             rows.append({"username": spec.username, "password": DEMO_PASSWORD, "role": Role(spec.role).label,

@@ -24,6 +24,10 @@ class Rejected(Exception):
     """A message we will not apply, with the reason we log."""
 
 
+class UnknownSigner(Rejected):
+    """Signed by a key none of our peers publishes (as far as we know: the peer may have new keys)."""
+
+
 def keys_ensure() -> None:
     """Create a signing and an encryption key if this instance has none."""
     for use in (InstanceKey.Use.SIG, InstanceKey.Use.ENC):
@@ -108,7 +112,7 @@ def unseal(token: str) -> tuple[Peer, dict]:
     peer = next((p for p in Peer.objects.filter(is_active=True)
                  if any(k.get("kid") == kid for k in p.jwks.get("keys", []))), None)
     if peer is None:
-        raise Rejected(f"signed by an unknown key {kid!r} (unknown peer)")
+        raise UnknownSigner(f"signed by an unknown key {kid!r} (unknown peer)")
     try:
         verified = jws.deserialize_compact(inner, KeySet.import_key_set(peer.jwks), algorithms=[SIG_ALG])
         payload = json.loads(verified.payload)

@@ -26,6 +26,14 @@ logger = logging.getLogger(__name__)
 MAX_BACKOFF = dt.timedelta(minutes=5)
 TIMEOUT_SECONDS = 10
 MAX_BODY_BYTES = 512 * 1024
+# Peers' keys are refreshed this often, and at most this often when a message arrives signed by an unknown key (a
+# stranger sending junk must not make us call our peers on every request).
+KEYS_MAX_AGE = dt.timedelta(hours=6)
+KEYS_MIN_REFRESH = dt.timedelta(seconds=30)
+KEYS_LAZY_TIMEOUT_SECONDS = 3
+# A peer whose keys could not be fetched is tried again after 5 s, 10 s, 20 s ... up to a minute (per process).
+_KEYS_RETRY_CAP = dt.timedelta(minutes=1)
+_keys_failures: dict[str, tuple[int, dt.datetime]] = {}
 
 
 def _log(direction, peer_code, message_id, kind, outcome, reason=""):
@@ -73,9 +81,12 @@ def outbox_deliver(message_id) -> str:
         payload = {"id": str(msg.pk), "kind": msg.kind, "from": settings.SINERGI_INSTANCE, "to": peer.code,
                    "sent_at": msg.created_at.isoformat(), "body": msg.body}
         try:
+            if not peer.jwks.get("keys"):
+                # Peered before the peer was up (the demo's two instances): fetch its keys now, else retry later.
+                peer_fetch_jwks(peer, timeout=KEYS_LAZY_TIMEOUT_SECONDS)
             token = crypto.seal(payload, peer)
             status, content = _post(peer.base_url.rstrip("/") + "/exchange/inbox/", token)
-        except (OSError, crypto.Rejected) as exc:
+        except (OSError, ValueError, crypto.Rejected) as exc:
             status, content = 0, str(exc).encode()
         if status == 200:
             try:
@@ -139,7 +150,13 @@ def inbox_receive(token: str) -> tuple[int, dict]:
     from .handlers import HANDLERS, UnknownAgency
 
     try:
-        peer, payload = crypto.unseal(token)
+        try:
+            peer, payload = crypto.unseal(token)
+        except crypto.UnknownSigner:
+            # A peer we have no keys for yet, or one that rotated its keys: refresh and look again, once.
+            if not peers_refresh_keys(max_age=KEYS_MIN_REFRESH, timeout=KEYS_LAZY_TIMEOUT_SECONDS):
+                raise
+            peer, payload = crypto.unseal(token)
     except crypto.Rejected as exc:
         _log("in", "", "", "", "rejected", str(exc))
         return 400, {"error": str(exc)}
@@ -177,11 +194,60 @@ def inbox_receive(token: str) -> tuple[int, dict]:
     return 200, {"receipt": crypto.sign_receipt({"id": str(message_id), "status": "applied"})}
 
 
-def peer_fetch_jwks(peer: Peer) -> None:
+def peer_ensure(*, code: str, name: str, base_url: str) -> tuple[Peer, bool]:
+    """Register a peer, or update its name and address; returns (peer, created). Its keys are fetched over HTTP
+    (``peer_fetch_jwks``; the worker's ``peers_refresh_keys`` for peers not up yet)."""
+    _check_url(base_url)
+    peer = Peer.objects.filter(code=code).first()
+    if peer is None:
+        peer = Peer(code=code, name=name, base_url=base_url)
+        peer.full_clean(exclude=["jwks"])
+        peer.save()
+        return peer, True
+    changed = [f for f, v in (("name", name), ("base_url", base_url), ("is_active", True)) if getattr(peer, f) != v]
+    if "base_url" in changed:
+        # Keys from another address are not this address's keys.
+        peer.jwks, peer.jwks_updated_at = {}, None
+        changed += ["jwks", "jwks_updated_at"]
+    for f, v in (("name", name), ("base_url", base_url), ("is_active", True)):
+        setattr(peer, f, v)
+    if changed:
+        peer.save(update_fields=[*changed, "updated_at"])
+    return peer, False
+
+
+def peers_refresh_keys(*, max_age: dt.timedelta = KEYS_MAX_AGE, timeout: float = TIMEOUT_SECONDS) -> int:
+    """Fetch the keys of every active peer that has none or whose keys are older than ``max_age``; a peer that
+    cannot be reached is tried again later (backoff), never fatal. Returns how many peers got fresh keys.
+    Run by the worker (``core.jobs``) and on a message signed by an unknown key."""
+    from django.db.models import Q
+
+    now = clock.now()
+    due = Peer.objects.filter(is_active=True).filter(Q(jwks_updated_at__isnull=True)
+                                                     | Q(jwks_updated_at__lt=now - max_age))
+    refreshed = 0
+    for peer in due:
+        failures, next_try = _keys_failures.get(peer.code, (0, now))
+        if next_try > now:
+            continue
+        try:
+            peer_fetch_jwks(peer, timeout=timeout)
+        except (OSError, ValueError, crypto.Rejected) as exc:
+            failures += 1
+            wait = min(dt.timedelta(seconds=5 * 2 ** (failures - 1)), _KEYS_RETRY_CAP)
+            _keys_failures[peer.code] = (failures, now + wait)
+            logger.info("keys of peer %s not fetched (%s); next try in %s", peer.code, exc, wait)
+            continue
+        _keys_failures.pop(peer.code, None)
+        refreshed += 1
+    return refreshed
+
+
+def peer_fetch_jwks(peer: Peer, *, timeout: float = TIMEOUT_SECONDS) -> None:
     """Refresh the peer's public keys from its /.well-known/jwks.json."""
     url = peer.base_url.rstrip("/") + "/.well-known/jwks.json"
     _check_url(url)
-    with urllib.request.urlopen(url, timeout=TIMEOUT_SECONDS) as resp:  # noqa: S310 - scheme checked
+    with urllib.request.urlopen(url, timeout=timeout) as resp:  # noqa: S310 - scheme checked
         jwks = json.loads(resp.read(MAX_BODY_BYTES))
     if not isinstance(jwks, dict) or not isinstance(jwks.get("keys"), list):
         raise crypto.Rejected("not a JWKS document")

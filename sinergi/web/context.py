@@ -1,5 +1,8 @@
+from django.conf import settings
+
 from sinergi.access.ui import menu_flags
 
 
 def web(request):
-    return {"perms_web": menu_flags(getattr(request, "user", None))}
+    # The instance's name tells apart two instances open side by side (the demo's Indonesia and Cambodia).
+    return {"perms_web": menu_flags(getattr(request, "user", None)), "instance_name": settings.SINERGI_INSTANCE_NAME}
