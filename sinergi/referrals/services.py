@@ -156,6 +156,9 @@ def referral_respond(*, actor, referral: Referral, to_status: str, reason: str =
 @transaction.atomic
 def referral_withdraw(*, actor, referral: Referral, reason: str = "") -> Referral:
     principal = require_case(actor, referral.case, Cap.REFER)
+    if referral.from_agency_id not in principal.casework_agency_ids:
+        # e.g. a referral that came from a partner instance to the agency now leading the case here
+        raise PermissionDenied("only the sending agency withdraws a referral")
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.status == S.WITHDRAWN:
         return referral

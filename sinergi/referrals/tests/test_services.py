@@ -133,3 +133,15 @@ def test_escalation_with_controllable_clock(scene, django_capture_on_commit_call
         assert services.referrals_escalate_due(start + dt.timedelta(days=15))["expired"] == 1
     r.refresh_from_db()
     assert r.status == S.EXPIRED and r.escalation_level == 2
+
+
+def test_only_the_sending_agency_withdraws(scene):
+    lead, embassy, case, manager, receiver = scene
+    # A referral that came to the lead agency from elsewhere (as one from a partner instance does).
+    incoming = Referral.objects.create(case=case, type="shelter", from_agency=embassy, to_agency=lead,
+                                       sections=["identity"], sent_at=clock.now(), ack_due_at=clock.now(),
+                                       complete_due_at=clock.now())
+    with pytest.raises(PermissionDenied):
+        services.referral_withdraw(actor=manager, referral=incoming, reason="bukan milik kami")
+    incoming.refresh_from_db()
+    assert incoming.status == S.SENT

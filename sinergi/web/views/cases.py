@@ -208,7 +208,8 @@ def _detail_context(request, case):
         referrals = [r for r in referrals if r.to_agency_id in principal.casework_agency_ids]
     for r in referrals:
         r.answers = sorted(RECEIVER_MOVES.get(r.status, ())) if r.to_agency_id in principal.casework_agency_ids else []
-        r.may_withdraw = show["all"] and actions.get("refer") and r.status in ("sent", "acknowledged", "accepted", "in_progress")
+        r.may_withdraw = (show["all"] and actions.get("refer") and r.from_agency_id in principal.casework_agency_ids
+                          and r.status in ("sent", "acknowledged", "accepted", "in_progress"))
     durations = {d["stage"]: d for d in selectors.stage_durations(case)}
     current_index = STAGE_ORDER.index(Stage(case.stage))
     stagebar = [{"stage": s, "label": s.label,
