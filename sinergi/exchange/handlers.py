@@ -1,5 +1,13 @@
 """Applying arrived messages. Each runs inside the inbox transaction, as the system, under this instance's own
-rules: what arrives is stored as a local case of the receiving agency and audited like any other write."""
+rules: what arrives is stored as a local record of the receiving agency and audited like any other write.
+
+Message kinds:
+    referral.create   a referral to one of our agencies (a local case with the shared sections)
+    referral.status   the answer to a referral we sent, or the sender's withdrawal of one we received
+    notice.create     a notice to some of our agencies (a local copy issued by the stand-in for the peer's agency)
+    notice.answer     one of the peer's agencies answered a notice we issued
+    notice.close      the peer's issuer closed a notice we hold a copy of
+"""
 
 from __future__ import annotations
 
@@ -61,4 +69,43 @@ def referral_status(peer, body: dict) -> None:
               detail={"peer": peer.code, "status": body.get("status")})
 
 
-HANDLERS = {"referral.create": referral_create, "referral.status": referral_status}
+def _peer_actor(peer, agency_id) -> Actor:
+    return Actor(user_id=None, username=f"peer:{peer.code}", agency_id=agency_id)
+
+
+def notice_create(peer, body: dict) -> None:
+    from sinergi.referrals.notices import notice_receive
+
+    codes = body.get("to_agencies")
+    if not isinstance(codes, list) or not codes:
+        raise Rejected("notice names no recipient")
+    recipients = list({a.pk: a for a in (_local_agency(str(c)) for c in codes)}.values())
+    issued_by = _mirror_agency(peer, body.get("issued_by") or {})
+    notice, created = notice_receive(peer=peer, issued_by=issued_by, recipients=recipients, body=body)
+    if created:
+        audit_log(actor=_peer_actor(peer, issued_by.pk), action=Action.CREATE, object_type="notice",
+                  object_id=notice.pk, detail={"peer": peer.code, "remote_id": body.get("notice_id"),
+                                               "recipients": [str(a.pk) for a in recipients],
+                                               "photo": bool(notice.photo)})
+
+
+def notice_answer(peer, body: dict) -> None:
+    from sinergi.referrals.notices import notice_apply_remote_answer
+
+    answer = notice_apply_remote_answer(peer=peer, body=body)
+    audit_log(actor=_peer_actor(peer, answer.agency_id), action=Action.CREATE, object_type="notice_answer",
+              object_id=answer.pk, detail={"peer": peer.code, "notice": str(answer.notice_id),
+                                           "remote_id": body.get("answer_id")})
+
+
+def notice_close(peer, body: dict) -> None:
+    from sinergi.referrals.notices import notice_apply_remote_close
+
+    notice, changed = notice_apply_remote_close(peer=peer, body=body)
+    if changed:
+        audit_log(actor=_peer_actor(peer, notice.issued_by_id), action=Action.UPDATE, object_type="notice",
+                  object_id=notice.pk, detail={"peer": peer.code, "status": "closed"})
+
+
+HANDLERS = {"referral.create": referral_create, "referral.status": referral_status, "notice.create": notice_create,
+            "notice.answer": notice_answer, "notice.close": notice_close}

@@ -97,9 +97,14 @@ class Notice(BaseModel):
     last_seen_on = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
     recipients = models.ManyToManyField("agencies.Agency", through="NoticeRecipient", related_name="notices_received")
+    # A notice that came from another instance: the peer and the notice's id over there (answers go back to it).
+    remote_peer = models.ForeignKey("exchange.Peer", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    remote_id = models.UUIDField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["remote_peer", "remote_id"], name="notice_remote_once",
+                                               condition=models.Q(remote_peer__isnull=False))]
 
 
 class NoticeRecipient(models.Model):
@@ -114,7 +119,9 @@ class NoticeRecipient(models.Model):
 class NoticeAnswer(BaseModel):
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="answers")
     agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None for an answer that came from another instance: its author is a user over there.
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
     body = models.TextField()
     referral = models.ForeignKey(Referral, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 

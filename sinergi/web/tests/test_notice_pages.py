@@ -8,7 +8,7 @@ from django.urls import reverse
 from sinergi.agencies.enums import AgencyType, Role
 from sinergi.audit.models import AuditEvent
 from sinergi.core.testing import ALL_ROLES, PASSWORD, AgencyFactory, CaseFactory, user_with_role
-from sinergi.exchange.models import Peer
+from sinergi.exchange.models import OutboxMessage, Peer
 from sinergi.referrals import notices
 from sinergi.referrals.models import Notice, NoticeAnswer, Referral
 
@@ -191,7 +191,12 @@ def test_issue_with_photo_and_case_then_detail(client, scene):
     assert set(notice.recipients.values_list("code", flat=True)) == {"cnp", "kbri-pp", "rtp"}
     assert not notice.photo.url.startswith("/static/")
     body = client.get(r["Location"]).content.decode()
-    assert "instansi lain" in body  # the officer is told the remote partner was not reached through the exchange
+    # The remote partner is reached through the exchange: one message for its instance, no warning to the officer.
+    assert "instansi lain" not in body
+    out = OutboxMessage.objects.get()
+    assert out.peer.code == "th" and out.kind == "notice.create" and out.body["to_agencies"] == ["rtp"]
+    assert out.body["notice_id"] == str(notice.pk) and out.body["photo"]
+    assert s["case"].reference not in str(out.body)  # the case stays home
     assert "Maria Goreti Seran" in body and "tahi lalat" in body and "Sihanoukville" in body and "Kamboja" in body
     assert reverse("web:notice_photo", args=[notice.pk]) in body
     assert s["case"].reference in body
@@ -317,3 +322,17 @@ def test_permission_matrix(client, scene, role):
     r = client.post(reverse("web:notice_answer", args=[notice.pk]), {"body": "Kabar dari Phnom Penh"})
     assert r.status_code == (302 if casework else 404)
     assert client.post(reverse("web:notice_close", args=[notice.pk])).status_code == 404  # not the issuer
+
+
+def test_answer_from_another_instance_shows_and_offers_a_referral(client, scene):
+    """An answer that came through the exchange has no local author; the issuer may still refer from it."""
+    s = scene
+    peer = Peer.objects.create(code="th", name="Sinergi Thailand", base_url="https://th.example")
+    remote = AgencyFactory(name="Royal Thai Police", code="th-rtp", country_id="TH", region=None, peer=peer,
+                           remote_code="rtp")
+    notice = issue(s, recipients=[remote.pk])
+    NoticeAnswer.objects.create(notice=notice, agency=remote, author=None, body="Terlihat di Mae Sot")
+    login(client, s["officer"])
+    r = client.get(reverse("web:notice_detail", args=[notice.pk]))
+    body = r.content.decode()
+    assert r.status_code == 200 and "Terlihat di Mae Sot" in body and "Buka rujukan ke Royal Thai Police" in body

@@ -87,11 +87,6 @@ def notice_new(request):
                 raise Http404 from None
             else:
                 messages.success(request, _("Pemberitahuan diterbitkan."))
-                if any(a.peer_id for a in d["recipients"]):
-                    # The exchange between instances carries referrals, not notices (yet): say so rather than let
-                    # the officer believe a partner abroad has been told.
-                    messages.warning(request, _("Lembaga di instansi lain belum menerima pemberitahuan ini lewat "
-                                                "pertukaran; hubungi mereka juga lewat saluran lain."))
                 return redirect("web:notice_detail", notice_id=notice.pk)
     return render(request, "web/notice_form.html", {"nav": "notices", "form": form}, status=400)
 
