@@ -24,6 +24,11 @@ class Rejected(Exception):
     """A message we will not apply, with the reason we log."""
 
 
+class NotYetKnown(Rejected):
+    """A message about something (a referral, a notice) that has not arrived here yet: messages may overtake
+    each other, so the sender keeps it and tries again later instead of giving up."""
+
+
 class UnknownSigner(Rejected):
     """Signed by a key none of our peers publishes (as far as we know: the peer may have new keys)."""
 

@@ -46,6 +46,11 @@ def outbox_enqueue(*, peer: Peer, kind: str, body: dict) -> OutboxMessage:
     return OutboxMessage.objects.create(peer=peer, kind=kind, body=body, next_attempt_at=clock.now())
 
 
+# How long a message the peer answered "too early" (425: it refers to a message that has not arrived there yet)
+# is tried again before it counts as failed.
+NOT_YET_PATIENCE = dt.timedelta(hours=24)
+
+
 def _backoff(attempts: int) -> dt.timedelta:
     # 1 s, 2 s, 4 s ... capped, so a peer down for an hour is retried every few minutes and catches up.
     return min(dt.timedelta(seconds=2 ** max(0, attempts - 1)), MAX_BACKOFF)
@@ -102,7 +107,8 @@ def outbox_deliver(message_id) -> str:
                 _log("out", peer.code, msg.pk, msg.kind, "delivered")
                 return "delivered"
         reason = content.decode("utf-8", "replace")[:1000]
-        if 400 <= status < 500 and status not in (408, 429):
+        too_early = status == 425 and clock.now() - msg.created_at < NOT_YET_PATIENCE
+        if 400 <= status < 500 and status not in (408, 429) and not too_early:
             msg.status = OutboxMessage.Status.FAILED  # the peer refused it: retrying the same bytes cannot help
             outcome = "failed"
         else:
@@ -118,7 +124,8 @@ def outbox_deliver_due(now: dt.datetime | None = None, limit: int = 500, concurr
     """Deliver every due message, a few at a time in parallel (each in its own thread and connection).
 
     Messages for one peer may arrive out of order; each message stands on its own (a status change for a
-    referral the peer has not seen yet is refused and retried), so order does not matter for correctness.
+    referral or a close for a notice the peer has not seen yet is answered 425 and tried again, for up to
+    ``NOT_YET_PATIENCE``), so order does not matter for correctness.
     """
     from concurrent.futures import ThreadPoolExecutor
 
@@ -183,6 +190,11 @@ def inbox_receive(token: str) -> tuple[int, dict]:
         # The same message arrived twice at the same moment; the other copy was applied.
         _log("in", peer.code, message_id, kind, "duplicate")
         return 200, {"receipt": crypto.sign_receipt({"id": str(message_id), "status": "duplicate"})}
+    except crypto.NotYetKnown as exc:
+        # Overtaken by a message still on its way (a status before its referral): not applied, not recorded as
+        # received, so the same message is applied when the sender tries again.
+        _log("in", peer.code, message_id, kind, "deferred", str(exc))
+        return 425, {"error": str(exc)}
     except (UnknownAgency, crypto.Rejected) as exc:
         _log("in", peer.code, message_id, kind, "rejected", str(exc))
         return 422, {"error": str(exc)}

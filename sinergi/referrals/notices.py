@@ -374,13 +374,13 @@ def notice_apply_remote_answer(*, peer, body: dict) -> NoticeAnswer:
 
 def notice_apply_remote_close(*, peer, body: dict) -> tuple[Notice, bool]:
     """The issuer on the peer's instance closed the notice: close our copy. Returns (notice, changed)."""
-    from sinergi.exchange.crypto import Rejected
+    from sinergi.exchange.crypto import NotYetKnown, Rejected
 
     notice_id = body.get("notice_id")
     notice = (Notice.objects.select_for_update().filter(remote_peer=peer, remote_id=notice_id).first()
               if _is_uuid(notice_id) else None)
     if notice is None:
-        raise Rejected("unknown notice")
+        raise NotYetKnown("unknown notice")
     if notice.status == Notice.Status.CLOSED:
         return notice, False
     notice.status = Notice.Status.CLOSED

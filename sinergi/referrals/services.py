@@ -350,7 +350,7 @@ def referral_receive(*, peer, from_agency, to_agency, body: dict) -> Referral:
 
 def referral_apply_remote_status(*, peer, body: dict) -> Referral:
     """The peer's agency answered a referral we sent (or the sender withdrew one we received)."""
-    from sinergi.exchange.crypto import Rejected
+    from sinergi.exchange.crypto import NotYetKnown, Rejected
 
     referral = None
     for key in ("referral_id",):
@@ -361,7 +361,7 @@ def referral_apply_remote_status(*, peer, body: dict) -> Referral:
         referral = Referral.objects.select_for_update().filter(remote_id=body["origin_referral_id"],
                                                               remote_peer=peer).first()
     if referral is None:
-        raise Rejected("unknown referral")
+        raise NotYetKnown("unknown referral")
     status = body.get("status")
     if status not in S.values:
         raise Rejected(f"unknown status {status!r}")

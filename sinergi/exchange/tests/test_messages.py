@@ -84,3 +84,30 @@ def test_key_rotation_keeps_old_key_valid_for_overlap(self_peer):
 def test_jwks_endpoint(client, self_peer):
     r = client.get("/.well-known/jwks.json")
     assert r.status_code == 200 and all("d" not in k for k in r.json()["keys"])
+
+
+def test_message_that_overtook_its_referral_is_deferred_not_applied(self_peer):
+    body = {"referral_id": "5b7e8f2a-7c1d-4f4e-9b8a-1c2d3e4f5a6b", "status": "acknowledged"}
+    status, answer = services.inbox_receive(token(self_peer, kind="referral.status", body=body))
+    assert status == 425 and "unknown referral" in answer["error"]
+    # Not recorded as received: the same message is applied when it comes again after its referral.
+    assert InboxMessage.objects.count() == 0
+    assert ExchangeLog.objects.filter(kind="referral.status", outcome="deferred").exists()
+
+
+def test_sender_retries_a_too_early_answer_for_a_while_then_gives_up(self_peer, monkeypatch):
+    import datetime as dt
+
+    from sinergi.core import clock
+    from sinergi.exchange.models import OutboxMessage
+
+    monkeypatch.setattr(services, "_post", lambda url, token: (425, b'{"error": "unknown referral"}'))
+    msg = services.outbox_enqueue(peer=self_peer, kind="referral.status", body={"status": "acknowledged"})
+    assert services.outbox_deliver(msg.pk) == "retry"
+    msg.refresh_from_db()
+    assert msg.status == OutboxMessage.Status.QUEUED and msg.next_attempt_at > clock.now()
+    OutboxMessage.objects.filter(pk=msg.pk).update(
+        created_at=clock.now() - services.NOT_YET_PATIENCE - dt.timedelta(minutes=1), next_attempt_at=clock.now())
+    assert services.outbox_deliver(msg.pk) == "failed"
+    msg.refresh_from_db()
+    assert msg.status == OutboxMessage.Status.FAILED and "425" in msg.last_error
