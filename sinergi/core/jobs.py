@@ -32,8 +32,15 @@ def _deliver_outbox():
     return outbox_deliver_due()
 
 
+def _recover_imports():
+    from sinergi.transfer.uploads import imports_recover_stalled
+
+    return imports_recover_stalled()
+
+
 PERIODIC = [("peer keys", _refresh_peer_keys), ("exchange outbox", _deliver_outbox),
-            ("referral escalation", _escalate), ("notification retries", _retry_deliveries)]
+            ("referral escalation", _escalate), ("notification retries", _retry_deliveries),
+            ("stalled imports", _recover_imports)]
 
 
 def run_periodic() -> dict[str, object]:

@@ -36,6 +36,7 @@ class ImportJob(BaseModel):
     progress = models.PositiveSmallIntegerField(default=0, help_text=_("Persen / percent."))
     phase = models.CharField(max_length=16, choices=Phase.choices, blank=True)
     processed_rows = models.PositiveIntegerField(default=0, help_text=_("Baris yang sudah diperiksa / rows checked."))
+    runs = models.PositiveSmallIntegerField(default=0, help_text=_("Berapa kali dijalankan / times started."))
     upload = models.FileField(upload_to="imports/", max_length=200, blank=True)
     rejected_file = models.FileField(upload_to="imports/", max_length=200, blank=True)
     errors = models.JSONField(default=list, blank=True)

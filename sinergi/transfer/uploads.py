@@ -112,8 +112,10 @@ def _enqueue(job_id) -> None:
 def import_job_run(job_id) -> str:
     """Run a queued job (the background task). Idempotent: a job that is no longer queued is left alone, so a
     task delivered twice imports once. Returns the job's final status."""
+    from django.db.models import F
+
     claimed = ImportJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
-        status=JobStatus.RUNNING, phase=Phase.READ, updated_at=clock.now())
+        status=JobStatus.RUNNING, phase=Phase.READ, updated_at=clock.now(), runs=F("runs") + 1)
     if not claimed:
         return "skipped"
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
@@ -155,3 +157,41 @@ def rejected_rows_open(*, actor, job: ImportJob):
                   object_id=job.pk, purpose="rejected rows",
                   detail={"what": "rejected_rows", "rejected": job.rejected_count, "problems": job.error_count})
     return fh
+
+
+# A running import shows progress while it checks rows, but its write is one transaction that shows nothing
+# until it commits: only a job silent for much longer than the largest import takes has lost its worker.
+STALLED_AFTER_MINUTES = 120
+MAX_RUNS = 2
+
+
+def imports_recover_stalled(now=None) -> int:
+    """Jobs whose worker was killed (or whose request died) stay "running" for ever. A job silent for
+    ``SINERGI_IMPORT_STALLED_MINUTES`` is queued again if its file is still here (the write is all or nothing
+    and idempotent by external id, so running it again is safe) and it has run fewer than ``MAX_RUNS`` times;
+    otherwise it is finished as failed with a message the user can act on. Returns the number of jobs handled.
+    """
+    import datetime as dt
+
+    minutes = int(getattr(settings, "SINERGI_IMPORT_STALLED_MINUTES", STALLED_AFTER_MINUTES))
+    cutoff = (now or clock.now()) - dt.timedelta(minutes=minutes)
+    handled = 0
+    for job_id in list(ImportJob.objects.filter(status=JobStatus.RUNNING, updated_at__lt=cutoff)
+                       .values_list("pk", flat=True)[:100]):
+        with transaction.atomic():
+            job = (ImportJob.objects.select_for_update(skip_locked=True)
+                   .filter(pk=job_id, status=JobStatus.RUNNING, updated_at__lt=cutoff).first())
+            if job is None:
+                continue
+            handled += 1
+            if job.upload and job.runs < MAX_RUNS:
+                ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.QUEUED, phase="", processed_rows=0,
+                                                           progress=0, updated_at=clock.now())
+                transaction.on_commit(lambda job_id=job.pk: _enqueue(job_id))
+                logger.warning("import job %s stalled; queued again", job.pk)
+            else:
+                import_job_fail(job, "Terhenti sebelum selesai; tidak ada yang diimpor. Unggah berkasnya lagi. / "
+                                     "Interrupted before it finished; nothing was imported. Upload the file again.")
+                _drop_upload(job)
+                logger.warning("import job %s stalled; finished as failed", job.pk)
+    return handled

@@ -49,3 +49,30 @@ def test_a_job_that_cannot_be_queued_is_reported_failed(supervisor, agency, rows
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and not job.upload
     assert uploads.ImportJob.objects.filter(status=JobStatus.QUEUED).count() == 0
+
+
+def test_a_job_whose_worker_was_killed_runs_again_then_fails(supervisor, agency, rows,
+                                                              django_capture_on_commit_callbacks):
+    import datetime as dt
+
+    from sinergi.core import clock
+    from sinergi.transfer.uploads import imports_recover_stalled
+
+    job = queue(supervisor, agency, samples.to_csv(rows))  # not committed: the task is not run
+    # The worker claimed the job and was killed in the middle: the job stays "running", its file stays.
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, runs=1, phase="write",
+                                               updated_at=clock.now() - dt.timedelta(minutes=30))
+    assert imports_recover_stalled() == 0  # a long write shows nothing for a while: not yet stalled
+    later = clock.now() + dt.timedelta(hours=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert imports_recover_stalled(now=later) == 1
+    job.refresh_from_db()
+    assert job.status == JobStatus.COMPLETED and job.runs == 2 and Case.objects.count() == 20
+
+    # Killed again on its last run: finished as failed, with a message, and the stored file dropped.
+    second = queue(supervisor, agency, samples.to_csv(rows))
+    ImportJob.objects.filter(pk=second.pk).update(status=JobStatus.RUNNING, runs=2)
+    assert imports_recover_stalled(now=later) == 1
+    second.refresh_from_db()
+    assert second.status == JobStatus.FAILED and "Upload the file again" in second.errors[0]["message"]
+    assert not second.upload
