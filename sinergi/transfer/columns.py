@@ -14,7 +14,9 @@ Columns (value; meaning):
 - ``prs_Deceased``: true/false (also 1/0, yes/no, ya/tidak)
 - ``sng_OriginVillage``: Kemendagri village code ``53.01.04.2003`` (dots optional)
 - ``sng_ReportedOn``: date; default the day of the import
-- ``sng_Stage``: Sinergi stage, ``reported`` (default) to ``closed``
+- ``sng_Stage``: Sinergi stage, ``reported`` (default) to ``closed``; ``identified`` needs
+  ``vic_TraffickingStatus``, as the move into that stage does (a travel document before ``documented`` and a port
+  of entry before ``repatriated`` are not part of the format: add them on the case page)
 - ``sng_StageEnteredOn``: date the case entered that stage; default ``sng_ReportedOn``, never before it
 - ``sng_Outcome``: Sinergi outcome; required with stage ``closed`` and only then
 - ``cas_Status``: HTCDS ``cas_Status``; must agree with the stage (``Closed``/``ClosedReferred`` = closed;

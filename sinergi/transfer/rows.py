@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from sinergi.cases.bulk import NewCase
-from sinergi.cases.enums import Stage
+from sinergi.cases.enums import STAGE_REQUIREMENTS, Stage
 from sinergi.core import clock
 from sinergi.people.bulk import NewPerson
 from sinergi.regions.enums import Level
@@ -27,6 +27,8 @@ from .columns import (
 Problem = tuple[int, str, str]  # line, field (column name), message
 
 REQUIRED = "Wajib diisi / this field is required."
+# The column that carries each field a stage requires (``cases.enums.STAGE_REQUIREMENTS``), where there is one.
+REQUIREMENT_COLUMNS = {"victim_status": "vic_TraffickingStatus", "outcome": "sng_Outcome"}
 FUTURE = "Tanggal tidak boleh di masa depan / date cannot be in the future."
 _TRUE = frozenset({"true", "1", "yes", "ya", "y"})
 _FALSE = frozenset({"false", "0", "no", "tidak", "n"})
@@ -261,6 +263,11 @@ class RowChecker:
             add((line, "cas_Status", "Kasus ditutup, status harus Closed / the case is closed: status must be Closed."))
         if not stage:
             stage = v["stage"] = Stage.CLOSED if status in CLOSED_STATUSES else Stage.REPORTED
+        for field in STAGE_REQUIREMENTS.get(stage, ()):
+            # What the stage needs, where the format carries it (identity documents and ports are not part of it).
+            column = REQUIREMENT_COLUMNS.get(field)
+            if column and column != "sng_Outcome" and not v[field]:
+                add((line, column, f"Wajib untuk tahap {stage} / required for stage {stage}."))
         if stage == Stage.CLOSED and not outcome:
             add((line, "sng_Outcome", "Kasus ditutup dengan hasil akhir / closing a case needs an outcome."))
         if stage != Stage.CLOSED and outcome:

@@ -152,11 +152,14 @@ def test_rules_between_fields(supervisor, agency, rows):
     rows[4].update(vic_TraffickingStatus="", vic_TraffickingStatusDecisionMakingOrg="Police")  # line 6
     rows[5].update(sng_ReportedOn="2024-05-01", sng_StageEnteredOn="2024-04-01")      # line 7
     rows[6].update(sng_FullName="", prs_FirstName="")                                 # line 8: no name
+    rows[7].update(sng_Stage="identified", cas_Status="Active", sng_Outcome="",       # line 9: identified needs
+                   vic_TraffickingStatus="", vic_TraffickingStatusDecisionMakingOrg="",  # a victim status
+                   sng_TraffickingStatusDecidedOn="")
     job = refused(supervisor, agency, samples.to_csv(rows, columns=samples.EXPORT_COLUMNS + ("prs_FirstName",)))
     assert {(2, "sng_Outcome"), (3, "sng_Outcome"), (4, "cas_Status"), (5, "hte_Date"),
             (6, "vic_TraffickingStatusDecisionMakingOrg"), (7, "sng_StageEnteredOn"),
-            (8, "sng_FullName")} <= problem_keys(job)
-    assert job.rejected_count == 7
+            (8, "sng_FullName"), (9, "vic_TraffickingStatus")} <= problem_keys(job)
+    assert job.rejected_count == 8
 
 
 def test_name_parts_and_closed_status_without_stage(supervisor, agency, rows):
