@@ -40,6 +40,17 @@ def notices_visible_to(user) -> QuerySet:
     return Notice.objects.filter(Q(issued_by_id__in=ids) | Q(pk__in=received))
 
 
+def notices_open_received(user, limit: int = 10) -> list[Notice]:
+    """Open notices sent to the user's agencies that none of them has answered yet, newest first."""
+    ids = Principal.of(user).casework_agency_ids
+    if not ids:
+        return []
+    received = NoticeRecipient.objects.filter(agency_id__in=ids).values("notice_id")
+    answered = NoticeAnswer.objects.filter(agency_id__in=ids).values("notice_id")
+    return list(Notice.objects.filter(pk__in=received, status=Notice.Status.OPEN).exclude(pk__in=answered)
+                .select_related("issued_by").order_by("-created_at")[:limit])
+
+
 def notice_list(user, *, status: str | None = None) -> QuerySet:
     """Notices the user's agencies issued or received, open first, newest first; each with ``answer_count``,
     ``issued_here`` (issued by one of the user's agencies) and ``via_agency`` (the agency the user sees it through,

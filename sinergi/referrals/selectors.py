@@ -20,6 +20,19 @@ def referrals_for(user, *, incoming: bool = True) -> QuerySet:
     return Referral.objects.filter(**{field: ids}).select_related("case", "from_agency", "to_agency")
 
 
+def referrals_awaiting(user, limit: int = 20) -> list[Referral]:
+    """Referrals to the user's agencies that wait for them: not yet acknowledged, or accepted and not completed.
+    Earliest deadline first, each with ``due`` (the deadline that applies) and ``late``."""
+    from .enums import ACTIVE
+
+    now = clock.now()
+    rows = list(referrals_for(user).filter(status__in=ACTIVE).order_by("ack_due_at")[: limit * 3])
+    for r in rows:
+        r.due = r.ack_due_at if r.status == ReferralStatus.SENT else r.complete_due_at
+        r.late = r.due < now
+    return sorted(rows, key=lambda r: r.due)[:limit]
+
+
 def agency_performance(since: dt.datetime | None = None) -> list[dict]:
     """Per receiving agency: referrals received, median and 90th-percentile hours to acknowledge, median days to
     complete, and the share acknowledged on time. Contains no personal data."""

@@ -214,3 +214,37 @@ def test_service_add_validates_dates(client):
     r = client.post(url, {"type": "shelter", "provider": case.lead_agency.code, "started_on": "2026-03-01",
                           "ended_on": "2026-03-10", "outcome": "completed"})
     assert r.status_code == 302 and case.services.count() == 1
+
+
+def test_home_lists_referrals_and_notices_waiting_for_the_agency(client):
+    import datetime as dt
+
+    from sinergi.core import clock
+    from sinergi.referrals.models import Notice, NoticeAnswer, NoticeRecipient, Referral
+
+    shelter, police = AgencyFactory(name="Rumah Aman NTT"), AgencyFactory(name="Polda NTT")
+    user = user_with_role(Role.CASE_MANAGER, shelter)
+    late = CaseFactory(lead_agency=police)
+    Referral.objects.create(case=late, type="shelter", from_agency=police, to_agency=shelter, sections=["identity"],
+                            sent_at=clock.now() - dt.timedelta(days=3), ack_due_at=clock.now() - dt.timedelta(days=1),
+                            complete_due_at=clock.now() + dt.timedelta(days=9))
+    done = CaseFactory(lead_agency=police)
+    Referral.objects.create(case=done, type="shelter", from_agency=police, to_agency=shelter, status="completed",
+                            sections=["identity"], sent_at=clock.now(), ack_due_at=clock.now(),
+                            complete_due_at=clock.now())
+    outgoing = CaseFactory(lead_agency=shelter)
+    Referral.objects.create(case=outgoing, type="medical", from_agency=shelter, to_agency=police,
+                            sections=["identity"], sent_at=clock.now(), ack_due_at=clock.now(),
+                            complete_due_at=clock.now())
+    waiting = Notice.objects.create(kind="missing", issued_by=police, description="x", subject_name="Maria Seran")
+    answered = Notice.objects.create(kind="missing", issued_by=police, description="y", subject_name="Yosef Bria")
+    for n in (waiting, answered):
+        NoticeRecipient.objects.create(notice=n, agency=shelter)
+    NoticeAnswer.objects.create(notice=answered, agency=shelter, author=user, body="Tidak ada di sini")
+    login(client, user)
+    body = client.get(reverse("web:home")).content.decode()
+    referrals = body.split('id="h-referrals"')[1].split('id="h-notices"')[0]
+    notices = body.split('id="h-notices"')[1].split("</section>")[0]
+    assert late.reference in referrals and "badge late" in referrals  # the acknowledgement is overdue
+    assert done.reference not in referrals and outgoing.reference not in referrals
+    assert "Maria Seran" in notices and "Yosef Bria" not in notices

@@ -5,6 +5,8 @@ from sinergi.access.ui import menu_flags
 from sinergi.analytics.selectors import overview
 from sinergi.cases import worklist
 from sinergi.cases.enums import Stage
+from sinergi.referrals.notices import notices_open_received
+from sinergi.referrals.selectors import referrals_awaiting
 
 
 @login_required
@@ -17,6 +19,8 @@ def home(request):
             overdue=worklist.cases_overdue(request.user),
             activity=worklist.recent_activity(request.user),
             expected=worklist.EXPECTED_DAYS,
+            referrals=referrals_awaiting(request.user),
+            notices=notices_open_received(request.user),
         )
     if flags.get("aggregates") and not flags.get("casework"):
         figures = overview(request.user)
