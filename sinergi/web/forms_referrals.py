@@ -4,9 +4,27 @@ from django.utils.translation import gettext_lazy as _
 from sinergi.referrals.enums import ReferralType, Section
 
 
+def agency_label(obj) -> str:
+    """An agency as an option: its name, its local name (e.g. Khmer) and the instance it is reached through."""
+    name = f"{obj} · {obj.local_name}" if obj.local_name else str(obj)
+    if obj.peer_id:
+        return _("%(agency)s (instansi lain: %(peer)s)") % {"agency": name, "peer": obj.peer.name}
+    return name
+
+
+class AgencyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return agency_label(obj)
+
+
+class RecipientsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return agency_label(obj)
+
+
 class ReferralForm(forms.Form):
     type = forms.ChoiceField(label=_("Minta lembaga lain untuk"), choices=ReferralType.choices)
-    to_agency = forms.ModelChoiceField(label=_("Lembaga tujuan"), queryset=None, to_field_name="code")
+    to_agency = AgencyChoiceField(label=_("Lembaga tujuan"), queryset=None, to_field_name="code")
     sections = forms.MultipleChoiceField(
         label=_("Bagian kasus yang dibagikan"), choices=Section.choices, required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -22,7 +40,7 @@ class ReferralForm(forms.Form):
         from sinergi.agencies.models import Agency
 
         super().__init__(*args, **kwargs)
-        qs = Agency.objects.filter(is_active=True).order_by("name")
+        qs = Agency.objects.filter(is_active=True).select_related("peer").order_by("name")
         if exclude_agency is not None:
             qs = qs.exclude(pk=exclude_agency)
         self.fields["to_agency"].queryset = qs
@@ -34,13 +52,6 @@ class ReferralAnswerForm(forms.Form):
                                         ("completed", "completed"), ("withdrawn", "withdrawn")])
     reason = forms.CharField(label=_("Alasan"), required=False, max_length=1000)
     outcome = forms.CharField(label=_("Hasil"), required=False, max_length=5000)
-
-
-class RecipientsField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        if obj.peer_id:
-            return _("%(agency)s (instansi lain: %(peer)s)") % {"agency": obj, "peer": obj.peer.name}
-        return str(obj)
 
 
 class NoticeForm(forms.Form):

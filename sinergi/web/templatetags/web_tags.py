@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from sinergi.cases import worklist
@@ -40,3 +41,23 @@ def country(value):
     if (get_language() or "id").startswith("id") and getattr(value, "name_id", ""):
         return value.name_id
     return value.name
+
+
+# The language of agencies' local names by country (BCP 47), for the lang attribute.
+LOCAL_LANGUAGE = {"KH": "km", "MY": "ms", "TH": "th", "MM": "my", "VN": "vi", "LA": "lo", "PH": "fil", "TL": "tet",
+                  "SA": "ar", "AE": "ar", "TW": "zh-Hant", "HK": "zh-Hant", "CN": "zh", "JP": "ja", "KR": "ko"}
+
+
+@register.filter
+def agency(value):
+    """An agency's name, with its name in the local language and script where one is kept (a Cambodian agency's
+    Khmer name), marked with its language for screen readers and fonts."""
+    if value is None:
+        return ""
+    local = getattr(value, "local_name", "")
+    if not local:
+        return str(value)
+    lang = LOCAL_LANGUAGE.get(getattr(value, "country_id", "") or "", "")
+    if lang:
+        return format_html('{} <span lang="{}" class="local-name">({})</span>', str(value), lang, local)
+    return format_html('{} <span class="local-name">({})</span>', str(value), local)

@@ -248,3 +248,18 @@ def test_home_lists_referrals_and_notices_waiting_for_the_agency(client):
     assert late.reference in referrals and "badge late" in referrals  # the acknowledgement is overdue
     assert done.reference not in referrals and outgoing.reference not in referrals
     assert "Maria Seran" in notices and "Yosef Bria" not in notices
+
+
+def test_agency_local_names_shown_with_their_language(client):
+    from sinergi.core import clock
+    from sinergi.referrals.models import Referral
+
+    home = AgencyFactory()
+    mosvy = AgencyFactory(name="MoSVY", local_name="ក្រសួងសង្គមកិច្ច", country_id="KH", region=None)
+    case = CaseFactory(lead_agency=home)
+    Referral.objects.create(case=case, type="shelter", from_agency=home, to_agency=mosvy, sections=["identity"],
+                            sent_at=clock.now(), ack_due_at=clock.now(), complete_due_at=clock.now())
+    login(client, user_with_role(Role.CASE_MANAGER, home))
+    body = client.get(reverse("web:case_detail", args=[case.pk])).content.decode()
+    assert '<span lang="km" class="local-name">(ក្រសួងសង្គមកិច្ច)</span>' in body
+    assert "MoSVY · ក្រសួងសង្គមកិច្ច</option>" in body  # the referral form's choice of agency
