@@ -296,7 +296,13 @@ class TimelineEventSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     kind = serializers.CharField()
     at = serializers.DateTimeField()
-    summary = serializers.CharField()
+    summary = serializers.CharField(help_text="The event in Bahasa Indonesia, as written.")
+    text = serializers.SerializerMethodField(help_text="The event in the request's language (Accept-Language).")
     actor = serializers.CharField(source="actor.username", allow_null=True, default=None)
     agency = serializers.UUIDField(source="agency_id", allow_null=True)
     data = serializers.DictField()
+
+    def get_text(self, obj) -> str:
+        from sinergi.cases.timeline import event_text
+
+        return event_text(obj)

@@ -9,6 +9,7 @@ import zipfile
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from sinergi.access.capabilities import Cap
 from sinergi.access.policy import require_case
@@ -19,6 +20,7 @@ from sinergi.core.validation import field_error
 from .enums import EventKind
 from .models import Attachment, Case
 from .services import _event
+from .timeline import msg
 
 ALLOWED = {
     "application/pdf": "PDF",
@@ -89,7 +91,7 @@ def attachment_add(*, actor, case: Case, uploaded, description: str = "") -> Att
     attachment.file.save(str(attachment.id), ContentFile(bytes(data)), save=False)
     attachment.save()
     _event(case, EventKind.ATTACHMENT_ADDED, actor=actor, agency_id=case.lead_agency_id,
-           summary=f"Lampiran: {name}", data={"attachment": str(attachment.pk)})
+           summary=msg(gettext_noop("Lampiran: %(name)s"), name=name), data={"attachment": str(attachment.pk)})
     audit_log(actor=principal.actor(case.lead_agency_id), action=Action.CREATE, object_type="attachment",
               object_id=attachment.pk, detail={"case": str(case.pk), "sha256": attachment.sha256,
                                                "size": attachment.size, "type": content_type})

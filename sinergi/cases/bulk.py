@@ -15,6 +15,7 @@ from typing import Any, Iterable, Sequence
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from sinergi.access.capabilities import Cap
 from sinergi.access.policy import require
@@ -25,6 +26,9 @@ from sinergi.core import clock
 from .enums import EventKind, Stage
 from .models import Case, CaseExploitationType, StageEntry, TimelineEvent
 from .services import next_reference
+
+# The timeline's message for an imported case (see ``timeline``); written directly here, as bulk inserts are.
+IMPORTED_MSG = gettext_noop("Kasus %(ref)s diimpor")
 
 
 @dataclass(slots=True)
@@ -120,7 +124,8 @@ def cases_bulk_import(*, actor, agency_id, cases: Sequence[NewCase], source: dic
                                   actor_id=actor_id))
         detail = {**source, "external_id": c.external_id, "line": c.line}
         events.append(TimelineEvent(case_id=cid, kind=EventKind.IMPORTED, at=now, actor_id=actor_id,
-                                    agency_id=agency_id, summary=f"Kasus {ref} diimpor", data=detail))
+                                    agency_id=agency_id, summary=f"Kasus {ref} diimpor",
+                                    data={**detail, "msg": {"id": IMPORTED_MSG, "args": {"ref": ref}}}))
         audit.append(Entry(Action.IMPORT, "case", str(cid), "",
                            {**detail, "reference": ref, "survivor": str(c.survivor_id)}))
     Case.objects.bulk_create(objs, batch_size=batch_size)

@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_noop
 
 from sinergi.access.capabilities import Cap
 from sinergi.access.policy import require, require_case
@@ -19,10 +20,18 @@ from sinergi.core.validation import Errors, field_error
 from sinergi.regions.models import Country
 
 from .enums import (
-    ALLOWED_TRANSITIONS, STAGE_REQUIREMENTS, DecisionOrg, EventKind, Outcome, ServiceOutcome, ServiceType, Stage,
+    ALLOWED_TRANSITIONS,
+    STAGE_REQUIREMENTS,
+    DecisionOrg,
+    EventKind,
+    Outcome,
+    ServiceOutcome,
+    ServiceType,
+    Stage,
     VictimStatus,
 )
 from .models import Case, CaseCounter, CaseExploitationType, Note, ServiceDelivery, StageEntry, TimelineEvent
+from .timeline import Msg, msg
 from .vocab import validate_vocab
 
 DETAIL_FIELDS = (
@@ -74,11 +83,17 @@ def validate_details(data: dict[str, Any], errors: Errors) -> dict[str, Any]:
     return clean
 
 
-def _event(case: Case, kind: str, *, actor, agency_id, summary: str, at: dt.datetime | None = None,
+def _event(case: Case, kind: str, *, actor, agency_id, summary: str | Msg, at: dt.datetime | None = None,
            data: dict | None = None) -> TimelineEvent:
+    """One timeline event. ``summary`` is a ``timeline.Msg``, so that each reader sees it in their language (its
+    Indonesian text is stored as well), or a plain text."""
+    data = dict(data or {})
+    if isinstance(summary, Msg):
+        data["msg"] = summary.stored()
+        summary = summary.in_indonesian()
     return TimelineEvent.objects.create(
         case=case, kind=kind, at=at or clock.now(), actor=actor if getattr(actor, "pk", None) else None,
-        agency_id=agency_id, summary=summary[:300], data=data or {},
+        agency_id=agency_id, summary=summary[:300], data=data,
     )
 
 
@@ -124,11 +139,13 @@ def case_open(*, actor, survivor, lead_agency_id, reported_on: dt.date, details:
     StageEntry.objects.create(case=case, stage=Stage.REPORTED, entered_at=now, agency_id=lead_agency_id,
                               actor=actor)
     _event(case, EventKind.CASE_OPENED, actor=actor, agency_id=lead_agency_id,
-           summary=f"Kasus {case.reference} dibuka", data={"report": str(report.pk) if report else None})
+           summary=msg(gettext_noop("Kasus %(ref)s dibuka"), ref=case.reference),
+           data={"report": str(report.pk) if report else None})
     act = principal.actor(lead_agency_id)
     if previous_case is not None:
         _event(previous_case, EventKind.OUTCOME_RECORDED, actor=actor, agency_id=lead_agency_id,
-               summary=f"Penyintas diperdagangkan kembali: kasus baru {case.reference}",
+               summary=msg(gettext_noop("Penyintas diperdagangkan kembali: kasus baru %(ref)s"),
+                           ref=case.reference),
                data={"later_case": str(case.pk)})
         audit_log(actor=act, action=Action.UPDATE, object_type="case", object_id=previous_case.pk,
                   detail={"retrafficked_in": str(case.pk)})
@@ -165,7 +182,7 @@ def case_update_details(*, actor, case: Case, data: dict[str, Any]) -> Case:
     if "exploitation_types" in changed:
         _sync_exploitation_types(case)
     _event(case, EventKind.DETAILS_UPDATED, actor=actor, agency_id=case.lead_agency_id,
-           summary="Rincian eksploitasi diperbarui", data={"fields": sorted(changed)})
+           summary=msg(gettext_noop("Rincian eksploitasi diperbarui")), data={"fields": sorted(changed)})
     audit_log(actor=principal.actor(case.lead_agency_id), action=Action.UPDATE, object_type="case",
               object_id=case.pk, detail={"fields": sorted(changed)})
     return case
@@ -216,8 +233,8 @@ def case_transition(*, actor, case: Case, to_stage: str, at: dt.datetime | None 
     if tdn:
         from sinergi.people.validators import document_number_error
 
-        if msg := document_number_error("travel_document", tdn, None):
-            errors.add("travel_document_number", msg)
+        if problem := document_number_error("travel_document", tdn, None):
+            errors.add("travel_document_number", problem)
     poe = (data.get("port_of_entry") or "").strip()
     if len(poe) > 120:
         errors.add("port_of_entry", "Terlalu panjang / too long (max 120).")
@@ -246,7 +263,7 @@ def case_transition(*, actor, case: Case, to_stage: str, at: dt.datetime | None 
         audit_log(actor=principal.actor(case.lead_agency_id), action=Action.UPDATE, object_type="person",
                   object_id=case.survivor_id, detail={"fields": ["deceased"], "case": str(case.pk)})
     _event(case, EventKind.STAGE_CHANGED, actor=actor, agency_id=case.lead_agency_id, at=at,
-           summary=f"{Stage(previous).label} → {to_stage.label}",
+           summary=msg(gettext_noop("%(from)s → %(to)s"), **{"from": Stage(previous), "to": Stage(to_stage)}),
            data={"from": previous, "to": to_stage, "outcome": outcome, "note": note[:1000],
                  "idempotency_key": idempotency_key})
     audit_log(actor=principal.actor(case.lead_agency_id), action=Action.TRANSITION, object_type="case",
@@ -270,7 +287,7 @@ def case_set_victim_status(*, actor, case: Case, status: str, decided_by: str, d
     case.victim_status, case.victim_status_decided_by, case.victim_status_decided_on = status, decided_by, decided_on
     case.save(update_fields=["victim_status", "victim_status_decided_by", "victim_status_decided_on", "updated_at"])
     _event(case, EventKind.VICTIM_STATUS, actor=actor, agency_id=case.lead_agency_id,
-           summary=f"Status korban: {VictimStatus(status).label}",
+           summary=msg(gettext_noop("Status korban: %(status)s"), status=VictimStatus(status)),
            data={"status": status, "decided_by": decided_by, "screening": str(screening.pk) if screening else None})
     audit_log(actor=principal.actor(case.lead_agency_id), action=Action.UPDATE, object_type="case",
               object_id=case.pk, detail={"victim_status": status, "decided_by": decided_by})
@@ -328,7 +345,8 @@ def service_add(*, actor, case: Case, data: dict[str, Any]) -> ServiceDelivery:
     errors.raise_if_any()
     service = ServiceDelivery.objects.create(case=case, recorded_by=actor, **clean)
     _event(case, EventKind.SERVICE_ADDED, actor=actor, agency_id=case.lead_agency_id,
-           summary=f"Layanan: {ServiceType(service.type).label} oleh {service.provider}",
+           summary=msg(gettext_noop("Layanan: %(type)s oleh %(provider)s"), type=ServiceType(service.type),
+                       provider=service.provider),
            data={"service": str(service.pk)})
     audit_log(actor=principal.actor(case.lead_agency_id), action=Action.CREATE, object_type="service",
               object_id=service.pk, detail={"case": str(case.pk), "type": service.type})
@@ -350,7 +368,7 @@ def service_update(*, actor, service: ServiceDelivery, data: dict[str, Any]) -> 
     if changed:
         service.save(update_fields=changed + ["updated_at"])
         _event(case, EventKind.SERVICE_UPDATED, actor=actor, agency_id=case.lead_agency_id,
-               summary=f"Layanan diperbarui: {ServiceType(service.type).label}",
+               summary=msg(gettext_noop("Layanan diperbarui: %(type)s"), type=ServiceType(service.type)),
                data={"service": str(service.pk), "fields": sorted(changed)})
         audit_log(actor=principal.actor(case.lead_agency_id), action=Action.UPDATE, object_type="service",
                   object_id=service.pk, detail={"case": str(case.pk), "fields": sorted(changed)})
@@ -366,7 +384,8 @@ def note_add(*, actor, case: Case, body: str) -> Note:
     if len(body) > 20000:
         raise field_error("body", "Catatan terlalu panjang / note too long (max 20,000 characters).")
     note = Note.objects.create(case=case, author=actor, agency_id=case.lead_agency_id, body=body)
-    _event(case, EventKind.NOTE_ADDED, actor=actor, agency_id=case.lead_agency_id, summary="Catatan ditambahkan",
+    _event(case, EventKind.NOTE_ADDED, actor=actor, agency_id=case.lead_agency_id,
+           summary=msg(gettext_noop("Catatan ditambahkan")),
            data={"note": str(note.pk)})
     audit_log(actor=principal.actor(case.lead_agency_id), action=Action.CREATE, object_type="note",
               object_id=note.pk, detail={"case": str(case.pk)})
@@ -398,5 +417,6 @@ def case_open_system(*, survivor, lead_agency, details: dict[str, Any], external
     )
     _sync_exploitation_types(case)
     StageEntry.objects.create(case=case, stage=Stage.REPORTED, entered_at=now, agency=lead_agency)
-    _event(case, EventKind.CASE_OPENED, actor=None, agency_id=lead_agency.pk, summary=f"Kasus {case.reference} dibuka")
+    _event(case, EventKind.CASE_OPENED, actor=None, agency_id=lead_agency.pk,
+           summary=msg(gettext_noop("Kasus %(ref)s dibuka"), ref=case.reference))
     return case

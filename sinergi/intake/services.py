@@ -6,12 +6,14 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from sinergi.access.capabilities import Cap
 from sinergi.access.policy import require, require_case, require_report
 from sinergi.audit.enums import Action
 from sinergi.audit.services import audit_log
 from sinergi.cases.enums import DecisionOrg, EventKind, VictimStatus
+from sinergi.cases.timeline import msg
 from sinergi.core import clock
 from sinergi.core.validation import Errors, field_error
 from sinergi.regions.models import Country
@@ -114,7 +116,8 @@ def screening_record(*, actor, agency_id, report: Report | None = None, case=Non
         from sinergi.cases.services import _event, case_set_victim_status
 
         _event(case, EventKind.SCREENED, actor=actor, agency_id=case.lead_agency_id,
-               summary=f"Penapisan: {len(result.positive_dimensions)} dimensi positif, {result.ilo_count} indikator ILO",
+               summary=msg(gettext_noop("Penapisan: %(dimensions)s dimensi positif, %(ilo)s indikator ILO"),
+                           dimensions=len(result.positive_dimensions), ilo=result.ilo_count),
                data={"screening": str(screening.pk), "suggested": result.suggested_status})
         if victim_status:
             case_set_victim_status(actor=actor, case=case, status=victim_status, decided_by=decided_by_org,
@@ -166,7 +169,8 @@ def report_link_case(*, actor, report: Report, case) -> Report:
     report.save(update_fields=["case", "status", "subject", "updated_at"])
     report.screenings.update(case=case)
     _event(case, EventKind.REPORT_LINKED, actor=actor, agency_id=case.lead_agency_id,
-           summary=f"Laporan ({Channel(report.channel).label}) ditautkan", data={"report": str(report.pk)})
+           summary=msg(gettext_noop("Laporan (%(channel)s) ditautkan"), channel=Channel(report.channel)),
+           data={"report": str(report.pk)})
     audit_log(actor=principal.actor(case.lead_agency_id), action=Action.UPDATE, object_type="report",
               object_id=report.pk, detail={"linked_case": str(case.pk)})
     return report

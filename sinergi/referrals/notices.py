@@ -385,7 +385,7 @@ def notice_apply_remote_answer(*, peer, body: dict) -> NoticeAnswer:
 
 def notice_apply_remote_close(*, peer, body: dict) -> tuple[Notice, bool]:
     """The issuer on the peer's instance closed the notice: close our copy. Returns (notice, changed)."""
-    from sinergi.exchange.crypto import NotYetKnown, Rejected
+    from sinergi.exchange.crypto import NotYetKnown
 
     notice_id = body.get("notice_id")
     notice = (Notice.objects.select_for_update().filter(remote_peer=peer, remote_id=notice_id).first()

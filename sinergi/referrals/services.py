@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 
 from sinergi.access.capabilities import Cap
 from sinergi.access.policy import require, require_case
@@ -17,13 +18,21 @@ from sinergi.audit.enums import Action
 from sinergi.audit.services import SYSTEM, audit_log
 from sinergi.cases.enums import EventKind
 from sinergi.cases.services import _event
+from sinergi.cases.timeline import msg
 from sinergi.core import clock
 from sinergi.core.errors import NotFound, PermissionDenied
 from sinergi.core.validation import Errors, field_error
 from sinergi.people.enums import ConsentPurpose
 
 from .enums import (
-    ACTIVE, DEFAULT_DEADLINES, DEFAULT_SECTIONS, RECEIVER_MOVES, SENDER_MOVES, ReferralStatus, ReferralType, Section,
+    ACTIVE,
+    DEFAULT_DEADLINES,
+    DEFAULT_SECTIONS,
+    RECEIVER_MOVES,
+    SENDER_MOVES,
+    ReferralStatus,
+    ReferralType,
+    Section,
 )
 from .models import Agreement, Referral
 
@@ -106,7 +115,8 @@ def referral_send(*, actor, case, type: str, to_agency, sections: list[str] | No
         idempotency_key=key,
     )
     _event(case, EventKind.REFERRAL, actor=actor, agency_id=lead.pk,
-           summary=f"Rujukan {ReferralType(type).label} dikirim ke {target}",
+           summary=msg(gettext_noop("Rujukan %(type)s dikirim ke %(agency)s"), type=ReferralType(type),
+                       agency=target),
            data={"referral": str(referral.pk), "status": S.SENT, "sections": sections,
                  "consent_override": bool(referral.consent_override_reason)})
     audit_log(actor=principal.actor(lead.pk), action=Action.CREATE, object_type="referral", object_id=referral.pk,
@@ -194,7 +204,8 @@ def _move(referral: Referral, to_status: str, *, actor, agency_id, principal, re
     referral.save(update_fields=fields)
     user = actor if getattr(actor, "pk", None) else None
     _event(referral.case, EventKind.REFERRAL, actor=user, agency_id=agency_id,
-           summary=f"Rujukan {referral.get_type_display()} ({referral.to_agency}): {S(to_status).label}",
+           summary=msg(gettext_noop("Rujukan %(type)s (%(agency)s): %(status)s"), type=ReferralType(referral.type),
+                       agency=referral.to_agency, status=S(to_status)),
            data={"referral": str(referral.pk), "from": previous, "status": to_status, "reason": reason[:500],
                  "outcome": outcome[:1000]})
     audit_actor = principal.actor(agency_id) if principal is not None else SYSTEM
@@ -241,9 +252,10 @@ def _escalate(referral: Referral, level: int, now) -> int:
             return 0
         r.escalation_level = level
         r.save(update_fields=["escalation_level", "updated_at"])
-        who = "supervisor kedua lembaga" if level == 1 else "gugus tugas"
+        text = (gettext_noop("Rujukan %(type)s terlambat: dieskalasi ke supervisor kedua lembaga") if level == 1
+                else gettext_noop("Rujukan %(type)s terlambat: dieskalasi ke gugus tugas"))
         _event(r.case, EventKind.REFERRAL, actor=None, agency_id=r.from_agency_id,
-               summary=f"Rujukan {r.get_type_display()} terlambat: dieskalasi ke {who}",
+               summary=msg(text, type=ReferralType(r.type)),
                data={"referral": str(r.pk), "escalation_level": level})
         audit_log(actor=SYSTEM, action=Action.UPDATE, object_type="referral", object_id=r.pk,
                   detail={"escalation_level": level})
@@ -342,7 +354,9 @@ def referral_receive(*, peer, from_agency, to_agency, body: dict) -> Referral:
         remote_peer=peer, remote_id=body.get("referral_id"),
     )
     _event(case, EventKind.REFERRAL, actor=None, agency_id=to_agency.pk,
-           summary=f"Rujukan {referral.get_type_display()} diterima dari {from_agency} ({peer.name})",
+           summary=msg(gettext_noop("Rujukan %(type)s diterima dari %(agency)s (%(peer)s)"),
+                       type=ReferralType(referral.type),
+                       agency=from_agency, peer=peer.name),
            data={"referral": str(referral.pk), "status": S.SENT, "peer": peer.code})
     _notify(referral, "sent")
     return referral

@@ -61,3 +61,11 @@ def agency(value):
     if lang:
         return format_html('{} <span lang="{}" class="local-name">({})</span>', str(value), lang, local)
     return format_html('{} <span class="local-name">({})</span>', str(value), local)
+
+
+@register.filter
+def event_text(event):
+    """A timeline event's text in the reader's language."""
+    from sinergi.cases.timeline import event_text as text
+
+    return text(event)

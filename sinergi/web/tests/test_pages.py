@@ -263,3 +263,20 @@ def test_agency_local_names_shown_with_their_language(client):
     body = client.get(reverse("web:case_detail", args=[case.pk])).content.decode()
     assert '<span lang="km" class="local-name">(ក្រសួងសង្គមកិច្ច)</span>' in body
     assert "MoSVY · ក្រសួងសង្គមកិច្ច</option>" in body  # the referral form's choice of agency
+
+
+def test_timeline_speaks_the_readers_language(client):
+    from sinergi.cases.models import TimelineEvent
+    from sinergi.cases.services import case_transition
+
+    agency = AgencyFactory()
+    manager = user_with_role(Role.CASE_MANAGER, agency)
+    case = CaseFactory(lead_agency=agency)
+    case_transition(actor=manager, case=case, to_stage=Stage.LOCATED)
+    event = TimelineEvent.objects.get(case=case, kind="stage_changed")
+    assert event.summary == "Dilaporkan → Ditemukan"  # written once in Indonesian for exports and the audit trail
+    login(client, manager)
+    url = reverse("web:case_detail", args=[case.pk])
+    assert "Dilaporkan → Ditemukan" in client.get(url, HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Reported → Located" in english and "Dilaporkan → Ditemukan" not in english

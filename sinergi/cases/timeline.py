@@ -1,0 +1,81 @@
+"""Timeline texts in the reader's language.
+
+A timeline event keeps its text twice: ``summary``, written once in Bahasa Indonesia (what exports, the audit
+trail and older clients read), and ``data["msg"]``: the untranslated message and its arguments, so that each
+reader sees the text in their own language. Arguments that are choices (a stage, a referral type) are kept as
+their value and labelled when shown; names and numbers are kept as they are. Events written before messages
+were kept show their ``summary``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import TextChoices
+from django.utils import translation
+from django.utils.translation import gettext
+
+
+def _choices() -> dict[str, type[TextChoices]]:
+    from sinergi.intake.enums import Channel
+    from sinergi.referrals.enums import ReferralStatus, ReferralType
+
+    from .enums import ServiceType, Stage, VictimStatus
+
+    return {c.__name__: c for c in (Stage, VictimStatus, ServiceType, Channel, ReferralType, ReferralStatus)}
+
+
+@dataclass(frozen=True)
+class Msg:
+    """A message for the timeline: ``text`` marked with ``gettext_noop`` at the call site, ``args`` for its
+    ``%(name)s`` placeholders (choices given as their enum members are translated when shown)."""
+
+    text: str
+    args: dict[str, Any] = field(default_factory=dict)
+
+    def stored(self) -> dict[str, Any]:
+        args = {}
+        for name, value in self.args.items():
+            if isinstance(value, TextChoices):
+                args[name] = {"choice": type(value).__name__, "value": value.value}
+            else:
+                args[name] = "" if value is None else str(value)
+        return {"id": self.text, "args": args}
+
+    def in_indonesian(self) -> str:
+        with translation.override("id"):
+            return render(self.stored())
+
+
+def msg(text: str, **args) -> Msg:
+    return Msg(text, args)
+
+
+def render(stored: dict[str, Any]) -> str:
+    """The message in the active language; a malformed one as its untranslated text, never an error."""
+    choices = _choices()
+    args = {}
+    for name, value in (stored.get("args") or {}).items():
+        if isinstance(value, dict):
+            enum = choices.get(str(value.get("choice")))
+            raw = str(value.get("value", ""))
+            try:
+                args[name] = enum(raw).label if enum else raw
+            except ValueError:
+                args[name] = raw
+        else:
+            args[name] = str(value)
+    text = str(stored.get("id") or "")
+    try:
+        return gettext(text) % args if args else gettext(text)
+    except (KeyError, ValueError, TypeError):
+        return text
+
+
+def event_text(event) -> str:
+    """What a timeline event says, in the reader's language."""
+    stored = (event.data or {}).get("msg") if isinstance(event.data, dict) else None
+    if isinstance(stored, dict) and stored.get("id"):
+        return render(stored)
+    return event.summary
