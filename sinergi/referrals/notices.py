@@ -380,6 +380,8 @@ def notice_apply_remote_answer(*, peer, body: dict) -> NoticeAnswer:
     text = str(body.get("body") or "").strip()
     if not text:
         raise Rejected("empty answer")
+    # An answer means the agency over there has read the notice (its "seen" does not travel on its own).
+    NoticeRecipient.objects.filter(notice=notice, agency=agency, seen_at__isnull=True).update(seen_at=clock.now())
     return NoticeAnswer.objects.create(notice=notice, agency=agency, author=None, body=text[:10000])
 
 

@@ -16,7 +16,7 @@ from sinergi.exchange import crypto, services
 from sinergi.exchange.models import ExchangeLog, InboxMessage, OutboxMessage, Peer
 from sinergi.notifications.models import Notification
 from sinergi.referrals import notices
-from sinergi.referrals.models import Notice, NoticeAnswer
+from sinergi.referrals.models import Notice, NoticeAnswer, NoticeRecipient
 
 pytestmark = pytest.mark.django_db
 
@@ -171,6 +171,7 @@ def test_answers_and_close_only_for_the_right_notice_and_agency(self_peer, cnp):
     assert services.inbox_receive(token(self_peer, "notice.answer", answer))[0] == 200
     got = NoticeAnswer.objects.get()
     assert got.agency == stand_in and got.author is None and got.body == "Ada kabar"
+    assert NoticeRecipient.objects.get(notice=notice, agency=stand_in).seen_at is not None  # answering is seeing
     # A close for a notice we did not receive from that peer changes nothing.
     # (425: it may be a close that overtook its notice; the sender tries again later.)
     assert services.inbox_receive(token(self_peer, "notice.close", {"notice_id": str(notice.pk)}))[0] == 425
