@@ -114,13 +114,9 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
     raise SystemExit("the server did not start within 120 s")
 
 
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    k = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
-    return ordered[k]
-
-
 def report(label: str, server: list[float], client: list[float]) -> None:
+    from bench_case_list import percentile
+
     print(f"{label}: {len(server)} requests")
     print(f"  server time  p50 {statistics.median(server):6.1f} ms   p95 {percentile(server, 95):6.1f} ms   "
           f"max {max(server):6.1f} ms   (target p95 <= 150 ms)")
