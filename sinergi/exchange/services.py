@@ -74,50 +74,62 @@ def _post(url: str, token: str) -> tuple[int, bytes]:
         return exc.code, exc.read(MAX_BODY_BYTES)
 
 
+# A worker that claims a message has this long to deliver it; one killed in the middle leaves it to be sent
+# again after the lease (the receiver applies a message once, whatever it receives twice).
+LEASE = dt.timedelta(seconds=2 * TIMEOUT_SECONDS + 10)
+
+
 def outbox_deliver(message_id) -> str:
-    """Try to deliver one queued message. Locks the row so two workers never send it at the same moment."""
-    with transaction.atomic():
-        msg = OutboxMessage.objects.select_for_update(skip_locked=True).select_related("peer").filter(
-            pk=message_id, status=OutboxMessage.Status.QUEUED).first()
-        if msg is None:
-            return "skipped"
-        peer = msg.peer
-        msg.attempts += 1
-        payload = {"id": str(msg.pk), "kind": msg.kind, "from": settings.SINERGI_INSTANCE, "to": peer.code,
-                   "sent_at": msg.created_at.isoformat(), "body": msg.body}
+    """Try to deliver one queued message.
+
+    The message is claimed with one short UPDATE (its next attempt moved a lease ahead), so no other worker
+    takes it meanwhile, and no transaction stays open while the peer answers: on SQLite an open write
+    transaction would stop every other write of this instance for that long."""
+    from django.db.models import F
+
+    now = clock.now()
+    claimed = OutboxMessage.objects.filter(pk=message_id, status=OutboxMessage.Status.QUEUED,
+                                           next_attempt_at__lte=now).update(
+        next_attempt_at=now + LEASE, attempts=F("attempts") + 1, updated_at=now)
+    if not claimed:
+        return "skipped"
+    msg = OutboxMessage.objects.select_related("peer").get(pk=message_id)
+    peer = msg.peer
+    payload = {"id": str(msg.pk), "kind": msg.kind, "from": settings.SINERGI_INSTANCE, "to": peer.code,
+               "sent_at": msg.created_at.isoformat(), "body": msg.body}
+    try:
+        if not peer.jwks.get("keys"):
+            # Peered before the peer was up (the demo's two instances): fetch its keys now, else retry later.
+            peer_fetch_jwks(peer, timeout=KEYS_LAZY_TIMEOUT_SECONDS)
+        token = crypto.seal(payload, peer)
+        status, content = _post(peer.base_url.rstrip("/") + "/exchange/inbox/", token)
+    except (OSError, ValueError, crypto.Rejected) as exc:
+        status, content = 0, str(exc).encode()
+    if status == 200:
         try:
-            if not peer.jwks.get("keys"):
-                # Peered before the peer was up (the demo's two instances): fetch its keys now, else retry later.
-                peer_fetch_jwks(peer, timeout=KEYS_LAZY_TIMEOUT_SECONDS)
-            token = crypto.seal(payload, peer)
-            status, content = _post(peer.base_url.rstrip("/") + "/exchange/inbox/", token)
-        except (OSError, ValueError, crypto.Rejected) as exc:
-            status, content = 0, str(exc).encode()
-        if status == 200:
-            try:
-                receipt = crypto.verify_receipt(json.loads(content)["receipt"], peer)
-                if receipt.get("id") != str(msg.pk):
-                    raise crypto.Rejected("receipt for another message")
-            except (ValueError, KeyError, crypto.Rejected) as exc:
-                status, content = 0, f"bad receipt: {exc}".encode()
-            else:
-                msg.status, msg.delivered_at, msg.receipt = OutboxMessage.Status.DELIVERED, clock.now(), receipt
-                msg.last_error = ""
-                msg.save(update_fields=["status", "delivered_at", "receipt", "attempts", "last_error", "updated_at"])
-                _log("out", peer.code, msg.pk, msg.kind, "delivered")
-                return "delivered"
-        reason = content.decode("utf-8", "replace")[:1000]
-        too_early = status == 425 and clock.now() - msg.created_at < NOT_YET_PATIENCE
-        if 400 <= status < 500 and status not in (408, 429) and not too_early:
-            msg.status = OutboxMessage.Status.FAILED  # the peer refused it: retrying the same bytes cannot help
-            outcome = "failed"
+            receipt = crypto.verify_receipt(json.loads(content)["receipt"], peer)
+            if receipt.get("id") != str(msg.pk):
+                raise crypto.Rejected("receipt for another message")
+        except (ValueError, KeyError, crypto.Rejected) as exc:
+            status, content = 0, f"bad receipt: {exc}".encode()
         else:
-            msg.next_attempt_at = clock.now() + _backoff(msg.attempts)
-            outcome = "retry"
-        msg.last_error = f"HTTP {status}: {reason}" if status else reason
-        msg.save(update_fields=["status", "attempts", "next_attempt_at", "last_error", "updated_at"])
-        _log("out", peer.code, msg.pk, msg.kind, outcome, msg.last_error)
-        return outcome
+            OutboxMessage.objects.filter(pk=msg.pk).update(
+                status=OutboxMessage.Status.DELIVERED, delivered_at=clock.now(), receipt=receipt, last_error="",
+                updated_at=clock.now())
+            _log("out", peer.code, msg.pk, msg.kind, "delivered")
+            return "delivered"
+    reason = content.decode("utf-8", "replace")[:1000]
+    too_early = status == 425 and clock.now() - msg.created_at < NOT_YET_PATIENCE
+    last_error = f"HTTP {status}: {reason}" if status else reason
+    if 400 <= status < 500 and status not in (408, 429) and not too_early:
+        # The peer refused it: retrying the same bytes cannot help.
+        fields, outcome = {"status": OutboxMessage.Status.FAILED}, "failed"
+    else:
+        fields, outcome = {"next_attempt_at": clock.now() + _backoff(msg.attempts)}, "retry"
+    OutboxMessage.objects.filter(pk=msg.pk, status=OutboxMessage.Status.QUEUED).update(
+        last_error=last_error, updated_at=clock.now(), **fields)
+    _log("out", peer.code, msg.pk, msg.kind, outcome, last_error)
+    return outcome
 
 
 def outbox_deliver_due(now: dt.datetime | None = None, limit: int = 500, concurrency: int | None = None) -> int:

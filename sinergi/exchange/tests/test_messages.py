@@ -111,3 +111,35 @@ def test_sender_retries_a_too_early_answer_for_a_while_then_gives_up(self_peer, 
     assert services.outbox_deliver(msg.pk) == "failed"
     msg.refresh_from_db()
     assert msg.status == OutboxMessage.Status.FAILED and "425" in msg.last_error
+
+
+def test_worker_killed_in_the_middle_loses_nothing_and_applies_once(self_peer, monkeypatch):
+    import datetime as dt
+
+    from sinergi.core import clock
+    from sinergi.exchange import handlers
+    from sinergi.exchange.models import OutboxMessage
+
+    applied = []
+    monkeypatch.setitem(handlers.HANDLERS, "noop", lambda peer, body: applied.append(body))
+    posted = []
+
+    def post(url, token):  # the peer is this instance: deliver into our own inbox
+        posted.append(token)
+        status, body = services.inbox_receive(token)
+        return status, json.dumps(body).encode()
+
+    monkeypatch.setattr(services, "_post", post)
+    msg = services.outbox_enqueue(peer=self_peer, kind="noop", body={"n": 1})
+    # A worker claimed it, its request reached the peer and was applied, then the worker was killed before it
+    # could write "delivered": the message stays queued with the claim's lease.
+    OutboxMessage.objects.filter(pk=msg.pk).update(next_attempt_at=clock.now() + services.LEASE, attempts=1)
+    services.inbox_receive(crypto.seal({"id": str(msg.pk), "kind": "noop", "from": "id", "to": "id",
+                                        "sent_at": "x", "body": {"n": 1}}, self_peer))
+    assert services.outbox_deliver(msg.pk) == "skipped"  # claimed: no second worker sends it meanwhile
+    OutboxMessage.objects.filter(pk=msg.pk).update(next_attempt_at=clock.now() - dt.timedelta(seconds=1))
+    assert services.outbox_deliver(msg.pk) == "delivered"  # after the lease: sent again, answered "duplicate"
+    msg.refresh_from_db()
+    assert msg.status == OutboxMessage.Status.DELIVERED and msg.receipt["status"] == "duplicate"
+    assert msg.attempts == 2 and len(posted) == 1 and applied == [{"n": 1}]
+    assert InboxMessage.objects.count() == 1
