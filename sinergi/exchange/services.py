@@ -79,7 +79,7 @@ def _post(url: str, token: str) -> tuple[int, bytes]:
 LEASE = dt.timedelta(seconds=2 * TIMEOUT_SECONDS + 10)
 
 
-def outbox_deliver(message_id) -> str:
+def outbox_deliver(message_id, now: dt.datetime | None = None) -> str:
     """Try to deliver one queued message.
 
     The message is claimed with one short UPDATE (its next attempt moved a lease ahead), so no other worker
@@ -87,7 +87,7 @@ def outbox_deliver(message_id) -> str:
     transaction would stop every other write of this instance for that long."""
     from django.db.models import F
 
-    now = clock.now()
+    now = now or clock.now()
     claimed = OutboxMessage.objects.filter(pk=message_id, status=OutboxMessage.Status.QUEUED,
                                            next_attempt_at__lte=now).update(
         next_attempt_at=now + LEASE, attempts=F("attempts") + 1, updated_at=now)
@@ -149,12 +149,12 @@ def outbox_deliver_due(now: dt.datetime | None = None, limit: int = 500, concurr
     workers = concurrency or settings.SINERGI_EXCHANGE_CONCURRENCY
     if workers <= 1 or len(ids) <= 1:
         for pk in ids:
-            outbox_deliver(pk)
+            outbox_deliver(pk, now)
         return len(ids)
 
     def one(pk):
         try:
-            return outbox_deliver(pk)
+            return outbox_deliver(pk, now)
         finally:
             connection.close()
 

@@ -49,30 +49,39 @@ def _enqueue(delivery_id) -> None:
         logger.exception("could not enqueue delivery %s", delivery_id)
 
 
-def delivery_attempt(delivery_id) -> str:
-    """Try one delivery. On failure schedule the next attempt with backoff; give up after MAX_ATTEMPTS."""
-    with transaction.atomic():
-        d = Delivery.objects.select_for_update().select_related("notification").filter(pk=delivery_id).first()
-        if d is None or d.status != Delivery.Status.PENDING:
-            return "skipped"
-        d.attempts += 1
-        n = d.notification
-        try:
-            channels.channel(d.channel)(d.address, n.title, n.body, n.url)
-        except Exception as exc:  # noqa: BLE001 - any channel failure is retried
-            d.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if d.attempts >= MAX_ATTEMPTS:
-                d.status = Delivery.Status.FAILED
-                logger.error("delivery %s failed for good: %s", d.pk, d.last_error)
-            else:
-                wait = BACKOFF_SECONDS[min(d.attempts - 1, len(BACKOFF_SECONDS) - 1)]
-                d.next_attempt_at = clock.now() + dt.timedelta(seconds=wait)
-            d.save(update_fields=["attempts", "last_error", "status", "next_attempt_at", "updated_at"])
-            return "retry" if d.status == Delivery.Status.PENDING else "failed"
-        d.status = Delivery.Status.SENT
-        d.sent_at = clock.now()
-        d.save(update_fields=["attempts", "status", "sent_at", "updated_at"])
-        return "sent"
+# A worker that claims a delivery has this long to send it before another may try (a killed worker's delivery
+# is sent again: at least once, as e-mail and SMS are).
+LEASE = dt.timedelta(minutes=2)
+
+
+def delivery_attempt(delivery_id, now: dt.datetime | None = None) -> str:
+    """Try one delivery. On failure schedule the next attempt with backoff; give up after MAX_ATTEMPTS.
+
+    The delivery is claimed with one short UPDATE and sent outside any transaction: a slow mail server must not
+    hold a write transaction open (on SQLite that would stop every other write)."""
+    from django.db.models import F
+
+    now = now or clock.now()
+    claimed = Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.PENDING, next_attempt_at__lte=now).update(
+        next_attempt_at=now + LEASE, attempts=F("attempts") + 1, updated_at=now)
+    if not claimed:
+        return "skipped"
+    d = Delivery.objects.select_related("notification").get(pk=delivery_id)
+    n = d.notification
+    try:
+        channels.channel(d.channel)(d.address, n.title, n.body, n.url)
+    except Exception as exc:  # noqa: BLE001 - any channel failure is retried
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        if d.attempts >= MAX_ATTEMPTS:
+            fields = {"status": Delivery.Status.FAILED}
+            logger.error("delivery %s failed for good: %s", d.pk, error)
+        else:
+            wait = BACKOFF_SECONDS[min(d.attempts - 1, len(BACKOFF_SECONDS) - 1)]
+            fields = {"next_attempt_at": clock.now() + dt.timedelta(seconds=wait)}
+        Delivery.objects.filter(pk=d.pk).update(last_error=error, updated_at=clock.now(), **fields)
+        return "failed" if "status" in fields else "retry"
+    Delivery.objects.filter(pk=d.pk).update(status=Delivery.Status.SENT, sent_at=clock.now(), updated_at=clock.now())
+    return "sent"
 
 
 def deliveries_retry_due(now: dt.datetime | None = None) -> int:
@@ -80,7 +89,7 @@ def deliveries_retry_due(now: dt.datetime | None = None) -> int:
     now = now or clock.now()
     due = list(Delivery.objects.filter(status=Delivery.Status.PENDING, next_attempt_at__lte=now).values_list("pk", flat=True)[:500])
     for pk in due:
-        delivery_attempt(pk)
+        delivery_attempt(pk, now)
     return len(due)
 
 

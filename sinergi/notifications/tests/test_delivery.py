@@ -48,3 +48,19 @@ def test_failed_delivery_is_retried_with_backoff_then_sent(settings):
     assert services.deliveries_retry_due() == 1
     d.refresh_from_db()
     assert d.status == D.Status.SENT and d.attempts == 3
+
+
+def test_a_claimed_delivery_is_not_sent_twice_until_its_lease_ends(settings):
+    from sinergi.notifications.models import Delivery as D
+
+    settings.SINERGI_NOTIFICATION_DELIVERY = ["sms"]
+    settings.SINERGI_NOTIFICATION_CHANNELS = {"sms": "sinergi.notifications.tests.test_delivery.flaky"}
+    CALLS.clear()
+    user = UserFactory()
+    n = Notification.objects.create(recipient=user, title="t", key="k-lease")
+    d = D.objects.create(notification=n, channel="sms", address="+6281234567890", next_attempt_at=clock.now())
+    # Another worker claimed it and died before it could write the result.
+    D.objects.filter(pk=d.pk).update(next_attempt_at=clock.now() + services.LEASE, attempts=1)
+    assert services.delivery_attempt(d.pk) == "skipped" and CALLS == []
+    assert services.deliveries_retry_due(clock.now() + services.LEASE + dt.timedelta(seconds=1)) == 1
+    assert len(CALLS) == 1
