@@ -80,6 +80,8 @@ def sample_rows(n: int, *, seed: int = 7, prefix: str = "EXT", today: dt.date | 
             else reported
         sex = rnd.choices(["Feminine", "Masculine", "NonSpecifiedUnknown"], [62, 36, 2])[0]
         status = rnd.choices(["", "PossibleVictimOfTrafficking", "ActualVictimOfTrafficking"], [25, 30, 45])[0]
+        if stage == Stage.IDENTIFIED and not status:  # identifying someone is deciding their status
+            status = "PossibleVictimOfTrafficking"
         row: dict[str, Any] = {
             "sng_ExternalId": f"{prefix}-{i:07d}",
             "sng_FullName": f"{rnd.choice(FIRST)} {rnd.choice(LAST)}",
