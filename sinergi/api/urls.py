@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSpli
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
 
-from . import auth, case_parts, cases, intake, people, reference, referrals
+from . import auth, case_parts, cases, intake, notices, people, reference, referrals
 from .errors import NOT_FOUND
 
 # Swagger UI styles its widgets with inline style attributes; scripts still come only from this server.
@@ -47,6 +47,10 @@ urlpatterns = [
     path(C + "referrals/", referrals.CaseReferralListView.as_view(), name="api-case-referrals"),
     path("referrals/", referrals.ReferralListView.as_view(), name="api-referral-list"),
     path("referrals/<str:referral_id>/status/", referrals.ReferralStatusView.as_view(), name="api-referral-status"),
+    path("notices/", notices.NoticeListView.as_view(), name="api-notice-list"),
+    path("notices/<str:notice_id>/", notices.NoticeDetailView.as_view(), name="api-notice-detail"),
+    path("notices/<str:notice_id>/answers/", notices.NoticeAnswerView.as_view(), name="api-notice-answers"),
+    path("notices/<str:notice_id>/close/", notices.NoticeCloseView.as_view(), name="api-notice-close"),
     path("persons/<str:person_id>/", people.PersonDetailView.as_view(), name="api-person-detail"),
     path("persons/<str:person_id>/documents/", people.DocumentListView.as_view(), name="api-person-documents"),
     path("persons/<str:person_id>/family-contacts/", people.FamilyContactListView.as_view(),
