@@ -122,8 +122,8 @@ class NoticeListView(APIView):
             last_known_place=d.get("last_known_place") or "",
             last_known_country=(d.get("last_known_country") or "").upper() or None,
             last_seen_on=d.get("last_seen_on"), case=case)
-        return Response(NoticeDetailSerializer(notices.notice_get(request.user, notice.pk)).data,
-                        status=status.HTTP_201_CREATED)
+        # The issuer's own new notice: answered as written, without a "read" of it in the audit trail.
+        return Response(NoticeDetailSerializer(notice).data, status=status.HTTP_201_CREATED)
 
 
 class NoticeDetailView(APIView):
@@ -153,7 +153,7 @@ class NoticeCloseView(APIView):
     def post(self, request, notice_id):
         notice = notices.notice_get(request.user, notice_id)
         try:
-            notices.notice_close(actor=request.user, notice=notice)
+            notice = notices.notice_close(actor=request.user, notice=notice)
         except PermissionDenied:
             raise NotFound("notice") from None  # a recipient does not learn more by trying
-        return Response(NoticeDetailSerializer(notices.notice_get(request.user, notice_id)).data)
+        return Response(NoticeDetailSerializer(notice).data)

@@ -10,6 +10,7 @@ were kept show their ``summary``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from django.db.models import TextChoices
@@ -17,6 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 
+@cache
 def _choices() -> dict[str, type[TextChoices]]:
     from sinergi.intake.enums import Channel
     from sinergi.referrals.enums import ReferralStatus, ReferralType

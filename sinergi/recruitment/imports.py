@@ -265,14 +265,7 @@ def _apply_director(row: dict, result: Result) -> None:
     fields = {"name": row["name"]}
     if "position" in row:  # a file without the column leaves positions as they are
         fields["position"] = row["position"]
-    changed = [k for k, v in fields.items() if getattr(director, k) != v]
-    for k in changed:
-        setattr(director, k, fields[k])
-    if changed:
-        director.save(update_fields=changed + ["updated_at"])
-        result.updated += 1
-    else:
-        result.unchanged += 1
+    _update(director, fields, result)
 
 
 def _upsert(model, key: dict, fields: dict, result: Result):
@@ -280,6 +273,11 @@ def _upsert(model, key: dict, fields: dict, result: Result):
     if obj is None:
         result.created += 1
         return model.objects.create(**key, **fields)
+    return _update(obj, fields, result)
+
+
+def _update(obj, fields: dict, result: Result):
+    """Write only the fields whose value changed; count the row as updated or unchanged."""
     changed = [k for k, v in fields.items() if getattr(obj, k) != v]
     for k in changed:
         setattr(obj, k, fields[k])
