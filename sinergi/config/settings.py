@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "sinergi.referrals",
     "sinergi.notifications",
     "sinergi.exchange",
+    "sinergi.linkage",
     "sinergi.recruitment",
     "sinergi.public",
     "django_tasks_db",
