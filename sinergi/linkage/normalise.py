@@ -311,19 +311,22 @@ def parse_age(text: str | None) -> tuple[int, int] | None:
     return lo, hi
 
 
-#: How far an estimated age is trusted either side (people guess ages, and lists are written years apart).
+#: How far an estimated age is trusted either side (people guess ages)...
 AGE_TOLERANCE_YEARS = 2
+#: ...and how many years before ``as_of_year`` a list may have been written (an age is the age back then).
+LIST_AGE_YEARS = 3
 
 
 def birth_year_range(birth: BirthDate | None, age: tuple[int, int] | None, as_of_year: int
                      ) -> tuple[int | None, int | None]:
     """The earliest and latest plausible year of birth: the year itself from a date, else from an age estimate
-    (an age of 25 in 2026 is a birth in 2000 or 2001, widened by ``AGE_TOLERANCE_YEARS``)."""
+    (an age of 25 in 2026 is a birth in 2000 or 2001, widened by ``AGE_TOLERANCE_YEARS`` either side and by
+    ``LIST_AGE_YEARS`` into the past, as the age may have been written down a few years earlier)."""
     if birth is not None and birth.year is not None:
         return birth.year, birth.year
     if age is not None:
         lo, hi = age
-        return as_of_year - hi - 1 - AGE_TOLERANCE_YEARS, as_of_year - lo + AGE_TOLERANCE_YEARS
+        return (as_of_year - hi - 1 - AGE_TOLERANCE_YEARS - LIST_AGE_YEARS, as_of_year - lo + AGE_TOLERANCE_YEARS)
     return None, None
 
 
