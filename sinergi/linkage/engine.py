@@ -104,28 +104,37 @@ class LinkResult:
         self.options = options
         self._labels = _level_labels(linker)
 
+    def clusters_sql(self) -> str:
+        """SQL (on ``self.con``) of every record with its cluster: ``record_id, cluster_id``."""
+        return (f"SELECT unique_id AS record_id, cluster_id FROM {self._clusters.physical_name} "
+                f"ORDER BY record_id")
+
+    def pairs_sql(self, min_probability: float | None = None) -> str:
+        """SQL (on ``self.con``) of the scored pairs at or above ``min_probability`` (default: the run's pair
+        threshold), most likely first: ``record_id_l, record_id_r, match_probability, match_weight``."""
+        floor = self.options.pair_threshold if min_probability is None else min_probability
+        return (f"SELECT unique_id_l AS record_id_l, unique_id_r AS record_id_r, match_probability, match_weight "
+                f"FROM {self._predictions.physical_name} WHERE match_probability >= {float(floor)} "
+                f"ORDER BY match_probability DESC, record_id_l, record_id_r")
+
     def clusters(self) -> pa.Table:
-        return self.con.sql(
-            f"SELECT unique_id AS record_id, cluster_id FROM {self._clusters.physical_name} ORDER BY record_id"
-        ).to_arrow_table()
+        return self.con.sql(self.clusters_sql()).to_arrow_table()
 
     def pairs(self, min_probability: float | None = None) -> pa.Table:
-        """Scored pairs at or above ``min_probability`` (default: the run's pair threshold), most likely first."""
-        floor = self.options.pair_threshold if min_probability is None else min_probability
-        return self.con.sql(
-            f"SELECT unique_id_l AS record_id_l, unique_id_r AS record_id_r, match_probability "
-            f"FROM {self._predictions.physical_name} WHERE match_probability >= {float(floor)} "
-            f"ORDER BY match_probability DESC, record_id_l, record_id_r"
-        ).to_arrow_table()
+        return self.con.sql(self.pairs_sql(min_probability)).to_arrow_table()
 
     def explanations(self, min_probability: float | None = None) -> Iterable[Explanation]:
         floor = self.options.pair_threshold if min_probability is None else min_probability
-        rel = self.con.sql(f"SELECT * FROM {self._predictions.physical_name} WHERE match_probability >= "
+        cursor = self.con.cursor()  # its own result, so the caller may query self.con meanwhile
+        try:
+            cursor.execute(f"SELECT * FROM {self._predictions.physical_name} WHERE match_probability >= "
                            f"{float(floor)} ORDER BY match_probability DESC, unique_id_l, unique_id_r")
-        names = rel.columns
-        while batch := rel.fetchmany(10_000):
-            for row in batch:
-                yield self._explain_row(dict(zip(names, row)))
+            names = [d[0] for d in cursor.description]
+            while batch := cursor.fetchmany(10_000):
+                for row in batch:
+                    yield self._explain_row(dict(zip(names, row)))
+        finally:
+            cursor.close()
 
     def explain(self, record_id_l: str, record_id_r: str) -> Explanation | None:
         """Why two records were (or were not) linked; ``None`` when blocking never compared them."""
@@ -228,9 +237,9 @@ def link(rows: Iterable[Mapping] | pa.Table, options: LinkOptions | None = None,
     table = db_api.register("records", dataset_display_name="records")
     if trained_model is not None:
         settings = trained_model if isinstance(trained_model, dict) else json.loads(Path(trained_model).read_text())
-        linker = Linker(table, settings, log_level=logging.WARNING)
+        linker = Linker(table, settings, log_level=logging.ERROR)
     else:
-        linker = Linker(table, model.settings(), log_level=logging.WARNING)
+        linker = Linker(table, model.settings(), log_level=logging.ERROR)
         train(linker, options)
     predictions = linker.inference.predict(threshold_match_probability=min(options.pair_threshold,
                                                                            options.threshold))

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,62 +51,94 @@ class InputError(Exception):
         return "; ".join(str(p.message) for p in self.problems)
 
 
-def read_csv(path: str | Path) -> list[dict[str, str]]:
-    """The rows of a CSV file with a header, as dicts of the known columns (unknown columns are ignored).
+def read_csv(path: str | Path) -> Iterator[dict[str, str]]:
+    """The rows of a CSV file with a header (comma, semicolon or tab separated, UTF-8), as dicts of the known
+    columns (other columns are ignored) plus ``_line``. The header is checked at once; the rows are read as they
+    are consumed, so a large file is never held in memory as rows.
 
-    Raises ``InputError`` for a file that cannot be read or decoded, a missing column, an empty record id or a
-    record id that appears twice.
+    Raises ``InputError`` for a file that cannot be opened or decoded, an empty file or a missing column (at
+    once), and for a decoding or CSV error further on (while iterating).
     """
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        fh = path.open(encoding="utf-8-sig", newline="")
+        sample = fh.read(8192)
+        fh.seek(0)
+    except UnicodeDecodeError:
+        raise InputError([Problem(None, None, _("Berkas bukan teks UTF-8 (CSV)."))]) from None
     except OSError as exc:
         raise InputError([Problem(None, None, _("Berkas tidak dapat dibaca: %(reason)s") % {
             "reason": exc.strerror or exc})]) from None
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError([Problem(None, None, _("Berkas bukan teks UTF-8 (CSV)."))]) from None
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
+        dialect = csv.Sniffer().sniff(sample.splitlines()[0] if sample.strip() else "", delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    reader = csv.reader(fh, dialect)
     try:
         header = next(reader)
     except StopIteration:
+        fh.close()
         raise InputError([Problem(None, None, _("Berkas kosong: baris judul kolom tidak ada."))]) from None
-    except csv.Error as exc:
+    except (csv.Error, UnicodeDecodeError) as exc:
+        fh.close()
         raise InputError([Problem(1, None, _("CSV tidak terbaca: %(reason)s") % {"reason": exc})]) from None
     names = [h.strip().lower() for h in header]
     missing = [c for c in COLUMNS if c not in names]
     if missing:
+        fh.close()
         raise InputError([Problem(1, None, _("Kolom tidak ada: %(columns)s (yang diperlukan: %(required)s)") % {
             "columns": ", ".join(missing), "required": ", ".join(COLUMNS)})])
-    position = {c: names.index(c) for c in COLUMNS}
-    rows: list[dict[str, str]] = []
-    width = len(names)
-    try:
-        for values in reader:
-            if not values or (len(values) == 1 and not values[0].strip()):
-                continue
-            if len(values) < width:
-                values = values + [""] * (width - len(values))
-            rows.append({c: values[i].strip() for c, i in position.items()} | {"_line": reader.line_num})
-    except csv.Error as exc:
-        raise InputError([Problem(reader.line_num, None, _("CSV tidak terbaca: %(reason)s") % {
-            "reason": exc})]) from None
-    check_ids(rows)
-    return rows
+    return _rows(fh, reader, {c: names.index(c) for c in COLUMNS}, len(names))
 
 
-def check_ids(rows: Iterable[Mapping]) -> None:
-    """Every record has an id, and no id appears twice."""
-    seen: dict[str, int | None] = {}
+def _rows(fh, reader, position: dict[str, int], width: int) -> Iterator[dict[str, str]]:
+    with fh:
+        try:
+            for values in reader:
+                if not values or (len(values) == 1 and not values[0].strip()):
+                    continue
+                if len(values) < width:
+                    values = values + [""] * (width - len(values))
+                row = {c: values[i].strip() for c, i in position.items()}
+                row["_line"] = reader.line_num
+                yield row
+        except UnicodeDecodeError:
+            raise InputError([Problem(reader.line_num + 1, None, _("Berkas bukan teks UTF-8 (CSV)."))]) from None
+        except csv.Error as exc:
+            raise InputError([Problem(reader.line_num, None, _("CSV tidak terbaca: %(reason)s") % {
+                "reason": exc})]) from None
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+BATCH_ROWS = 100_000
+
+
+def prepare(rows: Iterable[Mapping], *, as_of_year: int | None = None, lenient_dates: bool = False) -> pa.Table:
+    """The comparison features of ``rows`` (mappings with the keys of ``COLUMNS``; missing keys are empty).
+
+    ``as_of_year`` is the year estimated ages refer to (default: this year). Raises ``InputError`` listing the
+    records (up to ``MAX_PROBLEMS``) with an empty or repeated ``record_id``, or an unreadable date of birth or
+    age (``lenient_dates`` treats those as empty instead). Rows are turned into Arrow batches as they come, so
+    memory stays bounded by the features, not by the rows.
+    """
+    year = as_of_year or dt.date.today().year
+    batches: list[pa.RecordBatch] = []
+    cols: dict[str, list] = {name: [] for name in FEATURES.names}
     problems: list[Problem] = []
+    seen: dict[str, int] = {}
+
+    def flush():
+        if cols["unique_id"]:
+            batches.append(pa.RecordBatch.from_pydict(cols, schema=FEATURES))
+            for values in cols.values():
+                values.clear()
+
     for i, row in enumerate(rows, start=1):
         line = row.get("_line", i)
-        rid = str(row.get("record_id") or "").strip()
+        rid = _text(row.get("record_id"))
         if not rid:
             problems.append(Problem(line, "record_id", _("record_id kosong.")))
         elif rid in seen:
@@ -115,27 +146,6 @@ def check_ids(rows: Iterable[Mapping]) -> None:
                 "id": rid, "other": seen[rid]}))
         else:
             seen[rid] = line
-        if len(problems) >= MAX_PROBLEMS:
-            break
-    if problems:
-        raise InputError(problems)
-
-
-def _text(value) -> str:
-    return "" if value is None else str(value).strip()
-
-
-def prepare(rows: Iterable[Mapping], *, as_of_year: int | None = None, lenient_dates: bool = False) -> pa.Table:
-    """The comparison features of ``rows`` (mappings with the keys of ``COLUMNS``; missing keys are empty).
-
-    ``as_of_year`` is the year estimated ages refer to (default: this year). An unreadable date of birth or age
-    raises ``InputError`` listing the records, unless ``lenient_dates`` treats it as empty.
-    """
-    year = as_of_year or dt.date.today().year
-    cols: dict[str, list] = {name: [] for name in FEATURES.names}
-    problems: list[Problem] = []
-    for i, row in enumerate(rows, start=1):
-        line = row.get("_line", i)
         name = nz.normalise_name(_text(row.get("full_name")))
         try:
             birth = nz.parse_birth_date(_text(row.get("date_of_birth")))
@@ -153,11 +163,13 @@ def prepare(rows: Iterable[Mapping], *, as_of_year: int | None = None, lenient_d
                     "value": _text(row.get("age_estimate"))}))
         if len(problems) >= MAX_PROBLEMS:
             break
+        if problems:
+            continue  # keep reading to report more problems, but build nothing
         lo, hi = nz.birth_year_range(birth, age, year)
         date = birth.date if birth else None
         swapped = nz.day_month_swapped(date)
         place = nz.normalise_village(_text(row.get("origin_village")))
-        cols["unique_id"].append(_text(row.get("record_id")))
+        cols["unique_id"].append(rid)
         cols["source"].append(_text(row.get("source")) or None)
         cols["name_key"].append(name.key or None)
         cols["name_tokens"].append(sorted(set(name.tokens)) or None)
@@ -172,6 +184,9 @@ def prepare(rows: Iterable[Mapping], *, as_of_year: int | None = None, lenient_d
         cols["regency"].append(place.regency)
         cols["passport"].append(nz.normalise_passport(_text(row.get("passport"))))
         cols["phone"].append(nz.normalise_phone(_text(row.get("phone"))))
+        if len(cols["unique_id"]) >= BATCH_ROWS:
+            flush()
     if problems:
         raise InputError(problems)
-    return pa.table(cols, schema=FEATURES)
+    flush()
+    return pa.Table.from_batches(batches, schema=FEATURES)
