@@ -18,6 +18,7 @@ import logging
 import math
 import os
 import tempfile
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,7 @@ class LinkOptions:
     u_max_pairs: float = 1e6
     seed: int = 42
     as_of_year: int | None = None
+    lenient_dates: bool = False         # unreadable dates and ages count as empty instead of refusing the input
     memory_limit: str | None = None     # e.g. "4GB": DuckDB spills to temp_directory beyond it
     threads: int | None = None
     temp_directory: str | None = None
@@ -119,6 +121,16 @@ class LinkResult:
 
     def clusters(self) -> pa.Table:
         return self.con.sql(self.clusters_sql()).to_arrow_table()
+
+    def clusters_at(self, threshold: float) -> pa.Table:
+        """The clusters at another threshold (at or above the run's pair threshold), without scoring again."""
+        clusters = self.linker.clustering.cluster_pairwise_predictions_at_threshold(
+            self._predictions, threshold_match_probability=threshold)
+        try:
+            return self.con.sql(f"SELECT unique_id AS record_id, cluster_id FROM {clusters.physical_name} "
+                                f"ORDER BY record_id").to_arrow_table()
+        finally:
+            clusters.drop_table_from_database_and_remove_from_cache()
 
     def pairs(self, min_probability: float | None = None) -> pa.Table:
         return self.con.sql(self.pairs_sql(min_probability)).to_arrow_table()
@@ -206,7 +218,7 @@ def _weight(row: Mapping, mw: str, bf: str) -> float:
     return 0.0
 
 
-def train(linker: Linker, options: LinkOptions) -> None:
+def train(linker: Linker, options: LinkOptions, lap=lambda name: None) -> None:
     """m and u values and the prior, all from the data being linked."""
     training = linker.training
     try:
@@ -214,12 +226,25 @@ def train(linker: Linker, options: LinkOptions) -> None:
                                                                recall=model.DETERMINISTIC_RECALL)
     except Exception as exc:  # noqa: BLE001 - too few certain pairs in a tiny list: keep Splink's default prior
         logger.info("prior not estimated: %s", exc)
-    training.estimate_u_using_random_sampling(max_pairs=options.u_max_pairs, seed=options.seed)
+    lap("train_prior")
+    n = linker._db_api.duckdb_con.sql("SELECT count(*) FROM records").fetchall()[0][0]
+    if n * (n - 1) / 2 <= options.u_max_pairs:
+        # A small list: every pair in one pass (the chunked, early-stopping sampling only adds passes).
+        training.estimate_u_using_random_sampling(max_pairs=options.u_max_pairs, seed=options.seed, num_chunks=1,
+                                                  min_count_per_level=None)
+    else:
+        training.estimate_u_using_random_sampling(max_pairs=options.u_max_pairs, seed=options.seed)
+    lap("train_u")
     for rule in model.EM_RULES:
         try:
             training.estimate_parameters_using_expectation_maximisation(rule, estimate_without_term_frequencies=True)
         except Exception as exc:  # noqa: BLE001 - a session with no pairs (e.g. no dates at all) trains nothing
             logger.info("EM session %s skipped: %s", rule, exc)
+    # On a tiny or odd list the estimated share of matching pairs can reach 0 or 1, where weights are infinite.
+    settings = linker._settings_obj
+    settings._probability_two_random_records_match = min(max(settings._probability_two_random_records_match,
+                                                              1e-12), 0.5)
+    lap("train_m")
 
 
 def link(rows: Iterable[Mapping] | pa.Table, options: LinkOptions | None = None, *,
@@ -230,9 +255,22 @@ def link(rows: Iterable[Mapping] | pa.Table, options: LinkOptions | None = None,
     Raises ``records.InputError`` for unreadable dates or ages.
     """
     options = options or LinkOptions()
-    prepared = rows if isinstance(rows, pa.Table) else prepare(rows, as_of_year=options.as_of_year)
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = round(now - clock, 3)
+        clock = now
+
+    prepared = rows if isinstance(rows, pa.Table) else prepare(rows, as_of_year=options.as_of_year,
+                                                                lenient_dates=options.lenient_dates)
+    lap("prepare")
     con = connect(options)
     build_features(con, prepared, options.max_block_size)
+    del prepared
+    lap("features")
     db_api = DuckDBAPI(connection=con)
     table = db_api.register("records", dataset_display_name="records")
     if trained_model is not None:
@@ -240,12 +278,16 @@ def link(rows: Iterable[Mapping] | pa.Table, options: LinkOptions | None = None,
         linker = Linker(table, settings, log_level=logging.ERROR)
     else:
         linker = Linker(table, model.settings(), log_level=logging.ERROR)
-        train(linker, options)
+        train(linker, options, lap)
     predictions = linker.inference.predict(threshold_match_probability=min(options.pair_threshold,
                                                                            options.threshold))
+    lap("predict")
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
         predictions, threshold_match_probability=options.threshold)
-    return LinkResult(linker, con, predictions, clusters, options)
+    lap("cluster")
+    result = LinkResult(linker, con, predictions, clusters, options)
+    result.timings = timings
+    return result
 
 
 def cpu_count() -> int:

@@ -260,7 +260,7 @@ def parse_birth_date(text: str | None) -> BirthDate | None:
         date = _valid(y, mo, d) or _valid(y, d, mo)
     elif m := _COMPACT.match(s):
         y, mo, d = (int(g) for g in m.groups())
-        date = _valid(y, mo, d)
+        date = _valid(y, mo, d) or _valid(y, d, mo)
     elif m := _WORDS.match(s):
         mo = _MONTHS.get(m.group(2))
         date = _valid(int(m.group(3)), mo, int(m.group(1))) if mo else None
