@@ -218,8 +218,8 @@ def _weight(row: Mapping, mw: str, bf: str) -> float:
     return 0.0
 
 
-def train(linker: Linker, options: LinkOptions, lap=lambda name: None) -> None:
-    """m and u values and the prior, all from the data being linked."""
+def train(linker: Linker, options: LinkOptions, n_records: int, lap=lambda name: None) -> None:
+    """m and u values and the prior, all from the data being linked (``n_records`` of them)."""
     training = linker.training
     try:
         training.estimate_probability_two_random_records_match(model.DETERMINISTIC_RULES,
@@ -227,8 +227,7 @@ def train(linker: Linker, options: LinkOptions, lap=lambda name: None) -> None:
     except Exception as exc:  # noqa: BLE001 - too few certain pairs in a tiny list: keep Splink's default prior
         logger.info("prior not estimated: %s", exc)
     lap("train_prior")
-    n = linker._db_api.duckdb_con.sql("SELECT count(*) FROM records").fetchall()[0][0]
-    if n * (n - 1) / 2 <= options.u_max_pairs:
+    if n_records * (n_records - 1) / 2 <= options.u_max_pairs:
         # A small list: every pair in one pass (the chunked, early-stopping sampling only adds passes).
         training.estimate_u_using_random_sampling(max_pairs=options.u_max_pairs, seed=options.seed, num_chunks=1,
                                                   min_count_per_level=None)
@@ -278,7 +277,7 @@ def link(rows: Iterable[Mapping] | pa.Table, options: LinkOptions | None = None,
         linker = Linker(table, settings, log_level=logging.ERROR)
     else:
         linker = Linker(table, model.settings(), log_level=logging.ERROR)
-        train(linker, options, lap)
+        train(linker, options, con.sql("SELECT count(*) FROM records").fetchall()[0][0], lap)
     predictions = linker.inference.predict(threshold_match_probability=min(options.pair_threshold,
                                                                            options.threshold))
     lap("predict")

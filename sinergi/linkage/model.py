@@ -34,8 +34,19 @@ RARE_TOKENS_FOR_KEYS = 2
 DEFAULT_MAX_BLOCK_SIZE = 200
 
 
+# The few SQL fragments in which DuckDB and Spark differ (everything else is common SQL).
+_DIALECT = {
+    "duckdb": {"explode": "unnest({x})", "sorted_list": "list({v} ORDER BY {v})",
+               "first_by_k": "list({v} ORDER BY {k}) FILTER (WHERE {k} <= {n})", "empty": "[]", "text": "VARCHAR"},
+    "spark": {"explode": "explode({x})", "sorted_list": "array_sort(collect_list({v}))",
+              "first_by_k": "transform(array_sort(collect_list(CASE WHEN {k} <= {n} THEN struct({k} AS k, {v} AS v) END)"
+                            "), x -> x.v)",
+              "empty": "array()", "text": "STRING"},
+}
+
+
 def features_sql(input_table: str, max_block_size: int | None = DEFAULT_MAX_BLOCK_SIZE,
-                 freq_table: str | None = None) -> str:
+                 freq_table: str | None = None, dialect: str = "duckdb") -> str:
     """SQL (DuckDB) that adds to the prepared records in ``input_table``: ``name_rare`` (the token of the name
     that is rarest in this dataset, ties broken alphabetically), ``name_rares`` (the two rarest) and the
     blocking keys, each value shared by at most ``max_block_size`` records (no limit with ``None``).
@@ -43,24 +54,27 @@ def features_sql(input_table: str, max_block_size: int | None = DEFAULT_MAX_BLOC
     ``freq_table`` (token, n) gives the token frequencies of an already linked set instead of those of
     ``input_table`` (a new record at intake is keyed as the set it is checked against was)."""
     cap = int(max_block_size) if max_block_size is not None else 2**62
+    d = _DIALECT[dialect]
+    explode_t = d["explode"].format(x="name_rares")
     scalar = ",\n".join(
         f"CASE WHEN count(*) OVER (PARTITION BY ({expr})) <= {cap} THEN ({expr}) END AS {name}"
         for name, expr in BLOCKING_KEYS.items()
     )
     exploded_ctes = ",\n".join(
         f"""{name} AS (
-            SELECT unique_id, list(v ORDER BY v) AS {name} FROM (
+            SELECT unique_id, {d["sorted_list"].format(v="v")} AS {name} FROM (
                 SELECT unique_id, v, count(*) OVER (PARTITION BY v) AS n FROM (
-                    SELECT unique_id, ({expr}) AS v FROM (SELECT *, unnest(name_rares) AS t FROM keyed)
-                ) WHERE v IS NOT NULL
-            ) WHERE n <= {cap} GROUP BY unique_id
+                    SELECT unique_id, ({expr.replace("VARCHAR", d["text"])}) AS v
+                    FROM (SELECT *, {explode_t} AS t FROM keyed) AS exploded
+                ) AS keyed_values WHERE v IS NOT NULL
+            ) AS counted WHERE n <= {cap} GROUP BY unique_id
         )""" for name, expr in EXPLODED_KEYS.items()
     )
     joins = "\n".join(f"LEFT JOIN {name} USING (unique_id)" for name in EXPLODED_KEYS)
-    exploded_cols = ", ".join(f"coalesce({name}.{name}, []) AS {name}" for name in EXPLODED_KEYS)
+    exploded_cols = ", ".join(f"coalesce({name}.{name}, {d['empty']}) AS {name}" for name in EXPLODED_KEYS)
     return f"""
     WITH tokens AS (
-        SELECT unique_id, unnest(name_tokens) AS token FROM {input_table}
+        SELECT unique_id, {d["explode"].format(x="name_tokens")} AS token FROM {input_table}
     ), freq AS (
         {"SELECT token, n FROM " + freq_table if freq_table else
          "SELECT token, count(*) AS n FROM tokens GROUP BY token"}
@@ -70,10 +84,10 @@ def features_sql(input_table: str, max_block_size: int | None = DEFAULT_MAX_BLOC
         FROM tokens t LEFT JOIN freq f USING (token)
     ), rare AS (
         SELECT unique_id, min(token) FILTER (WHERE k = 1) AS name_rare,
-               list(token ORDER BY k) FILTER (WHERE k <= {RARE_TOKENS_FOR_KEYS}) AS name_rares
+               {d["first_by_k"].format(v="token", k="k", n=RARE_TOKENS_FOR_KEYS)} AS name_rares
         FROM ranked GROUP BY unique_id
     ), keyed AS (
-        SELECT r.*, rare.name_rare, coalesce(rare.name_rares, []) AS name_rares
+        SELECT r.*, rare.name_rare, coalesce(rare.name_rares, {d["empty"]}) AS name_rares
         FROM {input_table} r LEFT JOIN rare USING (unique_id)
     ), {exploded_ctes}
     SELECT keyed.*, {scalar}, {exploded_cols}
@@ -129,8 +143,9 @@ def _name_comparison() -> dict:
             cll.JaroWinklerLevel("name_key", 0.94).configure(label_for_charts="names alike (a typo)"),
             # "Siti" within "Siti Aminah" says little; "Rina Sutisna" within "Rina Manu Sutisna" says more.
             cll.CustomLevel(
-                "(name_rare_l = name_rare_r OR least(len(name_tokens_l), len(name_tokens_r)) >= 2) AND "
-                "len(list_intersect(name_tokens_l, name_tokens_r)) = least(len(name_tokens_l), len(name_tokens_r))",
+                "(name_rare_l = name_rare_r OR least(array_length(name_tokens_l), array_length(name_tokens_r)) >= 2)"
+                " AND array_length(array_intersect(name_tokens_l, name_tokens_r)) = "
+                "least(array_length(name_tokens_l), array_length(name_tokens_r))",
                 label_for_charts="one name contains the other", base_dialect_str="duckdb",
             ),
             cll.ExactMatchLevel("name_rare", term_frequency_adjustments=True).configure(
