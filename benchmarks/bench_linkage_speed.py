@@ -46,20 +46,22 @@ def generate(path: Path, n: int, seed: int) -> None:
             writer.writerow([r[c] for c in COLUMNS])
 
 
-def one_run(records: Path, out: Path, index: Path | None, threads: int | None) -> tuple[float, float, str]:
+def one_run(records: Path, out: Path, index: Path | None, threads: int | None) -> tuple[float, float, float, str]:
     cmd = [sys.executable, "-m", "sinergi.cli", "link", str(records), "--out", str(out), "--as-of-year", "2026"]
     if index:
         cmd += ["--index", str(index)]
     if threads:
         cmd += ["--threads", str(threads)]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(done.stderr)
-    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
-    return seconds, peak, done.stdout.strip()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak = max(before.ru_maxrss, after.ru_maxrss) / 1024
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return seconds, peak, cpu, done.stdout.strip()
 
 
 def checks(records: Path, index: Path, n: int, seed: int) -> list[float]:
@@ -109,10 +111,12 @@ def main() -> None:
     results = []
     index = work / f"sinergi-link-{args.records}.duckdb"
     for run in range(args.runs):
-        seconds, peak, summary = one_run(records, work / "sinergi-link-out", index if run == 0 else None,
-                                         args.threads)
+        seconds, peak, cpu, summary = one_run(records, work / "sinergi-link-out", index if run == 0 else None,
+                                              args.threads)
         results.append(seconds)
-        print(f"run {run + 1}: {seconds:.1f} s, peak RSS {peak:,.0f} MB, load average {load()}")
+        # CPU seconds too: on a shared machine the wall time depends on the others' load.
+        print(f"run {run + 1}: {seconds:.1f} s wall, {cpu:.1f} s CPU, peak RSS {peak:,.0f} MB, "
+              f"load average {load()}")
         print("  " + summary.replace("\n", "\n  "))
     print(f"link {args.records:,} records: median {statistics.median(results):.1f} s of {args.runs} runs "
           f"(the first also wrote the intake index)")
