@@ -16,11 +16,10 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
 import tempfile
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -105,6 +104,7 @@ class LinkResult:
         self._clusters = clusters
         self.options = options
         self._labels = _level_labels(linker)
+        self.timings: dict[str, float] = {}   # seconds per phase (prepare, features, train_*, predict, cluster)
 
     def clusters_sql(self) -> str:
         """SQL (on ``self.con``) of every record with its cluster: ``record_id, cluster_id``."""
@@ -278,6 +278,11 @@ def link(rows: Iterable[Mapping] | pa.Table, options: LinkOptions | None = None,
     else:
         linker = Linker(table, model.settings(), log_level=logging.ERROR)
         train(linker, options, con.sql("SELECT count(*) FROM records").fetchall()[0][0], lap)
+    con.execute(f"CREATE OR REPLACE TABLE record_keys AS {model.keys_table_sql('records')}")
+    con.execute(f"CREATE OR REPLACE TABLE blocked_pairs AS {model.blocked_pairs_sql('record_keys')}")
+    linker.table_management.register_blocked_pairs_for_predict(
+        db_api.register("blocked_pairs", table_name="sinergi_blocked_pairs"))
+    lap("block")
     predictions = linker.inference.predict(threshold_match_probability=min(options.pair_threshold,
                                                                            options.threshold))
     lap("predict")
@@ -289,9 +294,5 @@ def link(rows: Iterable[Mapping] | pa.Table, options: LinkOptions | None = None,
     return result
 
 
-def cpu_count() -> int:
-    return os.cpu_count() or 1
-
-
 __all__ = ["DEFAULT_PAIR_THRESHOLD", "DEFAULT_THRESHOLD", "Explanation", "FieldWeight", "LinkOptions",
-           "LinkResult", "explain_row", "field", "link"]
+           "LinkResult", "explain_row", "link"]

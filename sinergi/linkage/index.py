@@ -33,13 +33,6 @@ FORMAT_VERSION = 1
 _TF_COLUMNS = ("name_key", "name_rare", "village")
 
 
-def _keys_sql(table: str) -> str:
-    parts = [f"SELECT '{name}=' || {name} AS key, unique_id FROM {table} WHERE {name} IS NOT NULL"
-             for name in model.BLOCKING_KEYS]
-    parts += [f"SELECT '{name}=' || unnest({name}) AS key, unique_id FROM {table}" for name in model.EXPLODED_KEYS]
-    return " UNION ALL ".join(parts)
-
-
 def build_index(path: str | Path, result) -> None:
     """Write the intake index of a finished linkage run (``engine.LinkResult``) to ``path`` (replaced)."""
     path = Path(path)
@@ -52,7 +45,7 @@ def build_index(path: str | Path, result) -> None:
     try:
         con.execute(f"CREATE TABLE idx.records AS SELECT r.*, c.cluster_id FROM records r "
                     f"JOIN {clusters} c USING (unique_id)")
-        con.execute(f"CREATE TABLE idx.keys AS {_keys_sql('records')} ORDER BY key")
+        con.execute("CREATE TABLE idx.keys AS SELECT key, unique_id FROM record_keys ORDER BY key")
         con.execute("CREATE INDEX keys_key ON idx.keys (key)")
         con.execute("CREATE TABLE idx.token_freq AS SELECT token, count(*) AS n FROM "
                     "(SELECT unnest(name_tokens) AS token FROM records) GROUP BY token")

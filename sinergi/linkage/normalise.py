@@ -336,6 +336,7 @@ _FEMALE = frozenset("f female feminine perempuan p pr wanita w woman girl transg
 _MALE = frozenset("m male masculine laki-laki laki lakilaki l lk pria man boy transgendermasculine".split())
 
 
+@lru_cache(maxsize=50_000)
 def normalise_sex(text: str | None) -> str | None:
     """``f`` or ``m`` (HTCDS values, Indonesian and English words, their first letters); ``None`` otherwise."""
     s = ascii_lower(text or "").strip().replace(" ", "")
@@ -346,6 +347,7 @@ def normalise_sex(text: str | None) -> str | None:
     return None
 
 
+@lru_cache(maxsize=50_000)
 def normalise_passport(text: str | None) -> str | None:
     s = re.sub(r"[^A-Z0-9]", "", ascii_lower(text or "").upper())
     return s if len(s) >= 5 else None
@@ -368,6 +370,7 @@ class Place:
     regency: str | None     # regency/city code (4 digits)
 
 
+@lru_cache(maxsize=50_000)
 def normalise_village(text: str | None) -> Place:
     """A Kemendagri code (``33.74.10.1001`` or ``3374101001``; a district or regency code works too) to its
     levels; a place written as a name stays a name (compared exactly)."""

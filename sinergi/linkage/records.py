@@ -24,7 +24,7 @@ COLUMNS = ("record_id", "source", "full_name", "sex", "date_of_birth", "age_esti
 
 #: The prepared features (before the dataset-wide rare-token and blocking-key columns are added).
 FEATURES = pa.schema([
-    ("unique_id", pa.string()), ("source", pa.string()), ("name_key", pa.string()),
+    ("unique_id", pa.string()), ("source", pa.string()), ("name_key", pa.string()), ("name_flat", pa.string()),
     ("name_tokens", pa.list_(pa.string())), ("sex", pa.string()), ("dob", pa.string()),
     ("dob_swapped", pa.string()), ("birth_year_lo", pa.int32()), ("birth_year_hi", pa.int32()),
     ("dob_year", pa.int32()), ("village", pa.string()), ("district", pa.string()), ("regency", pa.string()),
@@ -110,7 +110,9 @@ def _rows(fh, reader, position: dict[str, int], width: int) -> Iterator[dict[str
 
 
 def _text(value) -> str:
-    return "" if value is None else str(value).strip()
+    if value is None:
+        return ""
+    return (value if value.__class__ is str else str(value)).strip()
 
 
 BATCH_ROWS = 100_000
@@ -172,6 +174,7 @@ def prepare(rows: Iterable[Mapping], *, as_of_year: int | None = None, lenient_d
         cols["unique_id"].append(rid)
         cols["source"].append(_text(row.get("source")) or None)
         cols["name_key"].append(name.key or None)
+        cols["name_flat"].append("".join(name.tokens) or None)
         cols["name_tokens"].append(sorted(set(name.tokens)) or None)
         cols["sex"].append(nz.normalise_sex(_text(row.get("sex"))))
         cols["dob"].append(date.isoformat() if date else None)
