@@ -118,29 +118,73 @@ def _text(value) -> str:
 BATCH_ROWS = 100_000
 
 
+def _birth(text: str):
+    """(date, swapped date, year) of a written date of birth; ``ValueError`` when unreadable."""
+    birth = nz.parse_birth_date(text)
+    if birth is None:
+        return None, None, None, None
+    date = birth.date
+    swapped = nz.day_month_swapped(date)
+    return (date.isoformat() if date else None, swapped.isoformat() if swapped else None,
+            date.year if date else None, birth)
+
+
+def _name(text: str):
+    name = nz.normalise_name(text)
+    return name.key or None, "".join(name.tokens) or None, sorted(set(name.tokens)) or None
+
+
 def prepare(rows: Iterable[Mapping], *, as_of_year: int | None = None, lenient_dates: bool = False) -> pa.Table:
     """The comparison features of ``rows`` (mappings with the keys of ``COLUMNS``; missing keys are empty).
 
     ``as_of_year`` is the year estimated ages refer to (default: this year). Raises ``InputError`` listing the
     records (up to ``MAX_PROBLEMS``) with an empty or repeated ``record_id``, or an unreadable date of birth or
-    age (``lenient_dates`` treats those as empty instead). Rows are turned into Arrow batches as they come, so
-    memory stays bounded by the features, not by the rows.
+    age (``lenient_dates`` treats those as empty instead). Rows are gathered in batches of ``BATCH_ROWS`` and
+    each distinct value of a column is normalised once (names, dates and places repeat a lot), so memory stays
+    bounded by the features, not by the rows.
     """
     year = as_of_year or dt.date.today().year
     batches: list[pa.RecordBatch] = []
-    cols: dict[str, list] = {name: [] for name in FEATURES.names}
     problems: list[Problem] = []
     seen: dict[str, int] = {}
+    raw: dict[str, list] = {c: [] for c in COLUMNS}
+    births: dict[str, tuple] = {}
+    ages: dict[str, tuple | None] = {}
+    names: dict[str, tuple] = {}
 
     def flush():
-        if cols["unique_id"]:
-            batches.append(pa.RecordBatch.from_pydict(cols, schema=FEATURES))
-            for values in cols.values():
-                values.clear()
+        n = len(raw["record_id"])
+        if not n:
+            return
+        cols: dict[str, list] = {}
+        cols["unique_id"] = raw["record_id"]
+        cols["source"] = [v or None for v in raw["source"]]
+        named = [names.get(v) or names.setdefault(v, _name(v)) for v in raw["full_name"]]
+        cols["name_key"] = [x[0] for x in named]
+        cols["name_flat"] = [x[1] for x in named]
+        cols["name_tokens"] = [x[2] for x in named]
+        cols["sex"] = [nz.normalise_sex(v) for v in raw["sex"]]
+        born = [births[v] for v in raw["date_of_birth"]]
+        cols["dob"] = [b[0] for b in born]
+        cols["dob_swapped"] = [b[1] for b in born]
+        cols["dob_year"] = [b[2] for b in born]
+        ranges = [nz.birth_year_range(b[3], ages[a], year) for b, a in zip(born, raw["age_estimate"])]
+        cols["birth_year_lo"] = [r[0] for r in ranges]
+        cols["birth_year_hi"] = [r[1] for r in ranges]
+        places = [nz.normalise_village(v) for v in raw["origin_village"]]
+        cols["village"] = [p.code for p in places]
+        cols["district"] = [p.district for p in places]
+        cols["regency"] = [p.regency for p in places]
+        cols["passport"] = [nz.normalise_passport(v) for v in raw["passport"]]
+        cols["phone"] = [nz.normalise_phone(v) for v in raw["phone"]]
+        batches.append(pa.RecordBatch.from_pydict(cols, schema=FEATURES))
+        for values in raw.values():
+            values.clear()
 
     for i, row in enumerate(rows, start=1):
         line = row.get("_line", i)
-        rid = _text(row.get("record_id"))
+        values = [_text(row.get(c)) for c in COLUMNS]
+        rid, dob, age = values[0], values[4], values[5]
         if not rid:
             problems.append(Problem(line, "record_id", _("record_id kosong.")))
         elif rid in seen:
@@ -148,46 +192,31 @@ def prepare(rows: Iterable[Mapping], *, as_of_year: int | None = None, lenient_d
                 "id": rid, "other": seen[rid]}))
         else:
             seen[rid] = line
-        name = nz.normalise_name(_text(row.get("full_name")))
-        try:
-            birth = nz.parse_birth_date(_text(row.get("date_of_birth")))
-        except ValueError:
-            birth = None
-            if not lenient_dates:
-                problems.append(Problem(line, "date_of_birth", _("Tanggal lahir tidak terbaca: %(value)s") % {
-                    "value": _text(row.get("date_of_birth"))}))
-        try:
-            age = nz.parse_age(_text(row.get("age_estimate")))
-        except ValueError:
-            age = None
-            if not lenient_dates:
-                problems.append(Problem(line, "age_estimate", _("Perkiraan umur tidak terbaca: %(value)s") % {
-                    "value": _text(row.get("age_estimate"))}))
+        if dob not in births:
+            try:
+                births[dob] = _birth(dob)
+            except ValueError:
+                births[dob] = (None, None, None, None)
+                if not lenient_dates:
+                    problems.append(Problem(line, "date_of_birth", _("Tanggal lahir tidak terbaca: %(value)s") % {
+                        "value": dob}))
+                    births.pop(dob)  # report each line that has it
+        if age not in ages:
+            try:
+                ages[age] = nz.parse_age(age)
+            except ValueError:
+                if not lenient_dates:
+                    problems.append(Problem(line, "age_estimate", _("Perkiraan umur tidak terbaca: %(value)s") % {
+                        "value": age}))
+                else:
+                    ages[age] = None
         if len(problems) >= MAX_PROBLEMS:
             break
         if problems:
             continue  # keep reading to report more problems, but build nothing
-        lo, hi = nz.birth_year_range(birth, age, year)
-        date = birth.date if birth else None
-        swapped = nz.day_month_swapped(date)
-        place = nz.normalise_village(_text(row.get("origin_village")))
-        cols["unique_id"].append(rid)
-        cols["source"].append(_text(row.get("source")) or None)
-        cols["name_key"].append(name.key or None)
-        cols["name_flat"].append("".join(name.tokens) or None)
-        cols["name_tokens"].append(sorted(set(name.tokens)) or None)
-        cols["sex"].append(nz.normalise_sex(_text(row.get("sex"))))
-        cols["dob"].append(date.isoformat() if date else None)
-        cols["dob_swapped"].append(swapped.isoformat() if swapped else None)
-        cols["birth_year_lo"].append(lo)
-        cols["birth_year_hi"].append(hi)
-        cols["dob_year"].append(date.year if date else None)
-        cols["village"].append(place.code)
-        cols["district"].append(place.district)
-        cols["regency"].append(place.regency)
-        cols["passport"].append(nz.normalise_passport(_text(row.get("passport"))))
-        cols["phone"].append(nz.normalise_phone(_text(row.get("phone"))))
-        if len(cols["unique_id"]) >= BATCH_ROWS:
+        for c, v in zip(COLUMNS, values):
+            raw[c].append(v)
+        if len(raw["record_id"]) >= BATCH_ROWS:
             flush()
     if problems:
         raise InputError(problems)
