@@ -3,7 +3,8 @@
 Nothing of the model changes: the records are prepared by the same Python code (``records.prepare``, run per
 partition with ``mapInArrow``), the rare tokens and blocking keys by the same SQL (``model.features_sql`` in its
 Spark dialect), and Splink runs the same settings, training and clustering on its Spark backend. Needs the
-optional ``spark`` dependency group (``uv sync --group spark``: pyspark, and Java 17 on the machine).
+optional ``spark`` dependency group (``uv sync --group spark``: pyspark, and Java 17 on the machine); the Python
+workers must run an interpreter that has this package and its dependencies (``PYSPARK_PYTHON``).
 
     from pyspark.sql import SparkSession
     spark = SparkSession.builder.master("local[2]").getOrCreate()
@@ -55,9 +56,15 @@ def link_on_spark(spark, records, options: LinkOptions | None = None, *, checkpo
     else:
         features = features.cache()
     n_records = features.count()
+    features.createOrReplaceTempView("sinergi_features")
     db_api = SparkAPI(spark_session=spark)
     linker = Linker(db_api.register(features, table_name="records"), model.settings(), log_level=logging.ERROR)
     train(linker, options, n_records)
+    # The same blocking as on one machine: one join on the table of key values.
+    spark.sql(model.keys_table_sql("sinergi_features", "spark")).createOrReplaceTempView("sinergi_keys")
+    pairs = spark.sql(model.blocked_pairs_sql("sinergi_keys"))
+    linker.table_management.register_blocked_pairs_for_predict(
+        db_api.register(pairs, table_name="sinergi_blocked_pairs"))
     predictions = linker.inference.predict(threshold_match_probability=min(options.pair_threshold,
                                                                            options.threshold))
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
