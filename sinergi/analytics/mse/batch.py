@@ -164,11 +164,13 @@ def _starts(starts: dict, key, previous: list, columns: np.ndarray, X: np.ndarra
     known = starts.get(key)
     if known is not None:
         return np.repeat(known[None, :], len(Y), axis=0)
-    B = np.linalg.lstsq(X, np.log(Y + 0.5).T, rcond=None)[0].T
+    B = np.zeros((len(Y), X.shape[1]))
+    fresh = [row for row, before in enumerate(previous) if before is None]
+    if fresh:
+        B[fresh] = np.linalg.lstsq(X, np.log(Y[fresh] + 0.5).T, rcond=None)[0].T
     where = {c: n for n, c in enumerate(columns.tolist())}
     for row, before in enumerate(previous):
         if before is not None:
-            B[row] = 0.0
             for c, b in zip(before[0].tolist(), before[1]):
                 if c in where:
                     B[row, where[c]] = b

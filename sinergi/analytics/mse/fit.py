@@ -103,9 +103,11 @@ class Reported:
 
 
 def _glm(y, X, offset=None):
-    import statsmodels.api as sm
+    # Imported here: statsmodels (with pandas) takes a while to import and only the reported fit needs it.
+    from statsmodels.genmod.families import Poisson
+    from statsmodels.genmod.generalized_linear_model import GLM
 
-    return sm.GLM(y, X, family=sm.families.Poisson(), offset=offset)
+    return GLM(y, X, family=Poisson(), offset=offset)
 
 
 def statsmodels_fit(prepared: Prepared, start: np.ndarray | None = None) -> Reported:
