@@ -82,9 +82,10 @@ def draw(counts: np.ndarray, replicates: int, rng: np.random.Generator, resampli
          fitted: np.ndarray | None = None, total: float | None = None) -> np.ndarray:
     """``replicates`` bootstrap tables (one per row, cell 0 always 0)."""
     if resampling == "parametric":
+        fitted = fitted[1:]  # the fitted means of the observable cells (cell 0 is the dark figure)
         shares = fitted / fitted.sum()
         population = int(round(total))
-        seen = rng.binomial(population, fitted.sum() / total, size=replicates)
+        seen = rng.binomial(population, min(fitted.sum() / total, 1.0), size=replicates)
         tables = np.stack([rng.multinomial(n, shares) for n in seen])
     else:
         observed = int(counts.sum())
