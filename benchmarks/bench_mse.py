@@ -44,8 +44,17 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "uk.csv"
         path.write_text(mse_data.UK_2013)
-        command = [sys.executable, "-m", "sinergi.cli", "estimate", str(path), "--format", "json",
-                   "--jobs", str(args.jobs)]
+        command = [
+            sys.executable,
+            "-m",
+            "sinergi.cli",
+            "estimate",
+            str(path),
+            "--format",
+            "json",
+            "--jobs",
+            str(args.jobs),
+        ]
         walls = []
         for run in range(args.runs):
             start = time.perf_counter()

@@ -1,9 +1,9 @@
 """Validation of the estimator on simulated populations of known size: bias and coverage of the 95% interval.
 
-Scenarios (``sinergi.analytics.mse.simulate.standard_scenarios``, N = 2,000): independent lists (three, and six
-sparse ones), positive dependence (A:B, log odds ratio +1), negative dependence (A:C, -1), both at once over
-five lists, and heterogeneous capture probabilities (a visibility with sd 1 on the logit scale shared by all
-lists). For each: ``--draws`` populations, each estimated with the default method and a ``--replicates``
+Scenarios (``sinergi.analytics.mse.simulate.standard_scenarios``, N = 2,000): independent lists (three, and
+six sparse ones), positive dependence (A:B, log odds ratio +1), negative dependence (A:C, -1), both at once
+over five lists, and heterogeneous capture probabilities (a visibility with sd 1 on the logit scale shared by
+all lists). For each: ``--draws`` populations, each estimated with the default method and a ``--replicates``
 BCa bootstrap; printed: mean and median relative bias, relative RMSE, coverage of the BCa interval and of the
 model-conditional (profile-likelihood) interval, median width relative to N.
 
@@ -39,20 +39,27 @@ def main() -> None:
     from sinergi.analytics.mse.simulate import standard_scenarios, validate_estimator
 
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print("| scenario | draws | mean bias | median bias | rel. RMSE | coverage (BCa) | coverage (conditional) "
-          "| median width / N | no estimate |")
+    print(
+        "| scenario | draws | mean bias | median bias | rel. RMSE | coverage (BCa) | coverage (conditional) "
+        "| median width / N | no estimate |"
+    )
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for scenario in standard_scenarios(args.total):
         if args.only and args.only not in scenario.name:
             continue
         start = time.perf_counter()
-        s = validate_estimator(scenario, args.draws, replicates=args.replicates, method=args.method,
-                               jobs=args.jobs).summary()
-        print(f"| {s['scenario']} | {s['draws']} | {s['mean_relative_bias']:+.1%} | "
-              f"{s['median_relative_bias']:+.1%} | {s['relative_rmse']:.1%} | {s['coverage']:.1%} | "
-              f"{s['coverage_conditional']:.1%} | {s['median_relative_width']:.2f} | {s['no_estimate']} |",
-              flush=True)
-        print(json.dumps({**s, "seconds": round(time.perf_counter() - start, 1)}), file=sys.stderr, flush=True)
+        s = validate_estimator(
+            scenario, args.draws, replicates=args.replicates, method=args.method, jobs=args.jobs
+        ).summary()
+        print(
+            f"| {s['scenario']} | {s['draws']} | {s['mean_relative_bias']:+.1%} | "
+            f"{s['median_relative_bias']:+.1%} | {s['relative_rmse']:.1%} | {s['coverage']:.1%} | "
+            f"{s['coverage_conditional']:.1%} | {s['median_relative_width']:.2f} | {s['no_estimate']} |",
+            flush=True,
+        )
+        print(
+            json.dumps({**s, "seconds": round(time.perf_counter() - start, 1)}), file=sys.stderr, flush=True
+        )
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 

@@ -19,11 +19,26 @@ The Python API, for the command and the analytics page:
 from .caveats import CAVEATS, caveats
 from .errors import CaptureTableError, NoEstimate, messages_of
 from .estimate import Estimate, Interval, estimate
-from .linkage import Linked, LinkageEstimate, estimate_with_linkage, link
+from .linkage import LinkageEstimate, Linked, estimate_with_linkage, link
 from .report import render
 from .table import CaptureTable, Note, read_csv, validate
 
 __all__ = [
-    "CAVEATS", "CaptureTable", "CaptureTableError", "Estimate", "Interval", "LinkageEstimate", "Linked", "NoEstimate",
-    "Note", "caveats", "estimate", "estimate_with_linkage", "link", "messages_of", "read_csv", "render", "validate",
+    "CAVEATS",
+    "CaptureTable",
+    "CaptureTableError",
+    "Estimate",
+    "Interval",
+    "LinkageEstimate",
+    "Linked",
+    "NoEstimate",
+    "Note",
+    "caveats",
+    "estimate",
+    "estimate_with_linkage",
+    "link",
+    "messages_of",
+    "read_csv",
+    "render",
+    "validate",
 ]

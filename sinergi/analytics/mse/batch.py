@@ -3,8 +3,8 @@
 The same rule as ``select.stepwise``, step for step, but replicates that stand at the same model are fitted
 together: one batched Newton iteration for all of them, one batched p-value computation, one batched rank test
 for the candidates' existence. Replicates mostly walk the same few paths, so a thousand replicates cost a few
-hundred batched operations instead of tens of thousands of small ones. The tests check that it chooses the same
-model and the same total as the one-table version on every replicate.
+hundred batched operations instead of tens of thousands of small ones. The tests check that it chooses the
+same model and the same total as the one-table version on every replicate.
 """
 
 from __future__ import annotations
@@ -63,8 +63,9 @@ def _full_rank_rows(X: np.ndarray, seen: np.ndarray) -> np.ndarray:
     return eig[:, 0] > 1e-9 * np.maximum(1.0, eig[:, -1])
 
 
-def stepwise_totals(tables: np.ndarray, threshold: float = select.STEPWISE_THRESHOLD,
-                    starts: dict | None = None) -> np.ndarray:
+def stepwise_totals(
+    tables: np.ndarray, threshold: float = select.STEPWISE_THRESHOLD, starts: dict | None = None
+) -> np.ndarray:
     """``select.stepwise(table).total`` for every row of ``tables`` (infinite where no estimate exists)."""
     from .bootstrap import informative  # (bootstrap imports this module)
 
@@ -79,7 +80,9 @@ def stepwise_totals(tables: np.ndarray, threshold: float = select.STEPWISE_THRES
             totals[r] = math.inf
         elif narrowed or threshold >= 1:  # rare: the one-table version
             try:
-                totals[r] = select.stepwise(narrowed_row, threshold, record=False).total(int(narrowed_row.sum()))
+                totals[r] = select.stepwise(narrowed_row, threshold, record=False).total(
+                    int(narrowed_row.sum())
+                )
             except ValidationError:
                 totals[r] = math.inf
         else:
@@ -96,7 +99,9 @@ def stepwise_totals(tables: np.ndarray, threshold: float = select.STEPWISE_THRES
 
     chosen: list[tuple[int, ...]] = [()] * len(rows)
     betas: list[np.ndarray | None] = [None] * len(rows)
-    previous: list[tuple | None] = [None] * len(rows)  # (columns, beta) of the model before the last added pair
+    previous: list[tuple | None] = [None] * len(
+        rows
+    )  # (columns, beta) of the model before the last added pair
     alive = _exists(design, y, [()] * len(rows), overlaps, np.arange(len(rows)))
     totals[rows[~alive]] = math.inf
     active = np.flatnonzero(alive)
@@ -158,7 +163,9 @@ def stepwise_totals(tables: np.ndarray, threshold: float = select.STEPWISE_THRES
     return totals
 
 
-def _starts(starts: dict, key, previous: list, columns: np.ndarray, X: np.ndarray, Y: np.ndarray) -> np.ndarray:
+def _starts(
+    starts: dict, key, previous: list, columns: np.ndarray, X: np.ndarray, Y: np.ndarray
+) -> np.ndarray:
     """Starting parameters: the data's fit of the same model, else the replicate's previous model padded with
     zeros, else least squares on log counts (as the one-table version does)."""
     known = starts.get(key)

@@ -4,8 +4,8 @@ Each replicate table is drawn, the whole model choice is run again on it (stepwi
 kept. SparseMSE draws a replicate as a multinomial sample of the observed people (``resampling="multinomial"``,
 the default here as there); ``"parametric"`` instead draws from the chosen model's fitted table: a binomial
 number of people seen out of the estimated total, spread over the cells by their fitted shares (as SparseMSE's
-simulation study does). The limits are bias-corrected and accelerated (BCa), the acceleration from a delete-one
-jackknife over the distinct observed capture histories, each weighted by its count.
+simulation study does). The limits are bias-corrected and accelerated (BCa), the acceleration from a
+delete-one jackknife over the distinct observed capture histories, each weighted by its count.
 
 A replicate in which a list ends up with nobody on it (or with everyone) is estimated without that list, as
 SparseMSE's ``removenoninformativelists`` does. A replicate with no finite estimate counts as an infinite total:
@@ -51,8 +51,9 @@ class Chooser:
                 else:
                     chosen = select.bic(counts, among=among, record=False)
             else:
-                chosen = select.stepwise(counts, self.threshold, record=False,
-                                         starts=None if narrowed else self.starts)
+                chosen = select.stepwise(
+                    counts, self.threshold, record=False, starts=None if narrowed else self.starts
+                )
         except ValidationError:
             return math.inf
         total = chosen.total(observed)
@@ -78,8 +79,14 @@ def informative(counts: np.ndarray) -> tuple[np.ndarray | None, bool]:
     return narrowed, True
 
 
-def draw(counts: np.ndarray, replicates: int, rng: np.random.Generator, resampling: str = "multinomial",
-         fitted: np.ndarray | None = None, total: float | None = None) -> np.ndarray:
+def draw(
+    counts: np.ndarray,
+    replicates: int,
+    rng: np.random.Generator,
+    resampling: str = "multinomial",
+    fitted: np.ndarray | None = None,
+    total: float | None = None,
+) -> np.ndarray:
     """``replicates`` bootstrap tables (one per row, cell 0 always 0)."""
     if resampling == "parametric":
         fitted = fitted[1:]  # the fitted means of the observable cells (cell 0 is the dark figure)

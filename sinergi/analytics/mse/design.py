@@ -1,13 +1,13 @@
 """Poisson log-linear models over capture histories, and the check that a model's estimate exists.
 
 A model is the main effects of every list plus a set of two-list interactions (``pairs``, indices into
-``Design.pairs``). When a pair in the model has no one in common, its interaction's maximum likelihood value is
-minus infinity (the *extended* MLE of Chan, Silverman and Vincent 2021): the cells holding both lists are then
-fitted as exactly zero and left out, together with the parameter.
+``Design.pairs``). When a pair in the model has no one in common, its interaction's maximum likelihood value
+is minus infinity (the *extended* MLE of Chan, Silverman and Vincent 2021): the cells holding both lists are
+then fitted as exactly zero and left out, together with the parameter.
 
 Whether the remaining fit exists is the Fienberg-Rinaldo condition (Ann. Statist. 2012): the sufficient
-statistics must lie in the relative interior of the cone spanned by the design's rows. SparseMSE decides it with
-one linear programme per model; here the same condition is decided through its dual, which is cheaper to test:
+statistics must lie in the relative interior of the cone spanned by the design's rows. SparseMSE decides it
+with one linear programme per model; here the same condition is decided through its dual, which is cheaper to test:
 the MLE fails to exist exactly when some direction ``d`` in parameter space has ``X d = 0`` on every observed
 (non-zero) cell and ``X d <= 0`` on the empty cells, with ``X d != 0``. When the observed cells' rows already
 have full column rank no such ``d`` exists and nothing more is needed; otherwise the directions are searched
@@ -60,7 +60,9 @@ def design_for(nlists: int) -> Design:
     cells = np.arange(1, 1 << nlists)
     mains = ((cells[:, None] >> np.arange(nlists)) & 1).astype(float)
     pairs = tuple(itertools.combinations(range(nlists), 2))
-    pair_cells = np.column_stack([mains[:, i] * mains[:, j] for i, j in pairs]) if pairs else np.zeros((len(cells), 0))
+    pair_cells = (
+        np.column_stack([mains[:, i] * mains[:, j] for i, j in pairs]) if pairs else np.zeros((len(cells), 0))
+    )
     master = np.column_stack([np.ones(len(cells)), mains, pair_cells])
     master.setflags(write=False)
     pair_cells.setflags(write=False)
@@ -154,8 +156,11 @@ def check(prepared: Prepared) -> Status:
     # (X has full rank, so any w != 0 moves some empty cell.)
     q = moves.shape[1]
     result = linprog(
-        c=moves.sum(axis=0), A_ub=np.vstack([moves, -moves]),
-        b_ub=np.r_[np.zeros(len(moves)), np.ones(len(moves))], bounds=[(None, None)] * q, method="highs",
+        c=moves.sum(axis=0),
+        A_ub=np.vstack([moves, -moves]),
+        b_ub=np.r_[np.zeros(len(moves)), np.ones(len(moves))],
+        bounds=[(None, None)] * q,
+        method="highs",
     )
     if result.status != 0:  # numerically unexpected: be safe and call the estimate non-existent
         return Status.NOT_FINITE

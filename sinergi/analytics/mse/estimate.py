@@ -93,8 +93,12 @@ class Estimate:
                 "threshold": self.threshold,
                 "models_examined": self.selection.models_examined,
                 "steps": [
-                    {"added": self.interactions([s.pair])[0], "p_value": s.p_value,
-                     "observed_overlap": s.observed, "expected_overlap": s.expected}
+                    {
+                        "added": self.interactions([s.pair])[0],
+                        "p_value": s.p_value,
+                        "observed_overlap": s.observed,
+                        "expected_overlap": s.expected,
+                    }
                     for s in self.selection.steps
                 ],
                 "excluded_models": [
@@ -106,7 +110,8 @@ class Estimate:
         }
         if self.method == "bic":
             document["selection"]["best_models"] = [
-                {"interactions": self.interactions(pairs), "bic": score} for score, pairs in self.selection.ranking[:10]
+                {"interactions": self.interactions(pairs), "bic": score}
+                for score, pairs in self.selection.ranking[:10]
             ]
             document["selection"]["excluded_count"] = len(self.selection.excluded)
             document["selection"]["excluded_models"] = document["selection"]["excluded_models"][:50]
@@ -117,7 +122,9 @@ def _finite(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _interval(interval: Interval | None, observed: int, resampling: str | None = None, seed=None) -> dict | None:
+def _interval(
+    interval: Interval | None, observed: int, resampling: str | None = None, seed=None
+) -> dict | None:
     if interval is None:
         return None
     unseen = interval.unseen(observed)
@@ -128,8 +135,15 @@ def _interval(interval: Interval | None, observed: int, resampling: str | None =
         "unseen": [unseen[0], _finite(unseen[1])],
     }
     if interval.method == "bca_bootstrap":
-        out.update({"resampling": resampling, "replicates": interval.replicates,
-                    "failed_replicates": interval.failed, "model_choice_repeated": True, "seed": seed})
+        out.update(
+            {
+                "resampling": resampling,
+                "replicates": interval.replicates,
+                "failed_replicates": interval.failed,
+                "model_choice_repeated": True,
+                "seed": seed,
+            }
+        )
     return out
 
 
@@ -138,9 +152,17 @@ def top_models(nlists: int) -> int:
     return {2: 1, 3: 8, 4: 20}.get(nlists, 100)
 
 
-def estimate(table: CaptureTable, *, method: str = "stepwise", threshold: float = select.STEPWISE_THRESHOLD,
-             replicates: int = DEFAULT_REPLICATES, resampling: str = "multinomial", seed: int | None = DEFAULT_SEED,
-             level: float = 0.95, jobs: int = 1) -> Estimate:
+def estimate(
+    table: CaptureTable,
+    *,
+    method: str = "stepwise",
+    threshold: float = select.STEPWISE_THRESHOLD,
+    replicates: int = DEFAULT_REPLICATES,
+    resampling: str = "multinomial",
+    seed: int | None = DEFAULT_SEED,
+    level: float = 0.95,
+    jobs: int = 1,
+) -> Estimate:
     """Estimate the total population behind ``table``.
 
     ``method``: ``"stepwise"`` (SparseMSE's rule, p-value ``threshold``) or ``"bic"`` (all two-list models, up
@@ -157,7 +179,9 @@ def estimate(table: CaptureTable, *, method: str = "stepwise", threshold: float 
     observed = table.observed
     if method == "bic":
         chosen = select.bic(counts)
-        chooser = bootstrap.Chooser("bic", threshold, tuple(p for _s, p in chosen.ranking[:top_models(table.nlists)]))
+        chooser = bootstrap.Chooser(
+            "bic", threshold, tuple(p for _s, p in chosen.ranking[: top_models(table.nlists)])
+        )
     else:
         chosen = select.stepwise(counts, threshold)
         chooser = bootstrap.Chooser("stepwise", threshold, starts=chosen.path)
@@ -166,7 +190,9 @@ def estimate(table: CaptureTable, *, method: str = "stepwise", threshold: float 
     total = observed + reported.dark
     notes = list(table.notes)
     lo, hi = profile_interval(prepared, reported, level, observed)
-    conditional = Interval(observed + lo, observed + hi if hi is not None else math.inf, level, "profile_likelihood")
+    conditional = Interval(
+        observed + lo, observed + hi if hi is not None else math.inf, level, "profile_likelihood"
+    )
 
     interval = None
     if replicates > 0:
@@ -183,38 +209,81 @@ def estimate(table: CaptureTable, *, method: str = "stepwise", threshold: float 
         failed = int(np.isinf(boot).sum())
         interval = Interval(lower, upper, level, "bca_bootstrap", replicates, failed)
         if failed:
-            notes.append(Note("replicates_without_estimate", _(
-                "%(failed)s dari %(replicates)s ulangan bootstrap tidak punya estimasi terhingga dan dihitung "
-                "sebagai tak terhingga."), {"failed": failed, "replicates": replicates}))
+            notes.append(
+                Note(
+                    "replicates_without_estimate",
+                    _(
+                        "%(failed)s dari %(replicates)s ulangan bootstrap tidak punya estimasi terhingga dan dihitung "
+                        "sebagai tak terhingga."
+                    ),
+                    {"failed": failed, "replicates": replicates},
+                )
+            )
     notes.extend(_notes(table, estimate_notes_context(chosen, table), conditional, interval))
-    return Estimate(table, method, threshold if method == "stepwise" else None, chosen, reported, total, interval,
-                    conditional, resampling, seed if replicates > 0 else None, notes)
+    return Estimate(
+        table,
+        method,
+        threshold if method == "stepwise" else None,
+        chosen,
+        reported,
+        total,
+        interval,
+        conditional,
+        resampling,
+        seed if replicates > 0 else None,
+        notes,
+    )
 
 
 def estimate_notes_context(chosen: select.Selection, table: CaptureTable) -> dict:
     return {"infinite": [chosen.design.pair_name(k, table.lists) for k in chosen.infinite]}
 
 
-def _notes(table: CaptureTable, context: dict, conditional: Interval, interval: Interval | None) -> list[Note]:
+def _notes(
+    table: CaptureTable, context: dict, conditional: Interval, interval: Interval | None
+) -> list[Note]:
     notes = []
     if table.nlists == 2:
-        notes.append(Note("two_lists", _(
-            "Dengan dua daftar saja, ketergantungan antardaftar tidak dapat diuji: estimasi menganggap kedua "
-            "daftar saling bebas.")))
+        notes.append(
+            Note(
+                "two_lists",
+                _(
+                    "Dengan dua daftar saja, ketergantungan antardaftar tidak dapat diuji: estimasi menganggap kedua "
+                    "daftar saling bebas."
+                ),
+            )
+        )
     if context["infinite"]:
-        notes.append(Note("infinite_interactions", _(
-            "Pasangan daftar %(pairs)s tidak berbagi seorang pun; interaksinya ditaksir minus tak terhingga "
-            "(MLE diperluas), artinya model menganggap tidak ada orang yang tercatat di keduanya."),
-            {"pairs": ", ".join(context["infinite"])}))
+        notes.append(
+            Note(
+                "infinite_interactions",
+                _(
+                    "Pasangan daftar %(pairs)s tidak berbagi seorang pun; interaksinya ditaksir minus tak terhingga "
+                    "(MLE diperluas), artinya model menganggap tidak ada orang yang tercatat di keduanya."
+                ),
+                {"pairs": ", ".join(context["infinite"])},
+            )
+        )
     cells = np.arange(len(table.counts))
     on_several = int(table.counts[np.array([bin(c).count("1") >= 2 for c in cells])].sum())
     if on_several < FEW_OVERLAPS:
-        notes.append(Note("few_overlaps", _(
-            "Hanya %(n)s orang tercatat di lebih dari satu daftar; perkiraan sangat tidak pasti."), {"n": on_several}))
+        notes.append(
+            Note(
+                "few_overlaps",
+                _("Hanya %(n)s orang tercatat di lebih dari satu daftar; perkiraan sangat tidak pasti."),
+                {"n": on_several},
+            )
+        )
     if math.isinf(conditional.upper) or (interval is not None and math.isinf(interval.upper)):
-        notes.append(Note("unbounded", _(
-            "Batas atas interval tak terhingga: data ini tidak membatasi berapa banyak orang yang mungkin belum "
-            "terlihat.")))
+        notes.append(
+            Note(
+                "unbounded",
+                _(
+                    "Batas atas interval tak terhingga: data ini tidak membatasi berapa banyak orang yang mungkin belum "
+                    "terlihat."
+                ),
+            )
+        )
     return notes
 
 

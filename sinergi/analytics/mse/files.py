@@ -15,15 +15,20 @@ def _rows(data: bytes, name: str, required: tuple[str, ...]) -> list[dict]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise CaptureTableError(_("Berkas %(file)s bukan teks UTF-8."), code="not_utf8", params={"file": name}) from None
+        raise CaptureTableError(
+            _("Berkas %(file)s bukan teks UTF-8."), code="not_utf8", params={"file": name}
+        ) from None
     first = text.split("\n", 1)[0]
     delimiter = max([",", ";", "\t"], key=first.count)
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     columns = [c.strip() for c in (reader.fieldnames or [])]
     missing = [c for c in required if c not in columns]
     if missing:
-        raise CaptureTableError(_("Berkas %(file)s tidak punya kolom %(columns)s."), code="missing_columns",
-                                params={"file": name, "columns": ", ".join(missing)})
+        raise CaptureTableError(
+            _("Berkas %(file)s tidak punya kolom %(columns)s."),
+            code="missing_columns",
+            params={"file": name, "columns": ", ".join(missing)},
+        )
     return [{(k or "").strip(): (v or "").strip() for k, v in row.items()} for row in reader]
 
 
@@ -42,9 +47,13 @@ def read_pairs(data: bytes) -> list[tuple[str, str, float]]:
             if not 0.0 <= p <= 1.0:
                 raise ValueError
         except ValueError:
-            problems.append(ValidationError(
-                _("pairs.csv baris %(line)s: match_probability %(value)s bukan angka antara 0 dan 1."),
-                code="bad_probability", params={"line": line, "value": repr(row["match_probability"])}))
+            problems.append(
+                ValidationError(
+                    _("pairs.csv baris %(line)s: match_probability %(value)s bukan angka antara 0 dan 1."),
+                    code="bad_probability",
+                    params={"line": line, "value": repr(row["match_probability"])},
+                )
+            )
             if len(problems) >= 10:
                 break
             continue

@@ -115,12 +115,20 @@ def statsmodels_fit(prepared: Prepared, start: np.ndarray | None = None) -> Repo
         warnings.simplefilter("ignore")
         result = _glm(prepared.y.astype(float), prepared.X).fit(start_params=start, tol=1e-12, maxiter=200)
     mu = np.asarray(result.mu)
-    return Reported(np.asarray(result.params), np.asarray(result.bse), float(result.deviance),
-                    int(result.df_resid), loglik(prepared.y, mu), mu, bool(result.converged))
+    return Reported(
+        np.asarray(result.params),
+        np.asarray(result.bse),
+        float(result.deviance),
+        int(result.df_resid),
+        loglik(prepared.y, mu),
+        mu,
+        bool(result.converged),
+    )
 
 
-def profile_interval(prepared: Prepared, reported: Reported, level: float = 0.95,
-                     observed: int | None = None) -> tuple[float, float | None]:
+def profile_interval(
+    prepared: Prepared, reported: Reported, level: float = 0.95, observed: int | None = None
+) -> tuple[float, float | None]:
     """Profile-likelihood interval for the number never seen, given the model (statsmodels GLM with the
     intercept fixed as an offset and every other parameter refitted).
 
@@ -140,7 +148,9 @@ def profile_interval(prepared: Prepared, reported: Reported, level: float = 0.95
         else:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                result = _glm(y, X, offset=np.full_like(y, b0)).fit(start_params=start, tol=1e-12, maxiter=200)
+                result = _glm(y, X, offset=np.full_like(y, b0)).fit(
+                    start_params=start, tol=1e-12, maxiter=200
+                )
             mu = np.asarray(result.mu)
         return best - loglik(prepared.y, mu) - cut
 

@@ -3,22 +3,22 @@
 MSE needs to know which records on different lists are the same person, and linkage only gives a probability
 for each candidate pair. This module re-draws the uncertain matches many times and estimates each time:
 
-1. Each draw accepts every candidate pair independently with its match probability (a pair at 0.9 joins its two
-   records in about nine draws out of ten), takes the transitive closure (connected components: if a~b and b~c
-   then a, b and c are one person), gives every person the lists of their records, and counts the capture
+1. Each draw accepts every candidate pair independently with its match probability (a pair at 0.9 joins its
+   two records in about nine draws out of ten), takes the transitive closure (connected components: if a~b and
+   b~c then a, b and c are one person), gives every person the lists of their records, and counts the capture
    histories. Records in one cluster of the given clustering that no candidate pair joins (a rule-based or a
    reviewed merge) stay joined in every draw. A reviewed decision is passed as probability 1 or 0.
-2. The model is chosen afresh on every draw (the same rule as for a single table) and its total kept. The spread
-   of these totals is the part of the uncertainty that comes from linkage alone.
+2. The model is chosen afresh on every draw (the same rule as for a single table) and its total kept. The
+   spread of these totals is the part of the uncertainty that comes from linkage alone.
 3. For the combined interval, every draw also gets ``replicates_per_draw`` bootstrap replicates (model choice
    repeated in each); the percentile interval of all of them pooled mixes the linkage and the sampling
    uncertainty, as multiple imputation does.
 
 Assumptions, stated so that the page can state them: the match probabilities are calibrated (a pair at 0.7
 is the same person seven times in ten); pairs are drawn independently, so their dependence is ignored and the
-transitive closure can chain several middling pairs into one large cluster (which pulls the total down); record
-pairs that blocking never compared are taken as certainly different people (missed matches push the total up
-and are not in the spread); and each record belongs to exactly one list.
+transitive closure can chain several middling pairs into one large cluster (which pulls the total down);
+record pairs that blocking never compared are taken as certainly different people (missed matches push the
+total up and are not in the spread); and each record belongs to exactly one list.
 """
 
 from __future__ import annotations
@@ -57,7 +57,9 @@ class Linked:
         """The capture-history counts of the given clustering (or of the pairs at 0.5 and above without one)."""
         if (self.cluster_of < 0).all():
             return self.table(self.probability >= 0.5)
-        inside = (self.cluster_of[self.left] >= 0) & (self.cluster_of[self.left] == self.cluster_of[self.right])
+        inside = (self.cluster_of[self.left] >= 0) & (
+            self.cluster_of[self.left] == self.cluster_of[self.right]
+        )
         return self.table(inside)
 
     def table(self, accepted: np.ndarray) -> np.ndarray:
@@ -72,9 +74,12 @@ class Linked:
         return np.bincount(histories, minlength=1 << len(self.lists)).astype(np.int64)
 
 
-def link(records: Iterable[tuple[str, str]], pairs: Iterable[tuple[str, str, float]],
-         clusters: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
-         lists: Iterable[str] | None = None) -> Linked:
+def link(
+    records: Iterable[tuple[str, str]],
+    pairs: Iterable[tuple[str, str, float]],
+    clusters: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+    lists: Iterable[str] | None = None,
+) -> Linked:
     """Index ``records`` (record id, list name), ``pairs`` (``record_id_l, record_id_r, match_probability`` as
     ``sinergi link`` writes them) and ``clusters`` (record id -> cluster id) for drawing."""
     records = list(records)
@@ -99,8 +104,9 @@ def link(records: Iterable[tuple[str, str]], pairs: Iterable[tuple[str, str, flo
         probability.append(min(max(float(p), 0.0), 1.0))
     left, right, probability = np.asarray(left, int), np.asarray(right, int), np.asarray(probability, float)
     fixed_left, fixed_right, cluster_of = _fixed_joins(index, clusters, left, right)
-    return Linked(lists, np.asarray(record_list, int), left, right, probability, fixed_left, fixed_right,
-                  cluster_of)
+    return Linked(
+        lists, np.asarray(record_list, int), left, right, probability, fixed_left, fixed_right, cluster_of
+    )
 
 
 def _fixed_joins(index: dict, clusters, left: np.ndarray, right: np.ndarray):
@@ -113,7 +119,9 @@ def _fixed_joins(index: dict, clusters, left: np.ndarray, right: np.ndarray):
     for rid, cid in items:
         if str(rid) in index:
             cluster_of[index[str(rid)]] = names.setdefault(str(cid), len(names))
-    inside = (cluster_of[left] >= 0) & (cluster_of[left] == cluster_of[right]) if len(left) else np.zeros(0, bool)
+    inside = (
+        (cluster_of[left] >= 0) & (cluster_of[left] == cluster_of[right]) if len(left) else np.zeros(0, bool)
+    )
     n = len(index)
     graph = coo_matrix((np.ones(int(inside.sum())), (left[inside], right[inside])), shape=(n, n))
     _count, part = connected_components(graph, directed=False)
@@ -153,8 +161,14 @@ class LinkageEstimate:
     def combined(self) -> Interval:
         alpha = (1 - self.level) / 2
         lo, hi = np.quantile(self.pooled, [alpha, 1 - alpha])
-        return Interval(float(lo), float(hi), self.level, "pooled_percentile", len(self.pooled),
-                        int((~np.isfinite(self.pooled)).sum()))
+        return Interval(
+            float(lo),
+            float(hi),
+            self.level,
+            "pooled_percentile",
+            len(self.pooled),
+            int((~np.isfinite(self.pooled)).sum()),
+        )
 
     def as_dict(self) -> dict:
         observed = self.estimate.observed
@@ -170,28 +184,44 @@ class LinkageEstimate:
                 "draws": len(self.draws),
                 "failed_draws": self.failed_draws,
                 "total": {"lower": finite(lo), "median": finite(mid), "upper": finite(hi)},
-                "unseen": {"lower": finite(lo - observed), "median": finite(mid - observed),
-                           "upper": finite(hi - observed)},
+                "unseen": {
+                    "lower": finite(lo - observed),
+                    "median": finite(mid - observed),
+                    "upper": finite(hi - observed),
+                },
                 "combined_interval": {
-                    "level": combined.level, "method": combined.method, "replicates": combined.replicates,
+                    "level": combined.level,
+                    "method": combined.method,
+                    "replicates": combined.replicates,
                     "total": [finite(combined.lower), finite(combined.upper)],
                 },
             },
         }
 
 
-def estimate_with_linkage(linked: Linked, *, draws: int = DEFAULT_DRAWS,
-                          replicates_per_draw: int = DEFAULT_REPLICATES_PER_DRAW, method: str = "stepwise", threshold: float = 0.02, replicates: int = 1000,
-                          seed: int | None = DEFAULT_SEED, level: float = 0.95, jobs: int = 1) -> LinkageEstimate:
+def estimate_with_linkage(
+    linked: Linked,
+    *,
+    draws: int = DEFAULT_DRAWS,
+    replicates_per_draw: int = DEFAULT_REPLICATES_PER_DRAW,
+    method: str = "stepwise",
+    threshold: float = 0.02,
+    replicates: int = 1000,
+    seed: int | None = DEFAULT_SEED,
+    level: float = 0.95,
+    jobs: int = 1,
+) -> LinkageEstimate:
     """The estimate on the linkage's clustering with its own interval, and the spread over ``draws`` re-drawn
     linkages (see the module's docstring for the method and its assumptions)."""
     rng = np.random.default_rng(seed)
     table = CaptureTable(linked.lists, linked.clustered())
     validate(table)
-    point = estimate(table, method=method, threshold=threshold, replicates=replicates, seed=seed, level=level,
-                     jobs=jobs)
-    tables = np.stack([linked.table(rng.random(len(linked.probability)) < linked.probability)
-                       for _ in range(draws)])
+    point = estimate(
+        table, method=method, threshold=threshold, replicates=replicates, seed=seed, level=level, jobs=jobs
+    )
+    tables = np.stack(
+        [linked.table(rng.random(len(linked.probability)) < linked.probability) for _ in range(draws)]
+    )
     chooser = bootstrap.Chooser(method, threshold)
     usable = np.array([_usable(linked.lists, t) for t in tables])
     totals = np.full(draws, math.inf)

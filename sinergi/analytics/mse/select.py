@@ -2,16 +2,16 @@
 
 Stepwise (Chan, Silverman and Vincent 2021, Section 3.2; SparseMSE ``stepwisefit``): start from the main
 effects; for every pair of lists not yet in the model, the number of people on both lists has, if the pair's
-interaction is left out, a Poisson distribution whose mean is the current model's fitted overlap; its p-value is
-the smaller Poisson tail, min(P(X <= observed), P(X >= observed)), so both positive and negative dependence
+interaction is left out, a Poisson distribution whose mean is the current model's fitted overlap; its p-value
+is the smaller Poisson tail, min(P(X <= observed), P(X >= observed)), so both positive and negative dependence
 count. Add the pair with the smallest p-value if it is below the threshold (0.02, the value the paper's
-simulations favour) and if the model with it still has an identifiable, finite estimate; refit; repeat. SparseMSE
-checks every candidate's existence and gives the failures p = 1; checking only the candidates in order of
-p-value until one passes chooses the same pair with far fewer checks.
+simulations favour) and if the model with it still has an identifiable, finite estimate; refit; repeat.
+SparseMSE checks every candidate's existence and gives the failures p = 1; checking only the candidates in
+order of p-value until one passes chooses the same pair with far fewer checks.
 
 BIC (the older approach of Rcapture and Bales, Hesketh and Silverman 2015): every model with main effects and
-any set of two-list interactions whose estimate exists, scored as ``-2 log L + k log(n)`` with ``n`` the number
-of people seen and ``k`` counting interactions at minus infinity too (as MultipleSystemsEstimation does).
+any set of two-list interactions whose estimate exists, scored as ``-2 log L + k log(n)`` with ``n`` the
+number of people seen and ``k`` counting interactions at minus infinity too (as MultipleSystemsEstimation does).
 """
 
 from __future__ import annotations
@@ -55,7 +55,9 @@ class Selection:
     nparams: int
     steps: list[Step] = field(default_factory=list)
     excluded: list[Excluded] = field(default_factory=list)
-    ranking: list[tuple[float, tuple[int, ...]]] = field(default_factory=list)  # BIC: (score, pairs), best first
+    ranking: list[tuple[float, tuple[int, ...]]] = field(
+        default_factory=list
+    )  # BIC: (score, pairs), best first
     models_examined: int = 0
     # The parameters of every model fitted on the way, by (pairs, infinite pairs): warm starts for the
     # bootstrap, whose replicates mostly walk the same path.
@@ -83,15 +85,20 @@ def main_effects(counts: np.ndarray, starts: dict | None = None) -> Selection:
     prepared = prepare(design, y, ())
     status = check(prepared)
     if status is not Status.OK:
-        raise NoEstimate(_("Tidak ada estimasi yang terhingga untuk tabel ini, bahkan dengan model paling "
-                           "sederhana (daftar saling bebas): daftar-daftarnya terlalu sedikit tumpang tindih."),
-                         code="no_finite_estimate")
+        raise NoEstimate(
+            _(
+                "Tidak ada estimasi yang terhingga untuk tabel ini, bahkan dengan model paling "
+                "sederhana (daftar saling bebas): daftar-daftarnya terlalu sedikit tumpang tindih."
+            ),
+            code="no_finite_estimate",
+        )
     fit = newton(prepared, (starts or {}).get(((), ())))
     return Selection(design, (), fit, (), prepared.nparams, models_examined=1, path={((), ()): fit.beta})
 
 
-def stepwise(counts: np.ndarray, threshold: float = STEPWISE_THRESHOLD, record: bool = True,
-             starts: dict | None = None) -> Selection:
+def stepwise(
+    counts: np.ndarray, threshold: float = STEPWISE_THRESHOLD, record: bool = True, starts: dict | None = None
+) -> Selection:
     """SparseMSE's forward stepwise selection on ``counts`` (length 2**t, cell 0 ignored).
 
     ``starts``: parameters of models fitted before (``Selection.path``), used only to start the fits nearer
@@ -140,8 +147,9 @@ def stepwise(counts: np.ndarray, threshold: float = STEPWISE_THRESHOLD, record: 
         selection.path[(candidate.pairs, candidate.infinite)] = fit.beta
         chosen.append(added)
         if record:
-            selection.steps.append(Step(added, float(p_values[added]), int(overlaps[added]),
-                                        float(expected[added])))
+            selection.steps.append(
+                Step(added, float(p_values[added]), int(overlaps[added]), float(expected[added]))
+            )
         selection.fit, current = fit, candidate
     selection.pairs, selection.infinite, selection.nparams = current.pairs, current.infinite, current.nparams
     return selection
@@ -156,9 +164,14 @@ def bic(counts: np.ndarray, among: list[tuple[int, ...]] | None = None, record: 
     base = main_effects(counts)
     design = base.design
     if among is None and design.nlists > BIC_MAX_LISTS:
-        raise NoEstimate(_("Metode BIC menelusuri semua model dan hanya tersedia untuk paling banyak %(max)s "
-                           "daftar; gunakan metode stepwise."), code="bic_too_many_lists",
-                         params={"max": BIC_MAX_LISTS})
+        raise NoEstimate(
+            _(
+                "Metode BIC menelusuri semua model dan hanya tersedia untuk paling banyak %(max)s "
+                "daftar; gunakan metode stepwise."
+            ),
+            code="bic_too_many_lists",
+            params={"max": BIC_MAX_LISTS},
+        )
     y = _full_y(counts)
     observed = int(y.sum())
     overlaps = design.overlaps(y)
@@ -189,9 +202,18 @@ def bic(counts: np.ndarray, among: list[tuple[int, ...]] | None = None, record: 
         if best is None or score < best[0]:
             best = (score, prepared, fit)
     if best is None:
-        raise NoEstimate(_("Tidak satu pun model yang diperiksa punya estimasi yang terhingga."),
-                         code="no_finite_estimate")
+        raise NoEstimate(
+            _("Tidak satu pun model yang diperiksa punya estimasi yang terhingga."), code="no_finite_estimate"
+        )
     _score, prepared, fit = best
     ranking.sort(key=lambda item: item[0])
-    return Selection(design, prepared.pairs, fit, prepared.infinite, prepared.nparams,
-                     excluded=excluded, ranking=ranking if record else [], models_examined=len(candidates))
+    return Selection(
+        design,
+        prepared.pairs,
+        fit,
+        prepared.infinite,
+        prepared.nparams,
+        excluded=excluded,
+        ranking=ranking if record else [],
+        models_examined=len(candidates),
+    )

@@ -1,10 +1,10 @@
 """Populations of known size, for checking the estimator's bias and its interval's coverage (issue item 7).
 
 A scenario gives the true total ``N``, each list's capture probability and, optionally, two-list dependence (a
-log-linear interaction: positive when being on one list makes being on the other more likely, as with referrals
-from the police to a shelter; negative when the lists serve different people) and heterogeneity (a person's
-visibility ``z ~ N(0, sigma^2)`` added to the logit of every list's probability: people easy to find are found
-by every agency, which MSE cannot see from the data and which pulls the estimate down).
+log-linear interaction: positive when being on one list makes being on the other more likely, as with
+referrals from the police to a shelter; negative when the lists serve different people) and heterogeneity (a
+person's visibility ``z ~ N(0, sigma^2)`` added to the logit of every list's probability: people easy to find
+are found by every agency, which MSE cannot see from the data and which pulls the estimate down).
 """
 
 from __future__ import annotations
@@ -85,13 +85,21 @@ class Validation:
             "median_relative_bias": float(np.median(relative)) if len(relative) else math.nan,
             "relative_rmse": float(np.sqrt((relative**2).mean())) if len(relative) else math.nan,
             "coverage": float(np.mean(self.covered)) if self.covered else math.nan,
-            "coverage_conditional": float(np.mean(self.covered_conditional)) if self.covered_conditional else math.nan,
+            "coverage_conditional": float(np.mean(self.covered_conditional))
+            if self.covered_conditional
+            else math.nan,
             "median_relative_width": float(np.median(self.widths)) / n if self.widths else math.nan,
         }
 
 
-def validate_estimator(scenario: Scenario, draws: int, seed: int = 2026, replicates: int = 500,
-                       method: str = "stepwise", jobs: int = 1) -> Validation:
+def validate_estimator(
+    scenario: Scenario,
+    draws: int,
+    seed: int = 2026,
+    replicates: int = 500,
+    method: str = "stepwise",
+    jobs: int = 1,
+) -> Validation:
     """Estimate ``draws`` populations of the scenario and record bias and interval coverage."""
     rng = np.random.default_rng(seed)
     result = Validation(scenario, [], [], [], [], 0)
@@ -118,6 +126,8 @@ def standard_scenarios(total: int = 2000) -> list[Scenario]:
         Scenario("independent, 6 sparse lists", total, (0.2, 0.15, 0.12, 0.1, 0.08, 0.05)),
         Scenario("positive dependence A:B", total, (0.25, 0.2, 0.15, 0.1), {(0, 1): 1.0}),
         Scenario("negative dependence A:C", total, (0.25, 0.2, 0.15, 0.1), {(0, 2): -1.0}),
-        Scenario("positive A:B and negative C:D", total, (0.25, 0.2, 0.15, 0.1, 0.1), {(0, 1): 1.0, (2, 3): -1.0}),
+        Scenario(
+            "positive A:B and negative C:D", total, (0.25, 0.2, 0.15, 0.1, 0.1), {(0, 1): 1.0, (2, 3): -1.0}
+        ),
         Scenario("heterogeneous capture (sd 1)", total, (0.25, 0.2, 0.15, 0.1), heterogeneity=1.0),
     ]

@@ -1,8 +1,8 @@
 """The capture-history table: how many people were seen on exactly each combination of lists.
 
-A table over ``t`` lists is kept as a vector of ``2**t`` counts indexed by a bit mask: bit ``j`` of the index is
-set when the people of that cell are on ``lists[j]``. Cell 0 (seen on no list) is what the estimate is about and
-is always 0 here.
+A table over ``t`` lists is kept as a vector of ``2**t`` counts indexed by a bit mask: bit ``j`` of the index
+is set when the people of that cell are on ``lists[j]``. Cell 0 (seen on no list) is what the estimate is
+about and is always 0 here.
 """
 
 from __future__ import annotations
@@ -99,9 +99,15 @@ class CaptureTable:
             counts[mask] += int(count)
         notes = ()
         if repeated:
-            notes = (Note("rows_aggregated", _(
-                "%(n)s baris mengulang kombinasi daftar yang sudah ada; jumlahnya dijumlahkan menjadi satu baris."
-            ), {"n": repeated}),)
+            notes = (
+                Note(
+                    "rows_aggregated",
+                    _(
+                        "%(n)s baris mengulang kombinasi daftar yang sudah ada; jumlahnya dijumlahkan menjadi satu baris."
+                    ),
+                    {"n": repeated},
+                ),
+            )
         return cls(lists, counts, notes)
 
 
@@ -117,15 +123,16 @@ def _cells_with(nlists: int, sub: int) -> np.ndarray:
 def read_csv(data: bytes | str) -> CaptureTable:
     """Parse a capture-history CSV (one 0/1 column per list and a ``count`` column) into a checked table.
 
-    The delimiter may be a comma, a semicolon (what spreadsheets write in Indonesian settings) or a tab. Raises
-    ``CaptureTableError`` listing every problem found (up to ten), each with its line, never a half-read table.
+    The delimiter may be a comma, a semicolon (what spreadsheets write in Indonesian settings) or a tab.
+    Raises ``CaptureTableError`` listing every problem found (up to ten), each with its line, never a half-read table.
     """
     if isinstance(data, bytes):
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise CaptureTableError(_("Berkas bukan teks UTF-8. Simpan tabel sebagai CSV UTF-8."),
-                                    code="not_utf8") from None
+            raise CaptureTableError(
+                _("Berkas bukan teks UTF-8. Simpan tabel sebagai CSV UTF-8."), code="not_utf8"
+            ) from None
     else:
         text = data.removeprefix("\ufeff")
     lines = text.splitlines()
@@ -147,17 +154,25 @@ def read_csv(data: bytes | str) -> CaptureTable:
         if len(problems) >= MAX_PROBLEMS:
             break
         if len(raw) != len(header):
-            problems.append(ValidationError(
-                _("Baris %(line)s: ada %(got)s kolom, padahal judul punya %(want)s."),
-                code="row_width", params={"line": line, "got": len(raw), "want": len(header)}))
+            problems.append(
+                ValidationError(
+                    _("Baris %(line)s: ada %(got)s kolom, padahal judul punya %(want)s."),
+                    code="row_width",
+                    params={"line": line, "got": len(raw), "want": len(header)},
+                )
+            )
             continue
         pattern, bad = [], False
         for k, name in lists:
             value = raw[k].strip()
             if value not in ("0", "1"):
-                problems.append(ValidationError(
-                    _("Baris %(line)s, kolom %(column)s: nilai %(value)s bukan 0 atau 1."),
-                    code="not_binary", params={"line": line, "column": name, "value": repr(value)}))
+                problems.append(
+                    ValidationError(
+                        _("Baris %(line)s, kolom %(column)s: nilai %(value)s bukan 0 atau 1."),
+                        code="not_binary",
+                        params={"line": line, "column": name, "value": repr(value)},
+                    )
+                )
                 bad = True
             pattern.append(value == "1")
         count = _count(raw[count_at].strip(), line, problems)
@@ -165,10 +180,16 @@ def read_csv(data: bytes | str) -> CaptureTable:
             continue
         if not any(pattern):
             if count > 0:
-                problems.append(ValidationError(
-                    _("Baris %(line)s: baris tanpa daftar mana pun berisi %(count)s orang. Orang yang tidak "
-                      "tercatat di daftar mana pun justru yang diperkirakan; hapus baris ini."),
-                    code="zero_row", params={"line": line, "count": count}))
+                problems.append(
+                    ValidationError(
+                        _(
+                            "Baris %(line)s: baris tanpa daftar mana pun berisi %(count)s orang. Orang yang tidak "
+                            "tercatat di daftar mana pun justru yang diperkirakan; hapus baris ini."
+                        ),
+                        code="zero_row",
+                        params={"line": line, "count": count},
+                    )
+                )
             else:
                 zero_rows += 1
             continue
@@ -179,8 +200,17 @@ def read_csv(data: bytes | str) -> CaptureTable:
         raise CaptureTableError(_("Tabel tidak berisi satu baris data pun."), code="no_rows")
     table = CaptureTable.from_rows([name for _k, name in lists], rows)
     if zero_rows:
-        table = CaptureTable(table.lists, table.counts, (*table.notes, Note("zero_row_ignored", _(
-            "Baris tanpa daftar mana pun (jumlah 0) diabaikan: itulah sel yang diperkirakan."))))
+        table = CaptureTable(
+            table.lists,
+            table.counts,
+            (
+                *table.notes,
+                Note(
+                    "zero_row_ignored",
+                    _("Baris tanpa daftar mana pun (jumlah 0) diabaikan: itulah sel yang diperkirakan."),
+                ),
+            ),
+        )
     validate(table)
     return table
 
@@ -189,22 +219,33 @@ def _header(header: list[str]) -> tuple[list[tuple[int, str]], int]:
     lowered = [h.lower() for h in header]
     if "count" not in lowered:
         raise CaptureTableError(
-            _("Kolom %(column)s tidak ada. Baris pertama harus berisi satu kolom 0/1 untuk setiap daftar, lalu "
-              "kolom %(column)s: banyaknya orang yang tercatat tepat di kombinasi daftar itu."),
-            code="no_count", params={"column": "count"})
+            _(
+                "Kolom %(column)s tidak ada. Baris pertama harus berisi satu kolom 0/1 untuk setiap daftar, lalu "
+                "kolom %(column)s: banyaknya orang yang tercatat tepat di kombinasi daftar itu."
+            ),
+            code="no_count",
+            params={"column": "count"},
+        )
     if lowered.count("count") > 1:
-        raise CaptureTableError(_("Kolom %(column)s muncul lebih dari sekali."), code="duplicate_column",
-                                params={"column": "count"})
+        raise CaptureTableError(
+            _("Kolom %(column)s muncul lebih dari sekali."),
+            code="duplicate_column",
+            params={"column": "count"},
+        )
     count_at = lowered.index("count")
     lists = [(k, name) for k, name in enumerate(header) if k != count_at]
     if any(not name for _k, name in lists):
-        raise CaptureTableError(_("Ada kolom tanpa nama di baris judul; setiap daftar perlu nama."),
-                                code="blank_column")
+        raise CaptureTableError(
+            _("Ada kolom tanpa nama di baris judul; setiap daftar perlu nama."), code="blank_column"
+        )
     names = [name for _k, name in lists]
     for name in names:
         if names.count(name) > 1:
-            raise CaptureTableError(_("Kolom %(column)s muncul lebih dari sekali."), code="duplicate_column",
-                                    params={"column": name})
+            raise CaptureTableError(
+                _("Kolom %(column)s muncul lebih dari sekali."),
+                code="duplicate_column",
+                params={"column": name},
+            )
     _check_list_count(len(lists))
     return lists, count_at
 
@@ -213,10 +254,15 @@ def _check_list_count(n: int) -> None:
     if n < 2:
         raise CaptureTableError(
             _("Perlu sedikitnya dua daftar (kolom 0/1) selain kolom count; tabel ini punya %(n)s."),
-            code="too_few_lists", params={"n": n})
+            code="too_few_lists",
+            params={"n": n},
+        )
     if n > MAX_LISTS:
-        raise CaptureTableError(_("Paling banyak %(max)s daftar; tabel ini punya %(n)s. Gabungkan daftar yang "
-                                  "sejenis."), code="too_many_lists", params={"n": n, "max": MAX_LISTS})
+        raise CaptureTableError(
+            _("Paling banyak %(max)s daftar; tabel ini punya %(n)s. Gabungkan daftar yang sejenis."),
+            code="too_many_lists",
+            params={"n": n, "max": MAX_LISTS},
+        )
 
 
 def _count(value: str, line: int, problems: list) -> int | None:
@@ -225,13 +271,22 @@ def _count(value: str, line: int, problems: list) -> int | None:
     except ValueError:
         number = math.nan
     if not math.isfinite(number) or number != int(number):
-        problems.append(ValidationError(
-            _("Baris %(line)s: jumlah %(value)s bukan bilangan bulat."),
-            code="count_not_integer", params={"line": line, "value": repr(value)}))
+        problems.append(
+            ValidationError(
+                _("Baris %(line)s: jumlah %(value)s bukan bilangan bulat."),
+                code="count_not_integer",
+                params={"line": line, "value": repr(value)},
+            )
+        )
         return None
     if number < 0:
-        problems.append(ValidationError(_("Baris %(line)s: jumlah %(value)s negatif."),
-                                        code="count_negative", params={"line": line, "value": value}))
+        problems.append(
+            ValidationError(
+                _("Baris %(line)s: jumlah %(value)s negatif."),
+                code="count_negative",
+                params={"line": line, "value": value},
+            )
+        )
         return None
     return int(number)
 
@@ -252,26 +307,49 @@ def validate(table: CaptureTable) -> None:
     totals = [table.list_total(j) for j in range(table.nlists)]
     for j, name in enumerate(table.lists):
         if totals[j] == 0:
-            problems.append(ValidationError(_("Daftar %(list)s tidak berisi seorang pun; hapus kolomnya."),
-                                            code="empty_list", params={"list": name}))
+            problems.append(
+                ValidationError(
+                    _("Daftar %(list)s tidak berisi seorang pun; hapus kolomnya."),
+                    code="empty_list",
+                    params={"list": name},
+                )
+            )
         elif totals[j] == total:
-            problems.append(ValidationError(
-                _("Semua orang di tabel ada di daftar %(list)s, jadi daftar itu tidak memberi tahu siapa yang "
-                  "terlewat; hapus kolomnya."), code="list_has_everyone", params={"list": name}))
+            problems.append(
+                ValidationError(
+                    _(
+                        "Semua orang di tabel ada di daftar %(list)s, jadi daftar itu tidak memberi tahu siapa yang "
+                        "terlewat; hapus kolomnya."
+                    ),
+                    code="list_has_everyone",
+                    params={"list": name},
+                )
+            )
     if problems:
         raise CaptureTableError(problems)
     for i in range(table.nlists):
         for j in range(i + 1, table.nlists):
             both = table.overlap(i, j)
             if both == totals[i] == totals[j]:
-                problems.append(ValidationError(
-                    _("Daftar %(a)s dan %(b)s berisi orang yang persis sama; gabungkan keduanya."),
-                    code="identical_lists", params={"a": table.lists[i], "b": table.lists[j]}))
+                problems.append(
+                    ValidationError(
+                        _("Daftar %(a)s dan %(b)s berisi orang yang persis sama; gabungkan keduanya."),
+                        code="identical_lists",
+                        params={"a": table.lists[i], "b": table.lists[j]},
+                    )
+                )
     for j, name in enumerate(table.lists):
         if all(table.overlap(j, k) == 0 for k in range(table.nlists) if k != j):
-            problems.append(ValidationError(
-                _("Daftar %(list)s tidak berbagi seorang pun dengan daftar lain. Estimasi sistem ganda "
-                  "bertumpu pada orang yang tercatat di lebih dari satu daftar; hapus daftar ini atau gabungkan "
-                  "dengan daftar yang sejenis."), code="isolated_list", params={"list": name}))
+            problems.append(
+                ValidationError(
+                    _(
+                        "Daftar %(list)s tidak berbagi seorang pun dengan daftar lain. Estimasi sistem ganda "
+                        "bertumpu pada orang yang tercatat di lebih dari satu daftar; hapus daftar ini atau gabungkan "
+                        "dengan daftar yang sejenis."
+                    ),
+                    code="isolated_list",
+                    params={"list": name},
+                )
+            )
     if problems:
         raise CaptureTableError(problems)

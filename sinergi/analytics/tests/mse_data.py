@@ -3,9 +3,9 @@
 Counts as distributed with the R packages SparseMSE (Chan, Silverman and Vincent 2021) and
 MultipleSystemsEstimation (Silverman), the reference implementations of the stepwise method:
 
-- ``UK_2013``: the six lists of the UK National Crime Agency 2013 strategic assessment behind the Home Office's
-  2014 estimate of 10,000-13,000 potential victims of modern slavery (Silverman 2014); 2,744 people seen, the
-  number the Home Office published. ``UK_2013_5`` merges the police (PF) and NCA lists.
+- ``UK_2013``: the six lists of the UK National Crime Agency 2013 strategic assessment behind the Home
+  Office's 2014 estimate of 10,000-13,000 potential victims of modern slavery (Silverman 2014); 2,744 people
+  seen, the number the Home Office published. ``UK_2013_5`` merges the police (PF) and NCA lists.
 - ``NEW_ORLEANS_2021`` (8 lists) and ``NEW_ORLEANS_5_2021``: the New Orleans data as in the 2021 paper
   (185 people; a later revision of one cell gives 186). ``WESTERN``: a U.S. Western site (5 lists).
 - ``KOREA``: three lists (MultipleSystemsEstimation); ``KOSOVO``: four lists of killings in Kosovo, 1999.

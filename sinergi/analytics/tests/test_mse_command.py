@@ -56,16 +56,19 @@ def test_json_only(capsys, write):
     assert json.loads(out)["selection"]["method"] == "bic"
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("A,B,C\n1,0,0\n", "There is no count column"),
-    ("A,B,count\n1,0,ten\n0,1,3\n1,1,2\n", "Line 2: the count 'ten' is not a whole number"),
-    ("A,B,count\n1,0,-4\n0,1,3\n1,1,2\n", "Line 2: the count -4 is negative"),
-    ("A,B,count\n1,0,4\n0,2,3\n1,1,2\n", "the value '2' is not 0 or 1"),
-    ("A,B,C,count\n1,0,0,10\n0,1,0,8\n0,0,1,9\n1,1,0,3\n", "List C shares nobody with any other list"),
-    ("A,count\n1,10\n", "At least two lists"),
-    ("A,B,count\n0,0,7\n1,0,3\n0,1,2\n1,1,1\n", "the row with no list holds 7 people"),
-    ("", "The file is empty"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("A,B,C\n1,0,0\n", "There is no count column"),
+        ("A,B,count\n1,0,ten\n0,1,3\n1,1,2\n", "Line 2: the count 'ten' is not a whole number"),
+        ("A,B,count\n1,0,-4\n0,1,3\n1,1,2\n", "Line 2: the count -4 is negative"),
+        ("A,B,count\n1,0,4\n0,2,3\n1,1,2\n", "the value '2' is not 0 or 1"),
+        ("A,B,C,count\n1,0,0,10\n0,1,0,8\n0,0,1,9\n1,1,0,3\n", "List C shares nobody with any other list"),
+        ("A,count\n1,10\n", "At least two lists"),
+        ("A,B,count\n0,0,7\n1,0,3\n0,1,2\n1,1,1\n", "the row with no list holds 7 people"),
+        ("", "The file is empty"),
+    ],
+)
 def test_malformed_input_gives_a_clear_message_and_exit_1(capsys, write, text, message):
     code, out, err = run(capsys, write(text), "--lang", "en")
     assert code == 1
@@ -102,7 +105,15 @@ def test_linkage_mode_reads_the_files_of_sinergi_link(capsys, tmp_path, write):
     pairs = ["record_id_l,record_id_r,match_probability"]
     clusters = ["record_id,cluster_id"]
     n = 0
-    for mask, count in [(0b001, 40), (0b010, 30), (0b100, 20), (0b011, 6), (0b101, 5), (0b110, 4), (0b111, 2)]:
+    for mask, count in [
+        (0b001, 40),
+        (0b010, 30),
+        (0b100, 20),
+        (0b011, 6),
+        (0b101, 5),
+        (0b110, 4),
+        (0b111, 2),
+    ]:
         for _ in range(count):
             ids = []
             for j, source in enumerate("ABC"):
@@ -117,9 +128,21 @@ def test_linkage_mode_reads_the_files_of_sinergi_link(capsys, tmp_path, write):
     out_dir.mkdir()
     (out_dir / "pairs.csv").write_text("\n".join(pairs) + "\n")
     (out_dir / "clusters.csv").write_text("\n".join(clusters) + "\n")
-    code, out, err = run(capsys, "--records", write("\n".join(records) + "\n", "records.csv"),
-                         "--linkage", str(out_dir), "--draws", "10", "--replicates-per-draw", "5",
-                         "--bootstrap", "100", "--lang", "en")
+    code, out, err = run(
+        capsys,
+        "--records",
+        write("\n".join(records) + "\n", "records.csv"),
+        "--linkage",
+        str(out_dir),
+        "--draws",
+        "10",
+        "--replicates-per-draw",
+        "5",
+        "--bootstrap",
+        "100",
+        "--lang",
+        "en",
+    )
     assert code == 0, err
     document = json.loads(out)
     assert document["observed"] == 107
@@ -130,11 +153,20 @@ def test_linkage_mode_reads_the_files_of_sinergi_link(capsys, tmp_path, write):
 def test_runs_without_a_database(tmp_path):
     path = tmp_path / "captures.csv"
     path.write_text(GOOD)
-    env = {**os.environ, "DATABASE_URL": "postgres://nobody@127.0.0.1:9/none",
-           "SINERGI_DATA_DIR": str(tmp_path / "absent"), "DJANGO_SETTINGS_MODULE": "sinergi.config.settings"}
-    result = subprocess.run([sys.executable, "-m", "sinergi.cli", "estimate", str(path), "--bootstrap", "0",
-                             "--format", "json"], capture_output=True, text=True, env=env, timeout=300,
-                            cwd=Path(__file__).resolve().parents[3])
+    env = {
+        **os.environ,
+        "DATABASE_URL": "postgres://nobody@127.0.0.1:9/none",
+        "SINERGI_DATA_DIR": str(tmp_path / "absent"),
+        "DJANGO_SETTINGS_MODULE": "sinergi.config.settings",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "sinergi.cli", "estimate", str(path), "--bootstrap", "0", "--format", "json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        cwd=Path(__file__).resolve().parents[3],
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["observed"] == 107
 
@@ -148,7 +180,13 @@ def test_the_caveats_for_the_page_exist_in_both_languages():
         indonesian = caveats()
     with translation.override("en"):
         english = caveats()
-    assert [c["code"] for c in english] == ["estimate_not_count", "hidden_meaning", "lists_must_overlap",
-                                             "linkage_errors", "model_assumptions", "interval_meaning"]
+    assert [c["code"] for c in english] == [
+        "estimate_not_count",
+        "hidden_meaning",
+        "lists_must_overlap",
+        "linkage_errors",
+        "model_assumptions",
+        "interval_meaning",
+    ]
     assert all(i["text"] != e["text"] and e["title"] for i, e in zip(indonesian, english))
     assert "too large" in english[3]["text"] and "too small" in english[3]["text"]

@@ -7,8 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from sinergi.analytics.mse import CaptureTable, NoEstimate, estimate, read_csv
-from sinergi.analytics.mse import batch, bootstrap, select
+from sinergi.analytics.mse import CaptureTable, NoEstimate, batch, bootstrap, estimate, read_csv, select
 from sinergi.analytics.mse.design import Status, check, design_for, prepare
 from sinergi.analytics.mse.fit import newton, statsmodels_fit
 
@@ -23,15 +22,18 @@ def names(selection, t: CaptureTable) -> list[str]:
     return sorted(selection.design.pair_name(k, t.lists) for k in selection.pairs)
 
 
-@pytest.mark.parametrize(("data", "interactions", "total"), [
-    # Published: Korea 268.8 with b:c (MultipleSystemsEstimation's vignette); Western 2483 with A:E, New
-    # Orleans 1184 with D:E and its five-list version 1034 with main effects only (Chan, Silverman and
-    # Vincent 2021, Sections 4.1-4.2).
-    (mse_data.KOREA, ["b:c"], 268.78),
-    (mse_data.WESTERN, ["A:E"], 2483.38),
-    (mse_data.NEW_ORLEANS_2021, ["D:E"], 1183.69),
-    (mse_data.NEW_ORLEANS_5_2021, [], 1034.15),
-])
+@pytest.mark.parametrize(
+    ("data", "interactions", "total"),
+    [
+        # Published: Korea 268.8 with b:c (MultipleSystemsEstimation's vignette); Western 2483 with A:E, New
+        # Orleans 1184 with D:E and its five-list version 1034 with main effects only (Chan, Silverman and
+        # Vincent 2021, Sections 4.1-4.2).
+        (mse_data.KOREA, ["b:c"], 268.78),
+        (mse_data.WESTERN, ["A:E"], 2483.38),
+        (mse_data.NEW_ORLEANS_2021, ["D:E"], 1183.69),
+        (mse_data.NEW_ORLEANS_5_2021, [], 1034.15),
+    ],
+)
 def test_stepwise_reproduces_published_models_and_estimates(data, interactions, total):
     t = table(data)
     chosen = select.stepwise(t.counts)
@@ -58,7 +60,14 @@ def test_the_uk_six_list_table_against_the_home_office_estimate():
     assert 10_000 <= found.conditional.lower < found.total < found.conditional.upper <= 13_500
     assert found.total == pytest.approx(11_418.0, abs=1)
     assert sorted(found.interactions(found.selection.pairs)) == [
-        "GO:GP", "LA:NG", "LA:PF", "NG:GO", "NG:GP", "PF:GP", "PF:NCA"]
+        "GO:GP",
+        "LA:NG",
+        "LA:PF",
+        "NG:GO",
+        "NG:GP",
+        "PF:GP",
+        "PF:NCA",
+    ]
     five = estimate(table(mse_data.UK_2013_5), replicates=0)
     assert five.total == pytest.approx(11_313.0, abs=1)
 
@@ -67,14 +76,19 @@ def test_the_uk_six_list_table_against_the_home_office_estimate():
 ARTIFICIAL = "A,B,C,count\n1,0,0,40\n0,1,0,30\n0,0,1,20\n1,1,0,6\n"
 
 
-@pytest.mark.parametrize(("pairs", "status"), [
-    ((0,), Status.NOT_FINITE),  # [12,3]: the MLE does not exist
-    ((0, 1, 2), Status.NOT_IDENTIFIABLE),  # [12,13,23]
-    ((1, 2), Status.OK),  # [13,23]: extended MLE, both at minus infinity
-    ((), Status.OK),
-])
+@pytest.mark.parametrize(
+    ("pairs", "status"),
+    [
+        ((0,), Status.NOT_FINITE),  # [12,3]: the MLE does not exist
+        ((0, 1, 2), Status.NOT_IDENTIFIABLE),  # [12,13,23]
+        ((1, 2), Status.OK),  # [13,23]: extended MLE, both at minus infinity
+        ((), Status.OK),
+    ],
+)
 def test_existence_and_identifiability_as_in_the_paper(pairs, status):
-    counts = CaptureTable.from_rows("ABC", [((1, 0, 0), 40), ((0, 1, 0), 30), ((0, 0, 1), 20), ((1, 1, 0), 6)]).counts
+    counts = CaptureTable.from_rows(
+        "ABC", [((1, 0, 0), 40), ((0, 1, 0), 30), ((0, 0, 1), 20), ((1, 1, 0), 6)]
+    ).counts
     prepared = prepare(design_for(3), counts[1:], pairs)
     assert check(prepared) is status
 
@@ -95,9 +109,15 @@ def test_the_null_space_test_agrees_with_the_linear_programme():
             continue
         A = prepared.X.T
         n = A.shape[1]
-        result = linprog(c=np.r_[np.zeros(n), -1.0], A_eq=np.hstack([A, np.zeros((A.shape[0], 1))]),
-                         b_eq=A @ prepared.y, A_ub=np.hstack([-np.eye(n), np.ones((n, 1))]), b_ub=np.zeros(n),
-                         bounds=[(0, None)] * n + [(0, 1)], method="highs")
+        result = linprog(
+            c=np.r_[np.zeros(n), -1.0],
+            A_eq=np.hstack([A, np.zeros((A.shape[0], 1))]),
+            b_eq=A @ prepared.y,
+            A_ub=np.hstack([-np.eye(n), np.ones((n, 1))]),
+            b_ub=np.zeros(n),
+            bounds=[(0, None)] * n + [(0, 1)],
+            method="highs",
+        )
         exists = -result.fun > 1e-9
         assert (check(prepared) is Status.OK) == exists
         decided[exists] += 1
@@ -123,7 +143,9 @@ def test_newton_and_statsmodels_give_the_same_fit():
         assert ours.loglik == pytest.approx(theirs.loglik, rel=1e-10)
 
 
-@pytest.mark.parametrize("data", [mse_data.UK_2013, mse_data.NEW_ORLEANS_2021, mse_data.KOSOVO, mse_data.KOREA])
+@pytest.mark.parametrize(
+    "data", [mse_data.UK_2013, mse_data.NEW_ORLEANS_2021, mse_data.KOSOVO, mse_data.KOREA]
+)
 def test_the_batched_stepwise_chooses_what_the_one_table_version_chooses(data):
     t = table(data)
     chosen = select.stepwise(t.counts)
@@ -148,7 +170,9 @@ def test_bootstrap_interval_allows_for_model_choice_and_is_reproducible():
 def test_bca_limits_and_the_type_8_quantile():
     values = np.random.default_rng(1).normal(size=999)
     for p in (0.025, 0.5, 0.975):
-        assert bootstrap._quantile8(values, p) == pytest.approx(np.quantile(values, p, method="median_unbiased"))
+        assert bootstrap._quantile8(values, p) == pytest.approx(
+            np.quantile(values, p, method="median_unbiased")
+        )
     lo, hi = bootstrap.bca_limits(values, float(np.median(values)), 0.0, [0.025, 0.975])
     assert lo == pytest.approx(np.quantile(values, 0.025, method="median_unbiased"), abs=0.02)
     with_inf = np.r_[values[:950], np.full(49, np.inf)]
@@ -173,4 +197,6 @@ def test_the_json_document_is_complete():
     terms = [c["term"] for c in document["model"]["coefficients"]]
     assert terms[:6] == ["(intercept)", "LA", "NG", "PFNCA", "GO", "GP"] and len(terms) == 12
     bic = estimate(table(mse_data.WESTERN), method="bic", replicates=0).as_dict()
-    assert bic["selection"]["method"] == "bic" and bic["selection"]["best_models"][0]["interactions"] == ["A:E"]
+    assert bic["selection"]["method"] == "bic" and bic["selection"]["best_models"][0]["interactions"] == [
+        "A:E"
+    ]

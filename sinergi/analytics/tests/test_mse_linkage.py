@@ -32,7 +32,7 @@ def true_pairs(records, person_of):
         by_person.setdefault(person_of[rid], []).append(rid)
     pairs = []
     for rids in by_person.values():
-        pairs += [(a, b) for i, a in enumerate(rids) for b in rids[i + 1:]]
+        pairs += [(a, b) for i, a in enumerate(rids) for b in rids[i + 1 :]]
     return pairs
 
 
@@ -61,8 +61,9 @@ def test_uncertain_matches_widen_the_estimate_and_shift_it_the_expected_way():
     ids = [rid for rid, _ in records]
     pairs += [(ids[i], ids[j], 0.05) for i, j in rng.integers(0, len(ids), size=(200, 2)) if i != j]
     clusters = {rid: person_of[rid] for rid in ids}
-    result = estimate_with_linkage(link(records, pairs, clusters), draws=40, replicates_per_draw=10,
-                                   replicates=200)
+    result = estimate_with_linkage(
+        link(records, pairs, clusters), draws=40, replicates_per_draw=10, replicates=200
+    )
     lo, mid, hi = result.spread()
     assert hi > lo
     assert mid > result.estimate.total  # missed links inflate the estimate, as the caveat says
@@ -74,8 +75,11 @@ def test_uncertain_matches_widen_the_estimate_and_shift_it_the_expected_way():
 
 def test_a_cluster_joined_without_any_candidate_pair_stays_joined():
     records = [("a1", "A"), ("b1", "B"), ("a2", "A"), ("c2", "C"), ("b3", "B"), ("c3", "C"), ("a4", "A")]
-    linked = link(records, [("b3", "c3", 0.5)], clusters={"a1": "p1", "b1": "p1", "a2": "p2", "c2": "p2",
-                                                          "b3": "p3", "c3": "p3"})
+    linked = link(
+        records,
+        [("b3", "c3", 0.5)],
+        clusters={"a1": "p1", "b1": "p1", "a2": "p2", "c2": "p2", "b3": "p3", "c3": "p3"},
+    )
     for accepted in (np.array([False]), np.array([True])):
         counts = linked.table(accepted)
         assert counts[0b011] == 1 and counts[0b101] == 1  # a1+b1 and a2+c2 in every draw
