@@ -205,3 +205,58 @@ def _exists(design, y: np.ndarray, models: list, overlaps: np.ndarray, which: np
             ok[np.searchsorted(members, n)] = check(prepare(design, y[which[n]], pairs)) is Status.OK
         result[members] = ok
     return result
+
+
+def bic_totals(tables: np.ndarray, among: list[tuple[int, ...]], fallback) -> np.ndarray:
+    """The smallest-BIC model's total among ``among`` for every row of ``tables`` (``select.bic`` with
+    ``among``), every model fitted to all replicates at once. ``fallback(counts)`` estimates the rare replicate
+    that lost a list."""
+    from scipy.special import gammaln
+
+    from .bootstrap import informative
+
+    tables = np.asarray(tables, dtype=np.int64)
+    nlists = int(math.log2(tables.shape[1]))
+    design = design_for(nlists)
+    totals = np.full(len(tables), math.inf)
+    plain = []
+    for r, row in enumerate(tables):
+        narrowed_row, narrowed = informative(row)
+        if narrowed_row is None:
+            continue
+        if narrowed:
+            totals[r] = fallback(narrowed_row)
+        else:
+            plain.append(r)
+    if not plain:
+        return totals
+    rows = np.asarray(plain)
+    y = tables[rows, 1:]
+    yf = y.astype(float)
+    observed = y.sum(axis=1)
+    log_n = np.log(observed)
+    constant = gammaln(yf + 1)
+    overlaps = y @ design.pair_cells.astype(np.int64)
+    best = np.full(len(rows), math.inf)
+    best_total = np.full(len(rows), math.inf)
+    everyone = np.arange(len(rows))
+    for pairs in among:
+        pairs = tuple(sorted(pairs))
+        ok = _exists(design, y, [pairs] * len(rows), overlaps, everyone)
+        groups = defaultdict(list)
+        for i in np.flatnonzero(ok):
+            groups[tuple(k for k in pairs if overlaps[i, k] == 0)].append(i)
+        for infinite, members in groups.items():
+            members = np.asarray(members)
+            keep, _columns, X, _ident = _layout(nlists, pairs, infinite)
+            Y = yf[members][:, keep]
+            B0 = np.linalg.lstsq(X, np.log(Y + 0.5).T, rcond=None)[0].T
+            B, mu = newton(X, Y, B0)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                loglik = (np.where(Y > 0, Y * np.log(mu), 0.0) - mu - constant[members][:, keep]).sum(axis=1)
+            score = (X.shape[1] + len(infinite)) * log_n[members] - 2.0 * loglik
+            better = score < best[members]
+            best[members[better]] = score[better]
+            best_total[members[better]] = observed[members[better]] + np.exp(B[better, 0])
+    totals[rows] = best_total
+    return totals

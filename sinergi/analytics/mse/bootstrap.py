@@ -104,6 +104,9 @@ def _totals(job: tuple[Chooser, np.ndarray]) -> np.ndarray:
     chooser, tables = job
     if chooser.method == "stepwise":
         return batch.stepwise_totals(tables, chooser.threshold, chooser.starts)
+    if chooser.among:
+        # A replicate that lost a list has other pairs: it gets the full BIC search on its own lists.
+        return batch.bic_totals(tables, list(chooser.among), Chooser("bic", chooser.threshold).total)
     return np.array([chooser.total(row) for row in tables])
 
 

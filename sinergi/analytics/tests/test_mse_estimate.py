@@ -155,6 +155,16 @@ def test_the_batched_stepwise_chooses_what_the_one_table_version_chooses(data):
     assert batched == pytest.approx(one_by_one, rel=1e-8)
 
 
+def test_the_batched_bic_chooses_what_the_one_table_version_chooses():
+    t = table(mse_data.UK_2013_5)
+    chosen = select.bic(t.counts)
+    among = [pairs for _score, pairs in chosen.ranking[:30]]
+    tables = bootstrap.draw(t.counts, 40, np.random.default_rng(5))
+    batched = batch.bic_totals(tables, among, bootstrap.Chooser("bic").total)
+    one_by_one = [select.bic(row, among=among, record=False).total(int(row.sum())) for row in tables]
+    assert batched == pytest.approx(one_by_one, rel=1e-7)
+
+
 def test_bootstrap_interval_allows_for_model_choice_and_is_reproducible():
     t = table(mse_data.WESTERN)
     first = estimate(t, replicates=300, seed=11)
