@@ -130,4 +130,6 @@ def standard_scenarios(total: int = 2000) -> list[Scenario]:
             "positive A:B and negative C:D", total, (0.25, 0.2, 0.15, 0.1, 0.1), {(0, 1): 1.0, (2, 3): -1.0}
         ),
         Scenario("heterogeneous capture (sd 1)", total, (0.25, 0.2, 0.15, 0.1), heterogeneity=1.0),
+        Scenario("heterogeneous capture (sd 0.5)", total, (0.25, 0.2, 0.15, 0.1), heterogeneity=0.5),
+        Scenario("small population (N/10), 4 lists", total // 10, (0.25, 0.2, 0.15, 0.1), {(0, 1): 1.0}),
     ]

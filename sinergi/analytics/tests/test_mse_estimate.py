@@ -210,3 +210,10 @@ def test_the_json_document_is_complete():
     assert bic["selection"]["method"] == "bic" and bic["selection"]["best_models"][0]["interactions"] == [
         "A:E"
     ]
+
+
+def test_worker_processes_give_the_same_interval():
+    t = table(mse_data.KOSOVO)
+    alone = estimate(t, replicates=120, seed=3)
+    shared = estimate(t, replicates=120, seed=3, jobs=2)
+    assert (shared.interval.lower, shared.interval.upper) == pytest.approx((alone.interval.lower, alone.interval.upper))
