@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -55,28 +56,35 @@ def main() -> None:
             "--jobs",
             str(args.jobs),
         ]
-        walls = []
+        walls, cpus = [], []
         for run in range(args.runs):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
             done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
             walls.append(time.perf_counter() - start)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            # CPU time barely depends on how many other jobs share the machine; wall time does.
+            cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
             assert done.returncode == 0, done.stderr
-            print(f"  command run {run + 1}: {walls[-1]:.2f} s")
+            print(f"  command run {run + 1}: {walls[-1]:.2f} s wall, {cpus[-1]:.2f} s CPU")
     table = read_csv(mse_data.UK_2013.encode())
-    inner = []
+    inner, inner_cpu = [], []
     for run in range(args.runs):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         found = estimate(table, jobs=args.jobs)
         inner.append(time.perf_counter() - start)
-        print(f"  in-process run {run + 1}: {inner[-1]:.2f} s")
+        inner_cpu.append(time.process_time() - cpu)
+        print(f"  in-process run {run + 1}: {inner[-1]:.2f} s wall, {inner_cpu[-1]:.2f} s CPU")
     low, high = found.interval.lower, found.interval.upper
     print(f"estimate {found.total:,.0f}, 95% BCa interval {low:,.0f} - {high:,.0f} (1,000 replicates)")
-    print(f"median: command {statistics.median(walls):.2f} s, in-process {statistics.median(inner):.2f} s")
+    print(f"median: command {statistics.median(walls):.2f} s wall ({statistics.median(cpus):.2f} s CPU), "
+          f"in-process {statistics.median(inner):.2f} s wall ({statistics.median(inner_cpu):.2f} s CPU)")
     if args.bic:
         for name, data in (("five lists", mse_data.UK_2013_5), ("six lists", mse_data.UK_2013)):
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             found = estimate(read_csv(data.encode()), method="bic", jobs=args.jobs)
-            print(f"  bic, {name}: {time.perf_counter() - start:.1f} s, estimate {found.total:,.0f}")
+            print(f"  bic, {name}: {time.perf_counter() - start:.1f} s wall, {time.process_time() - cpu:.1f} s CPU, "
+                  f"estimate {found.total:,.0f} ({', '.join(found.interactions(found.selection.pairs))})")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
