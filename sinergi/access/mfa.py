@@ -114,6 +114,7 @@ def _new_recovery_codes(user) -> list[str]:
 WRONG_CODE = _("Kode salah atau sudah dipakai. Periksa jam ponsel Anda, lalu masukkan kode yang sedang tampil.")
 THROTTLED = _("Terlalu banyak kode salah berturut-turut. Tunggu sebentar, lalu coba lagi.")
 NOT_A_CODE = _("Masukkan 6 angka dari aplikasi autentikator, atau satu kode pemulihan (8 huruf dan angka).")
+NOT_A_TOTP_CODE = _("Masukkan 6 angka dari aplikasi autentikator.")
 
 
 def totp_confirm(*, actor, device: TOTPDevice, code: str) -> list[str]:
@@ -126,7 +127,7 @@ def totp_confirm(*, actor, device: TOTPDevice, code: str) -> list[str]:
     errors = Errors()
     code = normalise_code(code)
     if not _TOTP_RE.match(code):
-        errors.add("code", _("Masukkan 6 angka dari aplikasi autentikator."))
+        errors.add("code", NOT_A_TOTP_CODE)
     elif not device.verify_is_allowed()[0]:
         errors.add("code", THROTTLED)
     elif not device.verify_token(code):
@@ -176,8 +177,9 @@ def code_verify(user, code: str, *, allow_recovery: bool = True) -> Verified:
     return Verified(None, "throttled" if throttled else "wrong")
 
 
-def reason_message(verified: Verified):
-    return {"throttled": THROTTLED, "malformed": NOT_A_CODE}.get(verified.kind, WRONG_CODE)
+def reason_message(verified: Verified, *, allow_recovery: bool = True):
+    malformed = NOT_A_CODE if allow_recovery else NOT_A_TOTP_CODE
+    return {"throttled": THROTTLED, "malformed": malformed}.get(verified.kind, WRONG_CODE)
 
 
 @transaction.atomic

@@ -125,7 +125,7 @@ class TokenView(APIView):
                 if lockout.record_failure(django_request, username):
                     django_request.axes_locked_out = False
                     return _locked()
-                return Response({"errors": {"otp": [str(mfa.reason_message(verified))]}},
+                return Response({"errors": {"otp": [str(mfa.reason_message(verified, allow_recovery=False))]}},
                                 status=status.HTTP_400_BAD_REQUEST)
             second_factor = {"mfa": verified.kind}
         token = token_issue(user)

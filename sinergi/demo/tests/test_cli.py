@@ -82,7 +82,7 @@ def test_serve_starts_with_safe_settings_or_when_told_it_is_insecure(monkeypatch
     # Local trials and benchmarks on loopback over plain HTTP say so explicitly, and are warned.
     assert cli.main(["serve", "--bind", "127.0.0.1:0", "--skip-collectstatic", "--insecure"]) == 0
     assert "security.W008" in capsys.readouterr().err and len(started) == 1
-    settings.SECRET_KEY = "s" * 60
+    settings.SECRET_KEY = "a-long-random-production-key-" + "0123456789abcdefghij" * 2
     settings.SECURE_SSL_REDIRECT = True
     settings.SECURE_HSTS_SECONDS = 31536000
     settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = settings.SECURE_HSTS_PRELOAD = True

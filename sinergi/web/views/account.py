@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -81,7 +81,7 @@ def member_mfa_reset(request, membership_id):
         mfa.mfa_reset(actor=request.user, user=membership.user, agency_id=membership.agency_id)
     except (NotFound, PermissionDenied):
         raise Http404 from None
-    messages.success(request, _t("Autentikasi dua faktor %(u)s diatur ulang; ia mendaftar lagi saat masuk.")
+    messages.success(request, gettext("Autentikasi dua faktor %(u)s diatur ulang; ia mendaftar lagi saat masuk.")
                      % {"u": membership.user.username})
     return redirect("web:users")
 
@@ -99,8 +99,8 @@ def agency_mfa_policy(request):
         agency = get_object_or_404(Agency, pk=agency_id, peer__isnull=True)
         required = request.POST.get("required") == "1"
         agency_services.agency_set_mfa_required(actor=request.user, agency=agency, required=required)
-        message = (_t("%(a)s kini mewajibkan autentikasi dua faktor.") if required
-                   else _t("%(a)s tidak lagi mewajibkan autentikasi dua faktor."))
+        message = (gettext("%(a)s kini mewajibkan autentikasi dua faktor.") if required
+                   else gettext("%(a)s tidak lagi mewajibkan autentikasi dua faktor."))
         messages.success(request, message % {"a": agency})
         return redirect("web:agency_mfa_policy")
     agencies = Agency.objects.filter(peer__isnull=True, is_active=True).order_by("name")

@@ -22,7 +22,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_otp import login as otp_login
 
@@ -172,7 +172,7 @@ def mfa_verify(request):
                 target = _sign_in(request, user, verified.device, verified.kind)
                 if verified.kind == "recovery":
                     left = mfa.recovery_codes_left(user)
-                    messages.warning(request, _t("Anda masuk dengan kode pemulihan; sisa %(n)s kode. Buat kode "
+                    messages.warning(request, gettext("Anda masuk dengan kode pemulihan; sisa %(n)s kode. Buat kode "
                                                  "baru di halaman Keamanan akun bila hampir habis.") % {"n": left})
                 return redirect(target)
             form.add_error("code", mfa.reason_message(verified))
