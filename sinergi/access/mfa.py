@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import VerifyNotAllowed
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -45,17 +44,14 @@ def _mfa_agencies(user) -> list:
 
 def mfa_required(user) -> bool:
     """Whether ``user`` must sign in with a second factor: one of their active roles sees personal data and the
-    requirement holds everywhere or in that role's agency. (Admin-site accounts count when it holds everywhere.)"""
+    requirement holds everywhere or in that role's agency. (Admin-site accounts count when it holds everywhere.)
+    No query beyond the principal's, which the request has already made: the middleware asks on every page."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     agencies = _mfa_agencies(user)
     if settings.SINERGI_MFA_REQUIRED:
         return bool(agencies) or bool(user.is_staff)
-    if not agencies:
-        return False
-    from sinergi.agencies.models import Agency
-
-    return Agency.objects.filter(pk__in=agencies, mfa_required=True, is_active=True).exists()
+    return bool(set(agencies) & Principal.of(user).mfa_agency_ids)
 
 
 def mfa_enrolled(user) -> bool:
@@ -63,17 +59,9 @@ def mfa_enrolled(user) -> bool:
 
 
 def mfa_applies(user) -> bool:
-    """Whether sign-in asks ``user`` for a code: it is required, or they enrolled anyway (one query at most)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if settings.SINERGI_MFA_REQUIRED and (_mfa_agencies(user) or user.is_staff):
-        return True
-    from sinergi.agencies.models import Agency, User
-
-    enrolled = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
-    flagged = Agency.objects.filter(pk__in=_mfa_agencies(user), mfa_required=True, is_active=True)
-    row = User.objects.filter(pk=user.pk).values_list(Exists(enrolled), Exists(flagged)).first()
-    return bool(row and any(row))
+    """Whether sign-in asks ``user`` for a code: it is required, or they enrolled anyway."""
+    return mfa_required(user) or (getattr(user, "is_authenticated", False) and user.is_active
+                                  and mfa_enrolled(user))
 
 
 def totp_device(user) -> TOTPDevice | None:

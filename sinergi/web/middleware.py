@@ -1,8 +1,10 @@
 """A signed-in session that owes a second factor goes nowhere but the code (or enrolment) page.
 
 The sign-in itself never signs in on a password alone where a second factor applies (``views.auth``). This
-catches the sessions that were signed in before it applied (an agency's flag switched on, an account given a
-role that needs it), and the admin site. API requests with a token are the token's business (tokens are issued
+catches the sessions that were signed in before it was required (an agency's flag switched on, an account given
+a role that needs it), and the admin site. (Someone who enrolls of their own accord is asked at their next
+sign-in; their other open sessions are left as they are.) It costs no query: the requirement comes with the
+principal the request resolves anyway. API requests with a token are the token's business (tokens are issued
 with the code and revoked when the requirement begins); API requests on the session are refused.
 """
 
@@ -14,7 +16,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from sinergi.access.mfa import mfa_applies, mfa_enrolled
+from sinergi.access.mfa import mfa_enrolled, mfa_required
 
 # Pages a session that owes its code may still open.
 OPEN = frozenset({"web:mfa_verify", "web:mfa_enrol", "web:logout", "web:login", "web:password_set",
@@ -38,7 +40,7 @@ class TwoFactorMiddleware:
             return None
         if request.path.startswith("/api/") and "HTTP_AUTHORIZATION" in request.META:
             return None
-        if not mfa_applies(user):
+        if not mfa_required(user):
             return None
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": _("Autentikasi dua faktor wajib: masukkan kode di halaman masuk dulu."),

@@ -142,3 +142,17 @@ def test_only_a_system_administrator_deactivates_accounts_and_agencies(officer, 
     officer.refresh_from_db()
     agency.refresh_from_db()
     assert officer.is_active and agency.is_active
+
+
+def test_deactivating_a_membership_in_the_admin_revokes_the_tokens_too(officer, agency, client):
+    key = sign_in(officer.username).json()["token"]
+    membership = Membership.objects.get(user=officer, agency=agency)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = client.post(f"/admin/agencies/membership/{membership.pk}/change/", {
+        "user": officer.pk, "agency": agency.pk, "role": "case_manager", "office": ""})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    membership.refresh_from_db()
+    assert not membership.is_active
+    assert me(key).status_code == 401
+    assert AuditEvent.objects.filter(action="delete", object_type="api_token",
+                                     detail__reason="membership_inactive").exists()
