@@ -61,6 +61,23 @@ def test_token_endpoint_is_throttled(officer):
     assert codes[10] == 429
 
 
+def test_a_forged_forwarded_header_starts_no_fresh_count(officer, settings):
+    settings.SINERGI_TRUSTED_PROXIES = []
+    codes = [APIClient(HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").post(
+        "/api/v1/auth/token/", {"username": officer.username, "password": PASSWORD}, format="json").status_code
+        for n in range(11)]
+    assert codes[10] == 429
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_count(officer, settings):
+    settings.SINERGI_TRUSTED_PROXIES = ["10.0.0.0/8"]
+    def ask(client_address):
+        return APIClient(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=client_address).post(
+            "/api/v1/auth/token/", {"username": officer.username, "password": PASSWORD}, format="json").status_code
+    assert [ask("203.0.113.1") for _ in range(11)][10] == 429
+    assert ask("203.0.113.2") == 200
+
+
 def test_repeated_failures_lock_the_username_with_a_json_answer(officer, settings):
     client = APIClient()
     codes = [token_for(client, officer.username, "wrong").status_code for _ in range(settings.AXES_FAILURE_LIMIT)]
