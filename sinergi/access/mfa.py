@@ -146,20 +146,20 @@ def code_verify(user, code: str, *, allow_recovery: bool = True) -> Verified:
     when it matches). Writes nothing but the devices' own state (last code used, throttling)."""
     code = normalise_code(code)
     if _TOTP_RE.match(code):
-        devices = list(TOTPDevice.objects.filter(user=user, confirmed=True))
-        kind = "totp"
+        model, kind = TOTPDevice, "totp"
     elif allow_recovery and _RECOVERY_RE.match(code):
-        devices = list(StaticDevice.objects.filter(user=user, confirmed=True))
-        kind = "recovery"
+        model, kind = StaticDevice, "recovery"
     else:
         return Verified(None, "malformed")
     throttled = False
-    for device in devices:
-        allowed, info = device.verify_is_allowed()
-        if not allowed:
-            throttled = throttled or (info or {}).get("reason") == VerifyNotAllowed.N_FAILED_ATTEMPTS
-            continue
+    for pk in model.objects.filter(user=user, confirmed=True).values_list("pk", flat=True):
+        # Locked while checked, so that two requests with the same code cannot both use it.
         with transaction.atomic():
+            device = model.objects.select_for_update().get(pk=pk)
+            allowed, info = device.verify_is_allowed()
+            if not allowed:
+                throttled = throttled or (info or {}).get("reason") == VerifyNotAllowed.N_FAILED_ATTEMPTS
+                continue
             if device.verify_token(code):
                 return Verified(device, kind)
     return Verified(None, "throttled" if throttled else "wrong")

@@ -23,8 +23,15 @@ PRODUCTION = {
 }
 
 
+def clean_environment() -> dict[str, str]:
+    # Nothing of this test process's own configuration (browser tests set DJANGO_ALLOW_ASYNC_UNSAFE, which the
+    # deployment checks rightly report).
+    return {k: v for k, v in os.environ.items()
+            if not k.startswith(("SINERGI_", "DJANGO_")) and k != "DATABASE_URL"}
+
+
 def deploy_check(extra: dict[str, str], tmp_path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SINERGI_") and k != "DJANGO_SETTINGS_MODULE"}
+    env = clean_environment()
     env.update({"SINERGI_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "sinergi.config.settings"}, **extra)
     return subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
@@ -50,7 +57,7 @@ def test_production_settings_values(tmp_path):
             "print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
             "s.SECURE_PROXY_SSL_HEADER, s.MAILERS['default']['BACKEND'], s.MAILERS['default']['OPTIONS']['host'], "
             "s.MAILERS['default']['OPTIONS']['use_tls'], s.DEFAULT_FROM_EMAIL, s.SINERGI_MFA_REQUIRED)")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SINERGI_")}
+    env = clean_environment()
     env.update(PRODUCTION, SINERGI_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="sinergi.config.settings")
     out = subprocess.run([sys.executable, "-c", "import django; django.setup(); " + code], cwd=ROOT, env=env,
                          capture_output=True, text=True, timeout=120)
