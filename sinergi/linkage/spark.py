@@ -7,7 +7,9 @@ optional ``spark`` dependency group (``uv sync --group spark``: pyspark, and Jav
 workers must run an interpreter that has this package and its dependencies (``PYSPARK_PYTHON``).
 
     from pyspark.sql import SparkSession
-    spark = SparkSession.builder.master("local[2]").getOrCreate()
+    from splink.backends.spark import similarity_jar_location
+    spark = (SparkSession.builder.master("local[2]")
+             .config("spark.jars", similarity_jar_location()).getOrCreate())   # Jaro-Winkler and friends
     predictions, clusters = link_on_spark(spark, spark.read.csv("records.csv", header=True))
 """
 

@@ -19,12 +19,13 @@ pytestmark = [pytest.mark.slow, pytest.mark.skipif(shutil.which("java") is None,
 
 def test_the_model_links_on_a_local_spark(tmp_path, monkeypatch):
     from pyspark.sql import SparkSession
+    from splink.backends.spark import similarity_jar_location
 
     from sinergi.linkage.spark import link_on_spark
 
     monkeypatch.setenv("PYSPARK_PYTHON", sys.executable)  # the workers need this environment's packages
     spark = (SparkSession.builder.master("local[2]").config("spark.sql.shuffle.partitions", "4")
-             .config("spark.ui.enabled", "false").getOrCreate())
+             .config("spark.ui.enabled", "false").config("spark.jars", similarity_jar_location()).getOrCreate())
     try:
         rows, truth = synthetic.generate(600, seed=11, as_of_year=2026)
         frame = spark.createDataFrame([[r[c] for c in COLUMNS] for r in rows], schema=list(COLUMNS))
