@@ -134,8 +134,10 @@ def keys_table_sql(table: str, dialect: str = "duckdb") -> str:
     explode = _DIALECT[dialect]["explode"]
     parts = [f"SELECT '{name}=' || {name} AS key, {i} AS rule, unique_id FROM {table} WHERE {name} IS NOT NULL"
              for i, name in enumerate(BLOCKING_KEYS)]
-    parts += [f"SELECT '{name}=' || {explode.format(x=name)} AS key, {len(BLOCKING_KEYS) + i} AS rule, unique_id "
-              f"FROM {table}" for i, name in enumerate(EXPLODED_KEYS)]
+    # The array is exploded in a subquery: Spark allows no generator inside an expression.
+    parts += [f"SELECT '{name}=' || v AS key, {len(BLOCKING_KEYS) + i} AS rule, unique_id "
+              f"FROM (SELECT {explode.format(x=name)} AS v, unique_id FROM {table}) AS exploded_{name}"
+              for i, name in enumerate(EXPLODED_KEYS)]
     return " UNION ALL ".join(parts)
 
 
