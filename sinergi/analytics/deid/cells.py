@@ -84,6 +84,8 @@ def protect_table(counts: dict[tuple, int], *, rows: list | None = None, cols: l
     if len(cols) == 1:  # a one-way table: the row totals are the cells themselves
         lines = [[(r, cols[0]) for r in rows] + [(TOTAL, cols[0])]]
     hidden = suppress(grid, lines, k=k, totals={key for key in grid if TOTAL in key})
+    if len(cols) == 1:
+        hidden |= {(r, TOTAL) for r in rows if (r, cols[0]) in hidden}
     shown = {key: (None if key in hidden else n) for key, n in grid.items()}
     return Protected(cells={(r, c): shown[(r, c)] for r in rows for c in cols},
                      rows={r: shown[(r, TOTAL)] for r in rows}, cols={c: shown[(TOTAL, c)] for c in cols},

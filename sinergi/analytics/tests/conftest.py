@@ -1,14 +1,11 @@
-"""A generated world for the analytics tests: several provinces, agencies and years of cases with their stage
-stays and referrals (the bulk generator), and the read models rebuilt from them."""
+"""The analytics tests' generated world: several provinces, agencies and years of cases with their stage stays
+and referrals, on a light copy of the reference data, with the read models rebuilt from them."""
 
 import pytest
 
-from sinergi.analytics.refresh import analytics_refresh
+from sinergi.analytics.testing import generated_world
 
 
 @pytest.fixture
 def world(db):
-    from sinergi.demo.services import generate
-
-    generate(400, seed=12, batch=200)
-    analytics_refresh(force=True)
+    generated_world()
