@@ -82,7 +82,7 @@ def agency_performance(agency, f: Filters) -> dict:
 
     everyone = Filters(year_from=f.year_from, year_to=f.year_to, exploitation=f.exploitation)
     province = (agency.region_id or "")[:2]
-    peers = [a.pk for a in Agency.objects.filter(region_id__startswith=province, is_active=True)] if province else []
+    peers = [a.pk for a in Agency.objects.filter(region__code__startswith=province, is_active=True)] if province else []
     if len(peers) < 2:
         peers = list(Agency.objects.filter(is_active=True).values_list("pk", flat=True))
     stage = durations("stage", everyone, "agency")

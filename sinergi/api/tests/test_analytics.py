@@ -26,6 +26,17 @@ def world(db):
     generated_world(cases=200, seed=31)
 
 
+@pytest.fixture
+def agencies(db):
+    from sinergi.analytics.refresh import analytics_refresh
+    from sinergi.core.testing import AgencyFactory
+
+    AgencyFactory(code="uptd-ppa-ntt", region_id="53")
+    AgencyFactory(code="kp2mi", region_id="31")
+    AgencyFactory(code="gugus-tugas-ntt", region_id="53", type="task_force")
+    analytics_refresh(force=True)
+
+
 def _client(user) -> APIClient:
     c = APIClient()
     c.force_authenticate(user)
@@ -46,7 +57,7 @@ ENDPOINTS = {
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", list(ENDPOINTS))
-def test_permission_matrix(world, role, name):
+def test_permission_matrix(agencies, role, name):
     url, allowed, refused = ENDPOINTS[name]
     user = user_with_role(role, Agency.objects.get(code="uptd-ppa-ntt"))
     response = _client(user).get(url)
@@ -54,7 +65,7 @@ def test_permission_matrix(world, role, name):
 
 
 @pytest.mark.parametrize("name", list(ENDPOINTS))
-def test_anonymous_is_refused(world, name):
+def test_anonymous_is_refused(agencies, name):
     assert APIClient().get(ENDPOINTS[name][0]).status_code == 401
 
 

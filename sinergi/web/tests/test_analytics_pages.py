@@ -28,6 +28,18 @@ def world(db):
     generated_world(cases=250, seed=21)
 
 
+@pytest.fixture
+def agencies(db):
+    """The agencies the matrix needs, and (empty) read models: permissions do not depend on the figures."""
+    from sinergi.analytics.refresh import analytics_refresh
+    from sinergi.core.testing import AgencyFactory
+
+    AgencyFactory(code="uptd-ppa-ntt", region_id="53")
+    AgencyFactory(code="kp2mi", region_id="31")
+    AgencyFactory(code="gugus-tugas-ntt", region_id="53", type="task_force")
+    analytics_refresh(force=True)
+
+
 def _own():
     return Agency.objects.get(code="uptd-ppa-ntt")
 
@@ -55,7 +67,7 @@ PAGES = {
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", list(PAGES))
-def test_permission_matrix(world, client, role, name):
+def test_permission_matrix(agencies, client, role, name):
     url, allowed = PAGES[name]
     user = user_with_role(role, _own())
     assert client.login(username=user.username, password=PASSWORD)
