@@ -19,23 +19,26 @@ class Cap(StrEnum):
     AGENCY_USERS = "agency.users"        # manage the agency's users and their roles
     REFERENCE_ADMIN = "reference.admin"  # agencies, regions, system settings
     AGGREGATES = "aggregates"            # de-identified figures only
+    AGENCY_FIGURES = "analytics.agency"  # the aggregated figures of the user's own agency (its performance page)
+    RELEASE = "analytics.release"        # the k-anonymous record-level release (CTDC shape)
     REFER = "referral.send"              # ask another agency to act on a case; withdraw the request
     REFERRAL_RESPOND = "referral.respond"  # acknowledge, accept, decline, complete a referral to the agency
 
 
 ROLE_CAPS: dict[str, frozenset[Cap]] = {
-    Role.INTAKE_OFFICER: frozenset({Cap.CASE_VIEW, Cap.CASE_CREATE, Cap.SCREEN, Cap.PERSON_EDIT, Cap.REFERRAL_RESPOND}),
+    Role.INTAKE_OFFICER: frozenset({Cap.CASE_VIEW, Cap.CASE_CREATE, Cap.SCREEN, Cap.PERSON_EDIT, Cap.REFERRAL_RESPOND,
+                                    Cap.AGENCY_FIGURES}),
     Role.CASE_MANAGER: frozenset({
         Cap.CASE_VIEW, Cap.CASE_CREATE, Cap.CASE_EDIT, Cap.CASE_TRANSITION, Cap.SCREEN, Cap.PERSON_EDIT,
-        Cap.CASE_IMPORT, Cap.REFER, Cap.REFERRAL_RESPOND,
+        Cap.CASE_IMPORT, Cap.REFER, Cap.REFERRAL_RESPOND, Cap.AGENCY_FIGURES,
     }),
     Role.SUPERVISOR: frozenset({
         Cap.CASE_VIEW, Cap.CASE_CREATE, Cap.CASE_EDIT, Cap.CASE_TRANSITION, Cap.CASE_CLOSE, Cap.SCREEN,
         Cap.PERSON_EDIT, Cap.CASE_IMPORT, Cap.CASE_EXPORT, Cap.AUDIT_VIEW, Cap.AGGREGATES, Cap.REFER,
-        Cap.REFERRAL_RESPOND,
+        Cap.REFERRAL_RESPOND, Cap.AGENCY_FIGURES,
     }),
     Role.AGENCY_ADMIN: frozenset({Cap.AGENCY_USERS, Cap.AUDIT_VIEW}),
-    Role.ANALYST: frozenset({Cap.AGGREGATES}),
+    Role.ANALYST: frozenset({Cap.AGGREGATES, Cap.RELEASE}),
     Role.SYSTEM_ADMIN: frozenset({Cap.REFERENCE_ADMIN, Cap.AGENCY_USERS, Cap.AUDIT_VIEW}),
 }
 

@@ -83,3 +83,24 @@ def require_report(user, report, cap: Cap) -> Principal:
     if not principal.can(cap, report.agency_id):
         raise PermissionDenied(f"missing capability {cap}")
     return principal
+
+
+def require_aggregates(user) -> Principal:
+    """Dashboards, reports and the analytics API: aggregates only. PermissionDenied otherwise (pages answer 404)."""
+    principal = Principal.of(user)
+    if not principal.can(Cap.AGGREGATES):
+        raise PermissionDenied("aggregates")
+    return principal
+
+
+def require_agency_figures(user, agency_id) -> Principal:
+    """An agency's performance page: anyone with aggregates (the task force, analysts), or staff of that agency
+    holding ``AGENCY_FIGURES`` there. NotFound otherwise: an agency's figures are not a thing others may probe."""
+    principal = Principal.of(user)
+    if principal.can(Cap.AGGREGATES) or principal.can(Cap.AGENCY_FIGURES, agency_id):
+        return principal
+    raise NotFound("agency")
+
+
+def agencies_with_own_figures(user) -> list:
+    return Principal.of(user).agencies_with(Cap.AGENCY_FIGURES)

@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSpli
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
 
-from . import auth, case_parts, cases, intake, notices, people, reference, referrals
+from . import analytics, auth, case_parts, cases, intake, notices, people, reference, referrals
 from .errors import NOT_FOUND
 
 # Swagger UI styles its widgets with inline style attributes; scripts still come only from this server.
@@ -67,5 +67,10 @@ urlpatterns = [
     path("countries/", reference.CountryListView.as_view(), name="api-country-list"),
     path("indicators/", reference.IndicatorsView.as_view(), name="api-indicators"),
     path("vocabularies/", reference.VocabulariesView.as_view(), name="api-vocabularies"),
+    path("analytics/status/", analytics.StatusView.as_view(), name="api-analytics-status"),
+    path("analytics/report/", analytics.ReportView.as_view(), name="api-analytics-report"),
+    path("analytics/release/", analytics.ReleaseView.as_view(), name="api-analytics-release"),
+    path("analytics/agencies/<str:agency>/", analytics.AgencyFiguresView.as_view(), name="api-analytics-agency"),
+    path("analytics/<str:section>/", analytics.SectionView.as_view(), name="api-analytics-section"),
     re_path(r"^(?P<rest>(.*/)?)$", not_found, name="api-not-found"),
 ]

@@ -38,9 +38,15 @@ def _recover_imports():
     return imports_recover_stalled()
 
 
+def _analytics_refresh():
+    from sinergi.analytics.refresh import analytics_refresh
+
+    return analytics_refresh()
+
+
 PERIODIC = [("peer keys", _refresh_peer_keys), ("exchange outbox", _deliver_outbox),
             ("referral escalation", _escalate), ("notification retries", _retry_deliveries),
-            ("stalled imports", _recover_imports)]
+            ("stalled imports", _recover_imports), ("analytics figures", _analytics_refresh)]
 
 
 def run_periodic() -> dict[str, object]:

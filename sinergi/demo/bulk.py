@@ -29,6 +29,8 @@ from sinergi.cases.services import next_reference
 from sinergi.people import names as name_keys
 from sinergi.people.enums import Sex
 from sinergi.people.models import NameKey, Person
+from sinergi.referrals.enums import DEFAULT_DEADLINES, DEFAULT_SECTIONS
+from sinergi.referrals.models import Referral
 
 from . import data
 from .names import person_name
@@ -82,7 +84,8 @@ def _keys(full_name: str) -> tuple[str, ...]:
     return tuple(sorted(name_keys.keys_for(full_name)))
 
 
-def _path(rng: random.Random, reported_at: dt.datetime, abroad: bool, now: dt.datetime):
+def _path(rng: random.Random, reported_at: dt.datetime, abroad: bool, now: dt.datetime, *, lead: str = "",
+          regency: str = ""):
     """Walk the pathway from the report; return (stage, entered_at, outcome, {stage: entered_at}) as of now."""
     path = list(ABROAD_PATH if abroad else HOME_PATH)
     if abroad and rng.random() < 0.3:
@@ -100,13 +103,19 @@ def _path(rng: random.Random, reported_at: dt.datetime, abroad: bool, now: dt.da
             cut = path.index(last) + 1 if last in path else 0
             path = path[:cut] + [S.CLOSED]
             break
+    if regency == data.STALL_AFTER_RECEIVED_REGENCY and S.RECEIVED in path \
+            and rng.random() < data.STALL_AFTER_RECEIVED_SHARE:
+        path = path[:path.index(S.RECEIVED) + 1]  # handed over at home, then nothing more happens
+        outcome = Outcome.REINTEGRATED  # never reached: the case stays open at "received"
     stage, at, reached = S.REPORTED, reported_at, {S.REPORTED: reported_at}
     stall = rng.randrange(len(path)) if rng.random() < data.STALL_SHARE else -1
+    province = regency[:2]
     for i, nxt in enumerate(path):
         low, high = DELAYS[nxt]
         if nxt == S.CLOSED and outcome != Outcome.REINTEGRATED:
             low, high = (60, 150) if outcome == Outcome.LOST_CONTACT else (3, 30)
-        days = rng.uniform(low, high) * (rng.uniform(*data.STALL_FACTOR) if i == stall else 1.0)
+        days = rng.uniform(low, high) * (rng.uniform(*data.STALL_FACTOR) if i == stall else 1.0) \
+            * data.pace(lead, province, nxt)
         t = at + dt.timedelta(days=days)
         if t > now:
             break
@@ -138,7 +147,11 @@ def _one(rng: random.Random, w: World, tables: dict[str, Table], stamp: dt.datet
     age = rng.randint(*sc.ages)
     reported_at = w.now - dt.timedelta(days=data.reported_days_ago(rng))
     reported_on = timezone.localtime(reported_at, w.tz).date()
-    stage, entered, outcome, reached = _path(rng, reported_at, abroad, w.now)
+    table = sc.ntt_leads if origin == "53" and sc.ntt_leads else sc.leads
+    lead = data.weighted(rng, table)
+    if lead == "kbri-phnom-penh" and country != "KH":
+        lead = "kemlu-pwni"
+    stage, entered, outcome, reached = _path(rng, reported_at, abroad, w.now, lead=lead, regency=regency)
 
     pid, cid = w.new_id(), w.new_id()
     dob = None
@@ -155,10 +168,6 @@ def _one(rng: random.Random, w: World, tables: dict[str, Table], stamp: dt.datet
     for k in _keys(full_name):
         tables["namekey"].add({"person_id": pid, "key": k})
 
-    table = sc.ntt_leads if origin == "53" and sc.ntt_leads else sc.leads
-    lead = data.weighted(rng, table)
-    if lead == "kbri-phnom-penh" and country != "KH":
-        lead = "kemlu-pwni"
     identified = reached.get(S.IDENTIFIED)
     status, decided_on = VictimStatus.POSSIBLE, reported_on
     if identified:
@@ -187,16 +196,73 @@ def _one(rng: random.Random, w: World, tables: dict[str, Table], stamp: dt.datet
         "summary": f"{data.SCENARIO_LABELS[sc.key]} di {city}, {data.COUNTRY_ID[country]}.",
         "travel_document_number": f"{data.EMBASSY_CODE.get(country, 'JKT')}{rng.randrange(10**6):06d}"
         if S.DOCUMENTED in reached else "",
-        "port_of_entry": data.PORTS.get(country, "") if S.REPATRIATED in reached else "",
+        "port_of_entry": _port(rng, country, city) if S.REPATRIATED in reached else "",
         "origin_province_id": village[:2], "origin_regency_id": village[:5],
     }
     tables["case"].add(case)
     for t in types:
         tables["caseexpl"].add({"case_id": cid, "type": t})
-    tables["stage"].add({"id": w.new_id(), "created_at": entered, "updated_at": stamp, "case_id": cid,
-                         "stage": stage, "entered_at": entered, "left_at": None, "agency_id": w.agency_ids[lead],
-                         "actor_id": None})
+    # Every stage the case went through, each left when the next was entered: stage durations come from here.
+    stays = sorted(reached.items(), key=lambda kv: kv[1])
+    for (st, at), nxt in zip(stays, stays[1:] + [(None, None)]):
+        tables["stage"].add({"id": w.new_id(), "created_at": at, "updated_at": stamp, "case_id": cid,
+                             "stage": st, "entered_at": at, "left_at": nxt[1], "agency_id": w.agency_ids[lead],
+                             "actor_id": None})
+    _referrals(rng, w, tables, case, lead, reached, stamp)
     return case
+
+
+def _port(rng: random.Random, country: str, city: str) -> str:
+    if country == "MY":
+        return rng.choice(data.PORTS_SABAH if city in data.SABAH_SARAWAK else data.PORTS_PENINSULAR)
+    return data.PORTS.get(country, "")
+
+
+def _referrals(rng: random.Random, w: World, tables: dict[str, Table], case: dict, lead: str,
+               reached: dict, stamp: dt.datetime) -> None:
+    """The referrals a lead agency sends as the case moves on, answered in time, late or never (expired)."""
+    abroad = case["country_of_exploitation_id"] != "ID"
+    for stage, type_, share in data.STAGE_REFERRALS:
+        sent = reached.get(stage)
+        if sent is None or rng.random() >= share or (type_ in ("locate", "verify_citizenship") and not abroad):
+            continue
+        receivers = data.REFERRAL_RECEIVERS[type_]
+        if type_ in ("receive_at_port", "shelter") and case["port_of_entry"] in data.BORDER_RECEIVERS:
+            receivers = data.BORDER_RECEIVERS[case["port_of_entry"]][0 if type_ == "receive_at_port" else 1:][:1]
+        to = rng.choice([r for r in receivers if r != lead] or [None])
+        if to is None or to not in w.agency_ids:
+            continue
+        sent = sent + dt.timedelta(hours=rng.uniform(0.5, 20))
+        if sent > w.now:
+            continue
+        ack_h, done_d = DEFAULT_DEADLINES[type_]
+        ack_due, done_due = sent + dt.timedelta(hours=ack_h), sent + dt.timedelta(days=done_d)
+        row = {"id": w.new_id(), "created_at": sent, "updated_at": stamp, "case_id": case["id"], "type": type_,
+               "from_agency_id": w.agency_ids[lead], "to_agency_id": w.agency_ids[to], "status": "sent",
+               "sections": list(DEFAULT_SECTIONS.get(type_, ())), "sent_at": sent, "ack_due_at": ack_due,
+               "complete_due_at": done_due, "escalation_level": 0}
+        if rng.random() < data.EXPIRE_SHARE.get(to, 0.01):
+            if ack_due < w.now:
+                row.update(status="expired", closed_at=ack_due + dt.timedelta(days=3), escalation_level=2)
+            tables["referral"].add(row)
+            continue
+        late = rng.random() < data.LATE_SHARE.get(to, 0.08)
+        acked = sent + dt.timedelta(hours=ack_h * (rng.uniform(1.1, 4.0) if late else rng.uniform(0.05, 0.95)))
+        if acked > w.now:
+            if ack_due < w.now:
+                row["escalation_level"] = 1
+            tables["referral"].add(row)
+            continue
+        row.update(status="acknowledged", acknowledged_at=acked, escalation_level=1 if late else 0)
+        accepted = acked + dt.timedelta(hours=rng.uniform(0.5, 24))
+        if accepted <= w.now:
+            row.update(status="accepted", accepted_at=accepted)
+            slow = late or rng.random() < 0.15
+            done = sent + dt.timedelta(days=done_d * (rng.uniform(1.05, 2.5) if slow else rng.uniform(0.1, 0.95)))
+            done = max(done, accepted + dt.timedelta(hours=rng.uniform(1, 48)))
+            if done <= w.now:
+                row.update(status="completed", completed_at=done, closed_at=done, outcome="Selesai.")
+        tables["referral"].add(row)
 
 
 def generate_cases(count: int, *, world: World, batch: int = 10_000, seed: int = 0,
@@ -204,7 +270,7 @@ def generate_cases(count: int, *, world: World, batch: int = 10_000, seed: int =
     """Write ``count`` cases in batches of ``batch``, each batch in its own transaction with one audit row."""
     rng = random.Random(seed)
     tables = {"person": Table(Person), "namekey": Table(NameKey), "case": Table(Case),
-              "caseexpl": Table(CaseExploitationType), "stage": Table(StageEntry)}
+              "caseexpl": Table(CaseExploitationType), "stage": Table(StageEntry), "referral": Table(Referral)}
     done, started = 0, time.monotonic()
     while done < count:
         n = min(batch, count - done)
@@ -218,7 +284,7 @@ def generate_cases(count: int, *, world: World, batch: int = 10_000, seed: int =
             for year, group in sorted(by_year.items()):
                 for c, ref in zip(group, next_reference(year, len(group))):
                     c["reference"] = ref
-            for key in ("person", "namekey", "case", "caseexpl", "stage"):
+            for key in ("person", "namekey", "case", "caseexpl", "stage", "referral"):
                 tables[key].flush()
             audit_log(actor=SYSTEM, action=Action.CREATE, object_type="generated_cases", object_id="",
                       detail={"cases": n, "persons": n, "seed": seed, "batch_start": done,
@@ -228,7 +294,7 @@ def generate_cases(count: int, *, world: World, batch: int = 10_000, seed: int =
         done += n
         if progress:
             progress(done, count, time.monotonic() - started)
-    analyze([Person, NameKey, Case, CaseExploitationType, StageEntry])
+    analyze([Person, NameKey, Case, CaseExploitationType, StageEntry, Referral])
     return done
 
 

@@ -327,3 +327,62 @@ def salary_local(rng: random.Random, country: str) -> str:
     return {"SA": f"{rng.choice([1200, 1500, 1800])} riyal", "MY": f"RM{rng.choice([1200, 1500, 1800, 2000])}",
             "HK": f"HK${rng.choice([4800, 5100])}", "TW": f"NT${rng.choice([20000, 24000, 27000])}",
             "TH": f"{rng.choice([9000, 12000])} baht"}.get(country, f"Rp{rng.choice([2, 3, 4])} juta")
+
+
+# -- what makes the analytics dashboards tell the field studies' story ------------------------------------
+# How much slower (>1) or quicker (<1) than usual each lead agency moves a case into a stage: the embassies
+# wait long for travel documents, the national police locate quickly, the NTT services are quick to
+# receive survivors but slow to start recovery.
+AGENCY_PACE: dict[str, dict[str, float]] = {
+    "ncb-jakarta": {"located": 0.6, "identified": 0.8},
+    "bareskrim-ppa-ppo": {"located": 0.8, "protected": 1.3},
+    "kemlu-pwni": {"documented": 1.8, "repatriated": 1.4},
+    "kbri-phnom-penh": {"documented": 1.2, "protected": 0.7},
+    "kp2mi": {"repatriated": 0.8, "recovering": 1.5},
+    "iom-indonesia": {"recovering": 0.7, "reintegrated": 0.8},
+    "uptd-ppa-ntt": {"received": 0.7, "recovering": 1.6, "reintegrated": 1.3},
+    "bp3mi-ntt": {"repatriated": 1.2, "recovering": 2.0},
+    "lsm-sahabat-migran": {"recovering": 0.8, "reintegrated": 0.9},
+}
+# Provinces where everything after the return home takes longer (few shelters, long distances).
+PROVINCE_PACE: dict[str, float] = {"53": 1.4, "64": 1.3, "52": 1.15, "32": 0.9, "33": 0.9, "35": 1.0, "12": 1.1}
+AFTER_RETURN = ("received", "recovering", "reintegrated")
+
+
+def pace(lead: str, province: str, stage: str) -> float:
+    """How long this lead agency and the survivor's home province take to bring a case into ``stage``,
+    relative to the usual (``DELAYS`` in the generator, the story's plan)."""
+    factor = AGENCY_PACE.get(lead, {}).get(stage, 1.0)
+    if stage in AFTER_RETURN:
+        factor *= PROVINCE_PACE.get(province, 1.0)
+    return factor
+
+
+# The East Kalimantan finding, made visible: in one regency most survivors are handed over ("received") and
+# then nothing more happens (no recovery, no reintegration).
+STALL_AFTER_RECEIVED_REGENCY, STALL_AFTER_RECEIVED_SHARE = "53.03", 0.8
+
+# Border agencies at the Malaysian border (Nunukan, Tarakan): they receive the survivors who come back by sea
+# from Sabah and give them shelter before the journey home.
+BORDER_RECEIVERS = {"Pelabuhan Tunon Taka, Nunukan": ("p4mi-nunukan", "uptd-ppa-nunukan"),
+                    "Pelabuhan Malundung, Tarakan": ("p4mi-nunukan", "dinsos-tarakan")}
+PORTS_SABAH = ("Pelabuhan Tunon Taka, Nunukan", "Pelabuhan Tunon Taka, Nunukan", "Pelabuhan Malundung, Tarakan")
+
+# Referrals a lead agency sends when a case enters a stage: (stage, type, receiver when the case is abroad or
+# at home; None: the type's usual receiver below). Receivers that answer late more often are in ``LATE_SHARE``.
+STAGE_REFERRALS: tuple[tuple[str, str, float], ...] = (
+    ("reported", "locate", 0.7), ("identified", "verify_citizenship", 0.5), ("protected", "shelter", 0.4),
+    ("documented", "travel_document", 0.9), ("repatriated", "receive_at_port", 0.9),
+    ("received", "psychosocial", 0.6), ("recovering", "reintegration", 0.5), ("identified", "investigate", 0.2),
+)
+REFERRAL_RECEIVERS: dict[str, tuple[str, ...]] = {
+    "locate": ("ncb-jakarta", "kemlu-pwni"), "verify_citizenship": ("kemlu-pwni",),
+    "shelter": ("iom-indonesia", "dinsos-ntt"), "travel_document": ("kemlu-pwni",),
+    "receive_at_port": ("bp3mi-ntt", "kp2mi"), "psychosocial": ("iom-indonesia", "lsm-sahabat-migran"),
+    "reintegration": ("dinsos-ntt", "lsm-sahabat-migran", "iom-indonesia"), "investigate": ("bareskrim-ppa-ppo",),
+}
+# Share of referrals each receiver acknowledges after its deadline (the rest in time), and of those never
+# answered at all (they expire).
+LATE_SHARE = {"kemlu-pwni": 0.35, "dinsos-ntt": 0.3, "bp3mi-ntt": 0.2, "uptd-ppa-nunukan": 0.4,
+              "dinsos-tarakan": 0.3}
+EXPIRE_SHARE = {"dinsos-ntt": 0.08, "uptd-ppa-nunukan": 0.1, "kemlu-pwni": 0.04}

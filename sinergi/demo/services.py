@@ -103,6 +103,9 @@ def demo_seed(*, cases: int = REALISTIC_CASES, seed: int | None = None, batch: i
                             now=timezone.now())
         stories = story.plan_stories(world, realistic, base_seed)
         story.run_stories(stories, progress=lambda n, total: out(f"    langkah / steps {n:,}/{total:,}"))
+        from .recruitment import recruitment_seed
+
+        recruitment_seed(stories, users, seed=base_seed)
     rest = missing - realistic
     if rest:
         out(f"  kasus tambahan / generated cases: {rest:,} (bulk)")

@@ -154,11 +154,19 @@ class Story:
         elif r < 0.18:
             outcome, path = Outcome.NOT_A_VICTIM, self._cut(path, S.IDENTIFIED, (2, 20))
             self.not_a_victim = True
+        regency = self.village[0][:5]
+        if regency == data.STALL_AFTER_RECEIVED_REGENCY and any(p[0] == S.RECEIVED for p in path) \
+                and rng.random() < data.STALL_AFTER_RECEIVED_SHARE:
+            # Handed over at home, then nothing more: the case stays open at "received".
+            path = path[:[p[0] for p in path].index(S.RECEIVED) + 1]
         self.outcome = outcome
         stall = rng.randrange(len(path)) if rng.random() < data.STALL_SHARE else -1
+        self._plan_referrals(S.REPORTED, self.t)
         for i, (stage, low, high) in enumerate(path):
-            at = self._after(low, high, rng.uniform(*data.STALL_FACTOR) if i == stall else 1.0)
+            factor = (rng.uniform(*data.STALL_FACTOR) if i == stall else 1.0) * data.pace(self.lead, self.origin, stage)
+            at = self._after(low, high, factor)
             self._add(at, self._mover(stage), "stage")
+            self._plan_referrals(stage, at)
             if stage == S.REINTEGRATED:
                 self.reintegrated_at = at
             if stage == S.CLOSED:
@@ -172,6 +180,70 @@ class Story:
         if self.sc.key == "online_scam" and rng.random() < 0.4:
             self._add(self.steps[0].at + dt.timedelta(days=rng.uniform(0.5, 3)) if self.steps else self.t,
                       self._noter(rng.choice(data.NOTES["reported"])))
+
+    def _plan_referrals(self, stage: str, at: dt.datetime) -> None:
+        """The referrals the lead agency sends on entering ``stage``, and the receiver's answers: in time, late,
+        or never (a receiver without demo staff never answers; the worker escalates and expires those)."""
+        from sinergi.referrals.enums import DEFAULT_DEADLINES
+
+        rng = self.rng
+        for st, type_, share in data.STAGE_REFERRALS:
+            if st != stage or rng.random() >= share or (type_ in ("locate", "verify_citizenship") and not self.abroad):
+                continue
+            receivers = [r for r in data.REFERRAL_RECEIVERS[type_] if r != self.lead]
+            if type_ in ("receive_at_port", "shelter") and self.country == "MY" and self.city in data.SABAH_SARAWAK:
+                receivers = [data.BORDER_RECEIVERS["Pelabuhan Tunon Taka, Nunukan"][0 if type_ == "receive_at_port"
+                                                                                     else 1]]
+            if not receivers:
+                continue
+            to = rng.choice(receivers)
+            sent = at + dt.timedelta(hours=rng.uniform(0.5, 20))
+            box: dict = {}
+            self._add(sent, self._referral_sender(type_, to, box))
+            if to not in self.world.actors:
+                continue
+            ack_h, done_d = DEFAULT_DEADLINES[type_]
+            late = rng.random() < data.LATE_SHARE.get(to, 0.08)
+            acked = sent + dt.timedelta(hours=ack_h * (rng.uniform(1.1, 4.0) if late else rng.uniform(0.05, 0.95)))
+            accepted = acked + dt.timedelta(hours=rng.uniform(0.5, 24))
+            slow = late or rng.random() < 0.15
+            done = max(sent + dt.timedelta(days=done_d * (rng.uniform(1.05, 2.5) if slow else rng.uniform(0.1, 0.95))),
+                       accepted + dt.timedelta(hours=rng.uniform(1, 48)))
+            for when, status in ((acked, "acknowledged"), (accepted, "accepted"), (done, "completed")):
+                self._add(when, self._referral_answer(to, status, box))
+
+    def _referral_sender(self, type_: str, to: str, box: dict) -> Callable[[], None]:
+        def run() -> None:
+            from django.core.exceptions import ValidationError
+
+            from sinergi.referrals import services as referral_services
+
+            if self.case is None or self.case.stage == Stage.CLOSED:
+                return
+            try:
+                box["referral"] = referral_services.referral_send(
+                    actor=self._actors().manager, case=self.case, type=type_, to_agency=self.world.agencies[to],
+                )
+            except ValidationError:
+                box["referral"] = None  # the same request is still open, or consent is missing: not sent
+        return run
+
+    def _referral_answer(self, to: str, status: str, box: dict) -> Callable[[], None]:
+        def run() -> None:
+            from django.core.exceptions import ValidationError
+
+            from sinergi.referrals import services as referral_services
+
+            referral = box.get("referral")
+            if referral is None:
+                return
+            try:
+                box["referral"] = referral_services.referral_respond(
+                    actor=self.world.actors[to].manager, referral=referral, to_status=status,
+                    outcome="Selesai sesuai permintaan." if status == "completed" else "")
+            except ValidationError:
+                pass  # withdrawn or expired meanwhile
+        return run
 
     def _cut(self, path, after: str | None, close_in: tuple[int, int]):
         """Keep the path up to ``after`` (None: right after the report), then close."""
@@ -250,6 +322,9 @@ class Story:
         previous = self.prior.case if self.prior is not None else None
         self.case = intake_services.report_open_case(actor=who.intake, report=self.report, survivor=self.person,
                                                      details=details, previous_case=previous)
+        for purpose in (ConsentPurpose.REFERRAL, ConsentPurpose.CROSS_BORDER):
+            people_services.consent_record(actor=who.intake, person=self.person, agency_id=agency.pk,
+                                           purpose=purpose, given=True, method="lisan, disaksikan pendamping")
         people_services.consent_record(actor=who.intake, person=self.person, agency_id=agency.pk,
                                        purpose=ConsentPurpose.CASE_MANAGEMENT, given=True,
                                        method=rng.choice(["lisan, melalui telepon", "lisan, disaksikan keluarga",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, auth, cases, exchange, home, imports, intake, notices, recruitment, referrals, users
+from .views import account, analytics, auth, cases, exchange, home, imports, intake, notices, recruitment, referrals, users
 
 app_name = "web"
 
@@ -27,6 +27,13 @@ urlpatterns = [
     path("recruitment/flags/<str:flag_id>/review/", recruitment.flag_review, name="recruitment_flag_review"),
     path("performance/", exchange.performance, name="performance"),
     path("regions/options/", intake.region_options, name="region_options"),
+    path("analytics/", analytics.dashboard, name="analytics"),
+    path("analytics/agencies/", analytics.agency_list, name="analytics_agencies"),
+    path("analytics/agencies/<str:agency_id>/", analytics.agency_page, name="analytics_agency"),
+    path("analytics/report/", analytics.report_page, name="analytics_report"),
+    path("analytics/release/", analytics.release_page, name="analytics_release"),
+    path("analytics/<slug:section>/", analytics.dashboard, name="analytics_section"),
+    path("analytics/<slug:section>.csv", analytics.dashboard_csv, name="analytics_csv"),
     path("cases/", cases.case_list, name="case_list"),
     path("cases/import/", imports.import_upload, name="case_import"),
     path("cases/import/<uuid:job_id>/", imports.import_job, name="case_import_job"),

@@ -18,12 +18,17 @@ pytestmark = pytest.mark.django_db
 def test_generates_n_consistent_cases_in_batches_with_one_audit_row_each():
     assert generate(45, seed=5, batch=20) == 45
     assert Case.objects.count() == 45
-    assert StageEntry.objects.count() == 45
+    assert StageEntry.objects.count() >= 45
     assert AuditEvent.objects.filter(object_type="generated_cases").count() == 3  # 20 + 20 + 5
     now = timezone.now()
     for case in Case.objects.all():
-        entry = StageEntry.objects.get(case=case)
-        assert entry.stage == case.stage and entry.entered_at == case.stage_entered_at
+        # Every stage the case passed through, each left when the next was entered; the last is the current one.
+        entries = list(StageEntry.objects.filter(case=case).order_by("entered_at"))
+        assert entries[0].stage == Stage.REPORTED and entries[0].entered_at == case.created_at
+        for a, b in zip(entries, entries[1:]):
+            assert a.left_at == b.entered_at and a.entered_at < b.entered_at
+        entry = entries[-1]
+        assert entry.stage == case.stage and entry.entered_at == case.stage_entered_at and entry.left_at is None
         assert timezone.localdate(case.created_at) == case.reported_on
         assert case.created_at <= case.stage_entered_at <= now
         assert (case.stage == Stage.CLOSED) == bool(case.outcome) == bool(case.closed_at)
@@ -32,6 +37,25 @@ def test_generates_n_consistent_cases_in_batches_with_one_audit_row_each():
         assert case.origin_regency_id == case.survivor.origin_village_id[:5]
         assert NameKey.objects.filter(person_id=case.survivor_id).exists()
     assert len(set(Case.objects.values_list("reference", flat=True))) == 45
+
+
+def test_generated_referrals_have_consistent_dates_and_some_are_late():
+    from sinergi.referrals.models import Referral
+
+    generate(300, seed=4)
+    referrals = list(Referral.objects.all())
+    assert len(referrals) > 100
+    now = timezone.now()
+    late = 0
+    for r in referrals:
+        assert r.from_agency_id == Case.objects.get(pk=r.case_id).lead_agency_id != r.to_agency_id
+        assert r.sent_at <= now and r.ack_due_at > r.sent_at and r.complete_due_at > r.ack_due_at
+        if r.acknowledged_at:
+            assert r.sent_at < r.acknowledged_at <= now
+            late += r.acknowledged_at > r.ack_due_at
+        if r.completed_at:
+            assert r.acknowledged_at < r.completed_at <= now and r.status == "completed"
+    assert late > 0
 
 
 def test_generated_cases_are_found_by_name_by_a_user_of_the_lead_agency():

@@ -1,0 +1,173 @@
+"""Analytics at scale: the read models' rebuild, every dashboard's server time, the annual PDF report and the
+de-identified release of all cases (time and peak memory).
+
+    DATABASE_URL=postgres://... uv run python benchmarks/bench_analytics.py [--requests 200] [--runs 3]
+
+Run against a database filled with ``sinergi generate_cases N`` (after ``migrate``). Dashboards are requested
+in-process through Django's test client, signed in as an analyst, with filters drawn from the data (none, a
+year, a province, a regency, an agency, an exploitation type, combinations); the time is the server's (the
+view from request to response). The release runs as its own process so its peak memory is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sinergi.config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.test import Client  # noqa: E402
+
+SECTIONS = ["pathway", "stages", "referrals", "places", "recruitment", "border"]
+
+
+def pct(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p * (len(values) - 1))))]
+
+
+def analyst():
+    from sinergi.agencies.models import Agency, Membership, User
+
+    user, _ = User.objects.get_or_create(username="bench-analyst")
+    agency = Agency.objects.filter(type="task_force").first() or Agency.objects.first()
+    Membership.objects.get_or_create(user=user, agency=agency, role="analyst")
+    return user
+
+
+def filter_sets(rng):
+    from sinergi.analytics.models import Tally
+
+    years = sorted(set(Tally.objects.filter(dim="cases").values_list("year", flat=True)))
+    regencies = list(Tally.objects.filter(dim="cases").exclude(regency="").values_list("regency", flat=True)
+                     .distinct()[:200])
+    agencies = [str(a) for a in Tally.objects.filter(dim="cases").values_list("agency", flat=True).distinct() if a]
+    types = ["ForcedLabour", "SexualExploitation"]
+    out = [{}]
+    for _ in range(40):
+        f = {}
+        if rng.random() < 0.5:
+            y = rng.choice(years)
+            f.update(year_from=y, year_to=y)
+        r = rng.random()
+        if r < 0.3:
+            f["province"] = rng.choice(regencies)[:2]
+        elif r < 0.5:
+            f["regency"] = rng.choice(regencies)
+        if rng.random() < 0.3:
+            f["agency"] = rng.choice(agencies)
+        if rng.random() < 0.25:
+            f["exploitation"] = rng.choice(types)
+        out.append(f)
+    return out
+
+
+def bench_dashboards(requests: int) -> dict:
+    rng = random.Random(1)
+    client = Client()
+    client.force_login(analyst())
+    filters = filter_sets(rng)
+    for s in SECTIONS:  # warm up: caches, the map's shapes, the label tables
+        client.get(f"/analytics/{s}/")
+    results = {}
+    for s in SECTIONS + ["agency"]:
+        times = []
+        for i in range(requests):
+            f = filters[i % len(filters)]
+            url = f"/analytics/{s}/" if s != "agency" else f"/analytics/agencies/{agency_ids()[i % len(agency_ids())]}/"
+            t = time.perf_counter()
+            r = client.get(url, f)
+            times.append((time.perf_counter() - t) * 1000)
+            assert r.status_code == 200, (url, f, r.status_code)
+        results[s] = {"p50": round(statistics.median(times), 1), "p95": round(pct(times, 0.95), 1),
+                      "max": round(max(times), 1)}
+    return results
+
+
+_AGENCIES: list = []
+
+
+def agency_ids():
+    if not _AGENCIES:
+        from sinergi.agencies.models import Agency
+
+        _AGENCIES.extend(str(pk) for pk in Agency.objects.filter(peer=None).values_list("pk", flat=True))
+    return _AGENCIES
+
+
+def bench_report(runs: int) -> dict:
+    from collections import Counter
+
+    from sinergi.analytics.models import Tally
+    from sinergi.analytics.report import report_bytes
+
+    per_year = Counter()
+    for y, n in Tally.objects.filter(dim="cases", regency="").values_list("year", "n"):
+        per_year[y] += n
+    year = per_year.most_common(1)[0][0]
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        data = report_bytes(year, fmt="pdf")
+        times.append(time.perf_counter() - t)
+    return {"year": year, "cases_that_year": per_year[year], "median_s": round(statistics.median(times), 2),
+            "max_s": round(max(times), 2), "bytes": len(data)}
+
+
+def bench_release(runs: int) -> dict:
+    times, rss = [], []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as d:
+            out = Path(d) / "release.csv"
+            before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            t = time.perf_counter()
+            proc = subprocess.run([sys.executable, "-c", "import sys; from sinergi.cli import main; sys.exit(main(sys.argv[1:]))",
+                                   "release", "--k", "5", "--out", str(out)],
+                                  capture_output=True, text=True, env={**os.environ})
+            times.append(time.perf_counter() - t)
+            assert proc.returncode == 0, proc.stderr
+            rss.append(max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) / 1024)
+            lines = sum(1 for _ in out.open())
+            summary = proc.stdout.strip()
+    return {"median_s": round(statistics.median(times), 1), "max_s": round(max(times), 1),
+            "peak_rss_mb": round(max(rss)), "rows": lines - 1, "summary": summary}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--skip-refresh", action="store_true")
+    args = parser.parse_args()
+    from sinergi.analytics.refresh import analytics_refresh
+    from sinergi.cases.models import Case
+
+    print(f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, cases: {Case.objects.count():,}, "
+          f"load average: {os.getloadavg()}")
+    if not args.skip_refresh:
+        t = time.perf_counter()
+        print("refresh:", analytics_refresh(force=True), f"({time.perf_counter() - t:.1f} s)")
+    print("dashboards (ms, server time):")
+    for name, r in bench_dashboards(args.requests).items():
+        print(f"  {name:12} p50 {r['p50']:7.1f}  p95 {r['p95']:7.1f}  max {r['max']:7.1f}")
+    print("annual PDF report:", bench_report(args.runs))
+    print("release:", bench_release(args.runs))
+    print(f"load average after: {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()

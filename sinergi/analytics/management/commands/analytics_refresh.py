@@ -1,0 +1,12 @@
+"""``sinergi analytics_refresh``: rebuild the dashboards' read models now (the worker does it every few minutes)."""
+
+from django.core.management.base import BaseCommand
+
+from sinergi.analytics.refresh import analytics_refresh
+
+
+class Command(BaseCommand):
+    help = "Perbarui angka dasbor / rebuild the analytics read models now."
+
+    def handle(self, *args, **options):
+        self.stdout.write(str(analytics_refresh(force=True)))

@@ -1,0 +1,43 @@
+"""The dashboards in a real Chromium at a phone's width (360 px) and on a desktop: charts and the map are drawn,
+fit the screen, and their tables are there. Screenshots go to test-artifacts/."""
+
+import pytest
+
+from sinergi.agencies.enums import Role
+from sinergi.agencies.models import Agency
+from sinergi.analytics.testing import generated_world
+from sinergi.core.testing import user_with_role
+
+from .test_browser import browser, pytestmark, shot, sign_in  # noqa: F401 - the shared Chromium fixture
+
+
+@pytest.fixture
+def figures(transactional_db):
+    from sinergi.regions.models import Region
+    from sinergi.regions.services import countries_load, regions_load
+
+    if not Region.objects.filter(level=4).exists():
+        countries_load()
+        regions_load(levels=(1, 2))
+    generated_world(cases=200, seed=41)
+
+
+@pytest.mark.parametrize("mobile", [True, False], ids=["phone", "desktop"])
+def test_dashboards_fit_the_screen(figures, browser, live_server, mobile):  # noqa: F811
+    analyst = user_with_role(Role.ANALYST, Agency.objects.get(code="gugus-tugas-ntt"))
+    page = sign_in(browser, live_server, analyst, mobile=mobile)
+    width = page.viewport_size["width"]
+    for section in ("pathway", "places", "referrals", "border"):
+        page.goto(f"{live_server.url}/analytics/{section}/")
+        charts = page.locator("svg.chart")
+        assert charts.count() >= 1
+        for i in range(charts.count()):
+            box = charts.nth(i).bounding_box()
+            assert box and box["width"] > 100 and box["x"] >= 0 and box["x"] + box["width"] <= width + 1, section
+        assert page.locator("table.numbers").count() >= 1
+        # Nothing but the tables' own scroll areas may be wider than the screen.
+        overflow = page.evaluate("document.documentElement.scrollWidth")
+        assert overflow <= width + 1, (section, overflow)
+        shot(page, f"analytics-{section}-{'phone' if mobile else 'desktop'}")
+    page.goto(f"{live_server.url}/analytics/places/")
+    assert page.locator("svg.map path[data-code]").count() > 400
