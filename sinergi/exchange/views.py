@@ -22,5 +22,7 @@ def inbox(request):
         token = request.body.decode("ascii").strip()
     except UnicodeDecodeError:
         return JsonResponse({"error": "malformed"}, status=400)
-    status, body = inbox_receive(token)
+    # The connecting address: rate limits on refused messages are per source (a TLS proxy in front passes its
+    # own address; the limit then holds for all senders together).
+    status, body = inbox_receive(token, source=request.META.get("REMOTE_ADDR"))
     return JsonResponse(body, status=status)
