@@ -14,3 +14,4 @@ class AuditConfig(AppConfig):
         # Audit keys stay for as long as rows name them: a chain cannot be re-keyed without rewriting it, so
         # there is nothing to re-encrypt (``None``).
         keys.register_usage("audit", keys.Usage("audit rows", selectors.audit_rows_per_key, None))
+        keys.register_usage("checkpoint", keys.Usage("checkpoint files", checkpoints.checkpoints_per_signer, None))

@@ -225,3 +225,16 @@ def checkpoint_if_due(directory: Path | None = None, every: dt.timedelta | None 
     if latest is None and head_seq == 0:
         return None
     return checkpoint_write(directory)
+
+
+def checkpoints_per_signer(directory: Path | None = None) -> dict[str, int]:
+    """Checkpoint key id -> files in ``directory`` signed by it (a key that signed some must stay to check them)."""
+    directory = Path(directory or checkpoint_dir())
+    counts: dict[str, int] = {}
+    for path in directory.glob("*.json") if directory.is_dir() else ():
+        try:
+            signer = str(json.loads(path.read_text(encoding="utf-8")).get("signer", ""))
+        except (OSError, ValueError, AttributeError):
+            continue
+        counts[signer] = counts.get(signer, 0) + 1
+    return counts

@@ -62,8 +62,14 @@ class Keyring:
         for k, secret in self.keys:
             if k == kid:
                 return secret
+        # Another process may have rotated the keyring since we loaded it (a new key appended to the file):
+        # look at the source again before giving up.
+        fresh = _reload(self.purpose)
+        for k, secret in fresh.keys if fresh is not None else ():
+            if k == kid:
+                return secret
         raise KeyringError(f"the {self.purpose} keyring ({self.source}) has no key {kid!r}: data written under that "
-                        "key cannot be read; restore the key (see `sinergi keys status`)")
+                           "key cannot be read; restore the key (see `sinergi keys status`)")
 
     def kids(self) -> list[str]:
         return [k for k, _ in self.keys]
@@ -165,6 +171,28 @@ def _load(purpose: str) -> Keyring:
     return Keyring(purpose, _parse(text, purpose, source), source, path)
 
 
+_last_reload: dict[str, float] = {}
+
+
+def _reload(purpose: str) -> Keyring | None:
+    """Load the purpose's keyring again (at most once a second), replacing the cached one if it changed."""
+    import time
+
+    now = time.monotonic()
+    if now - _last_reload.get(purpose, 0.0) < 1.0:
+        return None
+    _last_reload[purpose] = now
+    try:
+        fresh = _load(purpose)
+    except KeyringError:
+        return None
+    with _lock:
+        old = _cache.get(purpose)
+        if old is None or old.keys != fresh.keys:
+            _cache[purpose] = fresh
+    return fresh
+
+
 def reset() -> None:
     """Forget loaded keyrings (after a rotation, or in tests that change the environment)."""
     with _lock:
@@ -220,7 +248,7 @@ def key_add(purpose: str) -> str:
     kid, secret = new_entry()
     if ring.path is None:
         raise KeyringError(f"the {purpose} keyring comes from {ring.source}: append '{kid}:{secret}' there (last = "
-                        "active), restart, then run `sinergi keys rotate --reencrypt-only` for it")
+                           f"active), restart, then run `sinergi keys reencrypt {purpose}`")
     with ring.path.open("a", encoding="ascii") as fh:
         fh.write(f"{kid}:{secret}\n")
     reset()
