@@ -2,7 +2,9 @@
 
     sinergi demo [--port 8000] [--cases N] [--no-serve] [--seed S]   set up and serve a demo on this machine
     sinergi demo --instance kh [--port 8001] [--peer-url URL]         the Cambodian partner's instance, peered
-    sinergi serve [--bind 0.0.0.0:8000] [--workers N]                 production server (gunicorn)
+    sinergi serve [--bind 0.0.0.0:8000] [--workers N]                 production server (gunicorn); needs
+                                                                      SINERGI_SECRET_KEY and the data keys
+    sinergi keys status|init|rotate|reencrypt|retire                  keys for data at rest (README)
     sinergi <command> ...                                             any management command (migrate,
                                                                       audit verify, import_cases, generate_cases)
 """
