@@ -15,3 +15,5 @@ class AuditConfig(AppConfig):
         # there is nothing to re-encrypt (``None``).
         keys.register_usage("audit", keys.Usage("audit rows", selectors.audit_rows_per_key, None))
         keys.register_usage("checkpoint", keys.Usage("checkpoint files", checkpoints.checkpoints_per_signer, None))
+        keys.AFTER_ROTATION["checkpoint"] = lambda: ("give the checkpoint verifiers the new public keys:\n"
+                                                     + checkpoints.public_keys_text())

@@ -288,3 +288,7 @@ USAGES: dict[str, list[Usage]] = {p: [] for p in PURPOSES}
 def register_usage(purpose: str, usage: Usage) -> None:
     if not any(u.name == usage.name for u in USAGES[purpose]):
         USAGES[purpose].append(usage)
+
+
+# What an operator must be told after a purpose's key was rotated (e.g. the new public key for verifiers).
+AFTER_ROTATION: dict[str, Callable[[], str]] = {}

@@ -73,10 +73,8 @@ class Command(BaseCommand):
         old = keys.keyring(purpose).active_kid
         kid = keys.key_add(purpose)
         self.stdout.write(f"{purpose}: new active key {kid} (was {old})")
-        if purpose == "checkpoint":
-            from sinergi.audit.checkpoints import public_keys_text
-
-            self.stdout.write("give the checkpoint verifiers the new public key:\n" + public_keys_text())
+        if purpose in keys.AFTER_ROTATION:
+            self.stdout.write(keys.AFTER_ROTATION[purpose]())
         self._reencrypt(purpose)
         self.stdout.write("restart every process (sinergi serve, sinergi worker) so that they write under the new "
                           f"key, then run `sinergi keys reencrypt {purpose}` for what they wrote meanwhile")
