@@ -280,3 +280,10 @@ def test_notification_backoff_is_bounded_too():
 
     assert max(notifications.BACKOFF_SECONDS) <= 7200
     assert notifications._wait(10**6) == dt.timedelta(seconds=max(notifications.BACKOFF_SECONDS))
+
+
+def test_behind_a_trusted_proxy_the_clients_address_is_the_source(client, self_peer, settings):
+    settings.SINERGI_TRUSTED_PROXIES = ["10.0.0.0/8"]
+    client.post("/exchange/inbox/", data="a.b.c.d.e", content_type="application/jose", REMOTE_ADDR="10.0.0.2",
+                HTTP_X_FORWARDED_FOR="198.51.100.23")
+    assert list(ExchangeLog.objects.values_list("source", flat=True)) == ["198.51.100.23"]
