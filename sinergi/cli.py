@@ -2,7 +2,9 @@
 
     sinergi demo [--port 8000] [--cases N] [--no-serve] [--seed S]   set up and serve a demo on this machine
     sinergi demo --instance kh [--port 8001] [--peer-url URL]         the Cambodian partner's instance, peered
-    sinergi serve [--bind 0.0.0.0:8000] [--workers N] [--insecure]    production server (gunicorn)
+    sinergi serve [--bind 0.0.0.0:8000] [--workers N] [--insecure]    production server (gunicorn); needs
+                                                                      SINERGI_SECRET_KEY and the data keys
+    sinergi keys status|init|rotate|reencrypt|retire                  keys for data at rest (README)
     sinergi <command> ...                                             any management command (migrate,
                                                                       audit verify, import_cases, generate_cases)
 """
@@ -71,6 +73,11 @@ def serve(argv: list[str]) -> int:
               "  export SINERGI_SECRET_KEY=\"$(python -c 'import secrets; print(secrets.token_urlsafe(50))')\"",
               file=sys.stderr)
         return 2
+    if problems := _keys_problems():
+        print("sinergi serve: the keys that protect data at rest are not all configured:\n  "
+              + "\n  ".join(problems) + "\nCreate them once with `sinergi keys init` (in SINERGI_KEY_DIR) or pass "
+              "them in the environment; see the README's key configuration.", file=sys.stderr)
+        return 2
     if not os.environ.get("DATABASE_URL"):
         print("sinergi serve: peringatan / warning: DATABASE_URL is not set; using the SQLite database under "
               "SINERGI_DATA_DIR (fine for one small office, not for a real deployment).", file=sys.stderr)
@@ -104,6 +111,13 @@ def serve(argv: list[str]) -> int:
           "(run `sinergi worker` beside it for notifications and escalations)")
     SinergiServer(options).run()
     return 0
+
+
+def _keys_problems() -> list[str]:
+    """What is missing among the keys for data at rest; a server never creates them itself."""
+    from sinergi.core.keys import keys_missing
+
+    return keys_missing()
 
 
 def gunicorn_options(args) -> dict:

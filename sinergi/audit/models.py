@@ -1,7 +1,8 @@
 """The append-only, hash-chained audit log.
 
-Each row's ``hash`` covers its own content and the previous row's hash, so altering, inserting or deleting
-a row breaks the chain from that row on; ``sinergi audit verify`` finds the first break.
+Each row's ``hash`` covers its own content and the previous row's hash, keyed with the audit key named by
+``key_id`` (``chain``), so altering, inserting or deleting a row breaks the chain from that row on, and
+nobody without the key can recompute it; ``sinergi audit verify`` finds the first break.
 """
 
 from django.db import models
@@ -21,6 +22,8 @@ class AuditEvent(models.Model):
     detail = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # The audit key that keys ``hash``; empty for rows written before the chain was keyed (plain SHA-256).
+    key_id = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
         ordering = ["seq"]
@@ -39,3 +42,8 @@ class AuditHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+    # Rows up to this seq were written before the chain was keyed; every later row must carry a key id.
+    legacy_until = models.BigIntegerField(default=0)
+    # ``kid:hex`` HMAC over seq, hash and legacy_until (``chain.head_mac``): cutting rows from the end, or
+    # moving legacy_until to pass forged unkeyed rows, needs the key.
+    mac = models.CharField(max_length=96, blank=True, default="")

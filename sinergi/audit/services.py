@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import json
 import math
 import uuid
@@ -13,11 +11,13 @@ from typing import Any, Iterable
 from django.db import transaction
 from django.utils import timezone
 
-from sinergi.core import clock
+from sinergi.core import clock, keys
 
+from . import chain
+from .chain import GENESIS
 from .models import AuditEvent, AuditHead
 
-GENESIS = "0" * 64
+__all__ = ["GENESIS", "SYSTEM", "Actor", "Entry", "audit_log", "audit_log_many", "compute_hash"]
 
 
 @dataclass
@@ -42,26 +42,9 @@ class Actor:
 SYSTEM = Actor(user_id=None, username="system")
 
 
-def _canonical(row: AuditEvent) -> bytes:
-    payload = {
-        "seq": row.seq,
-        "at": row.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
-        "user_id": row.user_id,
-        "username": row.username,
-        "agency_id": str(row.agency_id) if row.agency_id else None,
-        "role": row.role,
-        "action": row.action,
-        "object_type": row.object_type,
-        "object_id": row.object_id,
-        "purpose": row.purpose,
-        "detail": row.detail,
-        "prev_hash": row.prev_hash,
-    }
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
-
-
 def compute_hash(row: AuditEvent) -> str:
-    return hashlib.sha256(_canonical(row)).hexdigest()
+    """The row's hash as the chain stores it (keyed by ``row.key_id``; plain SHA-256 for legacy rows)."""
+    return chain.row_hash(row)
 
 
 def _lock_head() -> AuditHead:
@@ -85,6 +68,7 @@ def audit_log_many(*, actor: Actor, entries: Iterable[Entry]) -> list[AuditEvent
         return []
     with transaction.atomic():
         head = _lock_head()
+        kid, secret = keys.keyring("audit").active
         now = clock.now()
         if timezone.is_naive(now):
             now = timezone.make_aware(now)
@@ -101,14 +85,15 @@ def audit_log_many(*, actor: Actor, entries: Iterable[Entry]) -> list[AuditEvent
             row = AuditEvent(
                 seq=seq, at=now, user_id=user_id, username=username, agency_id=agency_id, role=role,
                 action=_text(e.action, 16), object_type=_text(e.object_type, 40), object_id=_text(e.object_id, 64),
-                purpose=_text(e.purpose, 300), detail=_jsonable(e.detail), prev_hash=prev,
+                purpose=_text(e.purpose, 300), detail=_jsonable(e.detail), prev_hash=prev, key_id=kid,
             )
-            row.hash = compute_hash(row)
+            row.hash = chain.row_hash(row, secret)
             prev = row.hash
             rows.append(row)
         AuditEvent.objects.bulk_create(rows, batch_size=2000)
         head.seq, head.hash = seq, prev
-        head.save(update_fields=["seq", "hash"])
+        head.mac = chain.head_mac(seq, prev, head.legacy_until)
+        head.save(update_fields=["seq", "hash", "mac"])
     return rows
 
 

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sinergi.core.fields import DigestField, EncryptedCharField
 from sinergi.core.models import BaseModel
 
 from .enums import DecisionOrg, EventKind, Outcome, ServiceOutcome, ServiceType, Stage, VictimStatus
@@ -50,7 +51,9 @@ class Case(BaseModel):
     summary = models.TextField(_("ringkasan"), blank=True)
 
     # Pathway data that stages require.
-    travel_document_number = models.CharField(max_length=40, blank=True)
+    # Encrypted at rest (``core.fields``); looked up by its keyed digest.
+    travel_document_number = EncryptedCharField(max_length=40, blank=True)
+    travel_document_digest = DigestField(source="travel_document_number", kind="document")
     port_of_entry = models.CharField(max_length=120, blank=True)
 
     # Denormalised from the survivor for filtering and aggregation on one table.
@@ -72,6 +75,7 @@ class Case(BaseModel):
             models.Index(fields=["origin_regency", "-reported_on"], name="case_regency_reported"),
             models.Index(fields=["primary_exploitation", "-reported_on"], name="case_exploitation_reported"),
             models.Index(fields=["-reported_on", "id"], name="case_reported"),
+            models.Index(fields=["travel_document_digest"], name="case_travel_document_digest"),
         ]
 
     def __str__(self) -> str:

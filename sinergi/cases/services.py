@@ -248,7 +248,7 @@ def case_transition(*, actor, case: Case, to_stage: str, at: dt.datetime | None 
     fields = ["stage", "stage_entered_at", "updated_at"]
     if tdn:
         case.travel_document_number = tdn
-        fields.append("travel_document_number")
+        fields += ["travel_document_number", "travel_document_digest"]
     if poe:
         case.port_of_entry = poe
         fields.append("port_of_entry")

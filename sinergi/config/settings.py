@@ -305,3 +305,24 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("SINERGI_LOG_LEVEL", "WARNING").upper()},
 }
+
+# Keys for data at rest (``sinergi.core.keys``): field encryption, lookup digests, the audit chain and its
+# checkpoints, this instance's private exchange keys. Never in the database. The demo and the tests (no
+# SINERGI_SECRET_KEY) create missing key files under SINERGI_DATA_DIR/keys; a deployment creates them once
+# (`sinergi keys init`) or passes them in the environment, and `sinergi serve` refuses to start without them.
+SINERGI_KEY_DIR = Path(os.environ.get("SINERGI_KEY_DIR", DATA_DIR / "keys")).resolve()
+SINERGI_KEYS_AUTOCREATE = env_bool("SINERGI_KEYS_AUTOCREATE", not os.environ.get("SINERGI_SECRET_KEY"))
+# Signed audit checkpoints (seq, head hash, time) are written here, outside the database: copy them to another
+# machine or write-once storage (README). The worker writes one when the chain has grown and this long passed.
+SINERGI_AUDIT_CHECKPOINT_DIR = Path(os.environ.get("SINERGI_AUDIT_CHECKPOINT_DIR",
+                                                   DATA_DIR / "audit-checkpoints")).resolve()
+SINERGI_AUDIT_CHECKPOINT_SECONDS = int(os.environ.get("SINERGI_AUDIT_CHECKPOINT_SECONDS", 3600))
+# Exchange freshness: a message sealed longer ago than this (or further in the future than the tolerance) is
+# refused; replays inside the window meet the inbox's record of message ids.
+SINERGI_EXCHANGE_MAX_AGE_SECONDS = int(os.environ.get("SINERGI_EXCHANGE_MAX_AGE_SECONDS", 15 * 60))
+SINERGI_EXCHANGE_CLOCK_SKEW_SECONDS = int(os.environ.get("SINERGI_EXCHANGE_CLOCK_SKEW_SECONDS", 120))
+# Refused messages from senders we cannot identify: at most this many log rows per source address (IPv6: per
+# /64) and in all per window; the rest are only counted.
+SINERGI_EXCHANGE_REJECT_LOG_PER_SOURCE = int(os.environ.get("SINERGI_EXCHANGE_REJECT_LOG_PER_SOURCE", 20))
+SINERGI_EXCHANGE_REJECT_LOG_TOTAL = int(os.environ.get("SINERGI_EXCHANGE_REJECT_LOG_TOTAL", 200))
+SINERGI_EXCHANGE_REJECT_LOG_WINDOW_SECONDS = int(os.environ.get("SINERGI_EXCHANGE_REJECT_LOG_WINDOW_SECONDS", 600))

@@ -49,6 +49,12 @@ PERIODIC = [("peer keys", _refresh_peer_keys), ("exchange outbox", _deliver_outb
             ("stalled imports", _recover_imports), ("analytics figures", _analytics_refresh)]
 
 
+def register(name: str, job) -> None:
+    """Add a periodic job from an app's ``AppConfig.ready()`` (an app above core owns the job)."""
+    if all(n != name for n, _ in PERIODIC):
+        PERIODIC.append((name, job))
+
+
 def run_periodic() -> dict[str, object]:
     results = {}
     for name, job in PERIODIC:

@@ -1,7 +1,8 @@
 """Fast row writers for the demo generator: PostgreSQL COPY through psycopg, ``bulk_create`` elsewhere.
 
 Rows are dicts by field attname; fields a row leaves out get the model field's default, so a column added
-to a model later does not break the generator.
+to a model later does not break the generator. Encrypted fields are encrypted here as the ORM would
+(``core.fields``), and keyed digests a row leaves out are computed from their source field.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import json
 from typing import Any, Callable, Iterable
 
 from django.db import connection, models
+
+from sinergi.core.fields import DigestField, EncryptedMixin
 
 
 def _text(value: str) -> str:
@@ -28,6 +31,8 @@ def _json(value: Any) -> str:
 
 
 def _converter(field: models.Field) -> Callable[[Any], str]:
+    if isinstance(field, EncryptedMixin):
+        return lambda v: _text(field.get_db_prep_save(v, connection) or "")
     if isinstance(field, models.JSONField):
         return _json
     if isinstance(field, models.BooleanField):
@@ -49,9 +54,14 @@ class Table:
         self.columns = [f.column for f in self.fields]
         self.defaults = {f.attname: f.get_default() for f in self.fields}
         self.converters = [_converter(f) for f in self.fields]
+        self.digests = [(f.attname, f, model._meta.get_field(f.source).attname) for f in self.fields
+                        if isinstance(f, DigestField)]
         self.rows: list[dict[str, Any]] = []
 
     def add(self, row: dict[str, Any]) -> None:
+        for attname, field, source in self.digests:
+            if attname not in row:
+                row[attname] = field.compute(row.get(source))
         self.rows.append(row)
 
     def flush(self) -> int:

@@ -2,11 +2,15 @@
 
 from django.db import models
 
+from sinergi.core.fields import EncryptedJSONField
 from sinergi.core.models import BaseModel
 
 
 class InstanceKey(models.Model):
-    """One of this instance's key pairs. Retired keys stay published for verification until ``verify_until``."""
+    """One of this instance's key pairs. Retired keys stay published for verification until ``verify_until``.
+
+    The private key is encrypted at rest under the ``exchange`` key (``core.keys``), which is never in the
+    database: a copy of the database alone cannot sign or open messages as this instance."""
 
     class Use(models.TextChoices):
         SIG = "sig"
@@ -14,7 +18,7 @@ class InstanceKey(models.Model):
 
     kid = models.CharField(primary_key=True, max_length=64)
     use = models.CharField(max_length=3, choices=Use.choices)
-    private_jwk = models.JSONField()
+    private_jwk = EncryptedJSONField(key_purpose="exchange")
     created_at = models.DateTimeField(auto_now_add=True)
     active = models.BooleanField(default=True)  # used for new messages
     verify_until = models.DateTimeField(null=True, blank=True)  # after retirement: still published until then
@@ -82,7 +86,17 @@ class ExchangeLog(models.Model):
     kind = models.CharField(max_length=40, blank=True)
     outcome = models.CharField(max_length=16)  # delivered, retry, failed, applied, duplicate, rejected
     reason = models.TextField(blank=True)
+    # Where a refused message came from (its address, or its IPv6 /64): logging per source is rate-limited.
+    source = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["-at"]
-        indexes = [models.Index(fields=["-at"], name="exchangelog_at")]
+        indexes = [models.Index(fields=["-at"], name="exchangelog_at"),
+                   models.Index(fields=["source", "at"], name="exchangelog_source_at")]
+
+
+class ExchangeLogDropped(models.Model):
+    """Refused messages not logged one by one (over the rate limit), counted per window."""
+
+    window_start = models.DateTimeField(unique=True)
+    count = models.PositiveIntegerField(default=0)

@@ -7,6 +7,7 @@ mid-delivery leaves the row queued and the next round sends it again; the receiv
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import json
 import logging
 import urllib.error
@@ -17,10 +18,11 @@ from urllib.parse import urlparse
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from sinergi.core import clock
+from sinergi.core import backoff, clock
 
-from . import crypto
-from .models import ExchangeLog, InboxMessage, OutboxMessage, Peer
+from . import crypto, guard
+from .guard import REASON_MAX, truncate
+from .models import ExchangeLog, ExchangeLogDropped, InboxMessage, OutboxMessage, Peer
 
 logger = logging.getLogger(__name__)
 MAX_BACKOFF = dt.timedelta(minutes=5)
@@ -34,11 +36,15 @@ KEYS_LAZY_TIMEOUT_SECONDS = 3
 # A peer whose keys could not be fetched is tried again after 5 s, 10 s, 20 s ... up to a minute (per process).
 _KEYS_RETRY_CAP = dt.timedelta(minutes=1)
 _keys_failures: dict[str, tuple[int, dt.datetime]] = {}
+# A peer that is down or answers with garbage: expected, retried, logged without a traceback.
+PEER_ERRORS = (OSError, ValueError, http.client.HTTPException, crypto.Rejected)
 
 
 def _log(direction, peer_code, message_id, kind, outcome, reason=""):
-    ExchangeLog.objects.create(at=clock.now(), direction=direction, peer_code=peer_code or "",
-                               message_id=str(message_id or ""), kind=kind or "", outcome=outcome, reason=reason[:2000])
+    # Every value may come from a message's sender: cut to the columns (and the reason to a readable length).
+    ExchangeLog.objects.create(at=clock.now(), direction=direction, peer_code=truncate(peer_code, 32),
+                               message_id=truncate(message_id, 64), kind=truncate(kind, 40), outcome=outcome,
+                               reason=truncate(reason, REASON_MAX if direction == "in" else 1000))
 
 
 def outbox_enqueue(*, peer: Peer, kind: str, body: dict) -> OutboxMessage:
@@ -53,7 +59,7 @@ NOT_YET_PATIENCE = dt.timedelta(hours=24)
 
 def _backoff(attempts: int) -> dt.timedelta:
     # 1 s, 2 s, 4 s ... capped, so a peer down for an hour is retried every few minutes and catches up.
-    return min(dt.timedelta(seconds=2 ** max(0, attempts - 1)), MAX_BACKOFF)
+    return backoff.exponential(attempts, base=dt.timedelta(seconds=1), cap=MAX_BACKOFF)
 
 
 def _check_url(url: str) -> None:
@@ -95,15 +101,17 @@ def outbox_deliver(message_id, now: dt.datetime | None = None) -> str:
         return "skipped"
     msg = OutboxMessage.objects.select_related("peer").get(pk=message_id)
     peer = msg.peer
+    # sent_at is this attempt's time, not the queueing time: the receiver refuses stale envelopes (replays),
+    # and a message that waited a day for its peer must still arrive. The id stays: it is applied once.
     payload = {"id": str(msg.pk), "kind": msg.kind, "from": settings.SINERGI_INSTANCE, "to": peer.code,
-               "sent_at": msg.created_at.isoformat(), "body": msg.body}
+               "sent_at": clock.now().isoformat(), "queued_at": msg.created_at.isoformat(), "body": msg.body}
     try:
         if not peer.jwks.get("keys"):
             # Peered before the peer was up (the demo's two instances): fetch its keys now, else retry later.
             peer_fetch_jwks(peer, timeout=KEYS_LAZY_TIMEOUT_SECONDS)
         token = crypto.seal(payload, peer)
         status, content = _post(peer.base_url.rstrip("/") + "/exchange/inbox/", token)
-    except (OSError, ValueError, crypto.Rejected) as exc:
+    except PEER_ERRORS as exc:
         status, content = 0, str(exc).encode()
     if status == 200:
         try:
@@ -119,7 +127,10 @@ def outbox_deliver(message_id, now: dt.datetime | None = None) -> str:
             _log("out", peer.code, msg.pk, msg.kind, "delivered")
             return "delivered"
     reason = content.decode("utf-8", "replace")[:1000]
-    too_early = status == 425 and clock.now() - msg.created_at < NOT_YET_PATIENCE
+    # 425: it overtook the message it refers to; a clock refusal: the next attempt is sealed anew (and a clock
+    # may be fixed meanwhile). Both are tried again for a while.
+    waiting = status == 425 or (status == 400 and _refusal_code(content) in ("stale", "future"))
+    too_early = waiting and clock.now() - msg.created_at < NOT_YET_PATIENCE
     last_error = f"HTTP {status}: {reason}" if status else reason
     if 400 <= status < 500 and status not in (408, 429) and not too_early:
         # The peer refused it: retrying the same bytes cannot help.
@@ -130,6 +141,14 @@ def outbox_deliver(message_id, now: dt.datetime | None = None) -> str:
         last_error=last_error, updated_at=clock.now(), **fields)
     _log("out", peer.code, msg.pk, msg.kind, outcome, last_error)
     return outcome
+
+
+def _refusal_code(content: bytes) -> str:
+    try:
+        answer = json.loads(content)
+    except ValueError:
+        return ""
+    return str(answer.get("code", "")) if isinstance(answer, dict) else ""
 
 
 def outbox_deliver_due(now: dt.datetime | None = None, limit: int = 500, concurrency: int | None = None) -> int:
@@ -163,9 +182,10 @@ def outbox_deliver_due(now: dt.datetime | None = None, limit: int = 500, concurr
     return len(ids)
 
 
-def inbox_receive(token: str) -> tuple[int, dict]:
-    """Open, check and apply one arriving message. Returns (HTTP status, response body). No side effect unless
-    the message is valid, from a known peer, for a known agency, and new."""
+def inbox_receive(token: str, source: str | None = None) -> tuple[int, dict]:
+    """Open, check and apply one arriving message from address ``source``. Returns (HTTP status, response
+    body). No side effect unless the message is valid, fresh, from a known peer, for a known agency, and new
+    (``guard`` explains freshness and replays)."""
     from .handlers import HANDLERS, UnknownAgency
 
     try:
@@ -177,8 +197,9 @@ def inbox_receive(token: str) -> tuple[int, dict]:
                 raise
             peer, payload = crypto.unseal(token)
     except crypto.Rejected as exc:
-        _log("in", "", "", "", "rejected", str(exc))
-        return 400, {"error": str(exc)}
+        # Anyone can send this: logging is rate-limited per source.
+        guard.log_refused_stranger(source, str(exc))
+        return 400, {"error": truncate(exc)}
     try:
         message_id = uuid.UUID(str(payload.get("id")))
         kind = str(payload["kind"])
@@ -189,7 +210,12 @@ def inbox_receive(token: str) -> tuple[int, dict]:
             raise crypto.Rejected(f"unknown message kind {kind!r}")
     except (KeyError, ValueError, TypeError, crypto.Rejected) as exc:
         _log("in", peer.code, payload.get("id"), payload.get("kind"), "rejected", f"malformed: {exc}")
-        return 400, {"error": f"malformed: {exc}"}
+        return 400, {"error": truncate(f"malformed: {exc}")}
+    try:
+        guard.check_fresh(payload.get("sent_at"))
+    except crypto.Rejected as exc:
+        _log("in", peer.code, message_id, kind, "rejected", str(exc))
+        return 400, {"error": str(exc), "code": getattr(exc, "code", "malformed")}
     if InboxMessage.objects.filter(pk=message_id).exists():
         _log("in", peer.code, message_id, kind, "duplicate")
         return 200, {"receipt": crypto.sign_receipt({"id": str(message_id), "status": "duplicate"})}
@@ -256,9 +282,9 @@ def peers_refresh_keys(*, max_age: dt.timedelta = KEYS_MAX_AGE, timeout: float =
             continue
         try:
             peer_fetch_jwks(peer, timeout=timeout)
-        except (OSError, ValueError, crypto.Rejected) as exc:
+        except PEER_ERRORS as exc:
             failures += 1
-            wait = min(dt.timedelta(seconds=5 * 2 ** (failures - 1)), _KEYS_RETRY_CAP)
+            wait = backoff.exponential(failures, base=dt.timedelta(seconds=5), cap=_KEYS_RETRY_CAP)
             _keys_failures[peer.code] = (failures, now + wait)
             logger.info("keys of peer %s not fetched (%s); next try in %s", peer.code, exc, wait)
             continue
@@ -280,7 +306,7 @@ def peer_fetch_jwks(peer: Peer, *, timeout: float = TIMEOUT_SECONDS) -> None:
 
 
 def exchange_status() -> dict:
-    from django.db.models import Count
+    from django.db.models import Count, Sum
 
     rows = OutboxMessage.objects.values("peer__code", "status").annotate(n=Count("pk"))
     per_peer: dict = {p.code: {"name": p.name, "url": p.base_url, "queued": 0, "delivered": 0, "failed": 0,
@@ -289,4 +315,5 @@ def exchange_status() -> dict:
         per_peer.setdefault(r["peer__code"], {"queued": 0, "delivered": 0, "failed": 0})[r["status"]] = r["n"]
     return {"instance": settings.SINERGI_INSTANCE, "peers": per_peer,
             "received": InboxMessage.objects.count(),
-            "rejected": ExchangeLog.objects.filter(direction="in", outcome="rejected").count()}
+            "rejected": ExchangeLog.objects.filter(direction="in", outcome="rejected").count(),
+            "rejected_unlogged": ExchangeLogDropped.objects.aggregate(n=Sum("count"))["n"] or 0}

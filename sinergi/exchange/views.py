@@ -4,6 +4,8 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from sinergi.core.net import client_address
+
 from .crypto import jwks_public
 from .services import MAX_BODY_BYTES, inbox_receive
 
@@ -22,5 +24,6 @@ def inbox(request):
         token = request.body.decode("ascii").strip()
     except UnicodeDecodeError:
         return JsonResponse({"error": "malformed"}, status=400)
-    status, body = inbox_receive(token)
+    # Rate limits on refused messages are per source: the client's address, behind a trusted proxy too.
+    status, body = inbox_receive(token, source=client_address(request))
     return JsonResponse(body, status=status)

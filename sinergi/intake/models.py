@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sinergi.core.fields import EncryptedCharField
 from sinergi.core.models import BaseModel
 
 from .enums import Channel, ReportStatus
@@ -16,7 +17,7 @@ class Report(BaseModel):
     received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     reporter_name = models.CharField(_("nama pelapor"), max_length=200, blank=True)
     reporter_relation = models.CharField(_("hubungan pelapor"), max_length=100, blank=True)
-    reporter_contact = models.CharField(_("kontak pelapor"), max_length=200, blank=True)
+    reporter_contact = EncryptedCharField(_("kontak pelapor"), max_length=200, blank=True)  # encrypted at rest
     narrative = models.TextField(_("apa yang terjadi"))
     country_of_exploitation = models.ForeignKey("regions.Country", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     last_known_location = models.CharField(max_length=200, blank=True)

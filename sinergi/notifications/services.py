@@ -76,12 +76,16 @@ def delivery_attempt(delivery_id, now: dt.datetime | None = None) -> str:
             fields = {"status": Delivery.Status.FAILED}
             logger.error("delivery %s failed for good: %s", d.pk, error)
         else:
-            wait = BACKOFF_SECONDS[min(d.attempts - 1, len(BACKOFF_SECONDS) - 1)]
-            fields = {"next_attempt_at": clock.now() + dt.timedelta(seconds=wait)}
+            fields = {"next_attempt_at": clock.now() + _wait(d.attempts)}
         Delivery.objects.filter(pk=d.pk).update(last_error=error, updated_at=clock.now(), **fields)
         return "failed" if "status" in fields else "retry"
     Delivery.objects.filter(pk=d.pk).update(status=Delivery.Status.SENT, sent_at=clock.now(), updated_at=clock.now())
     return "sent"
+
+
+def _wait(attempts: int) -> dt.timedelta:
+    """The wait after ``attempts`` failed attempts: the table's steps, its last step for ever after."""
+    return dt.timedelta(seconds=BACKOFF_SECONDS[min(max(attempts, 1), len(BACKOFF_SECONDS)) - 1])
 
 
 def deliveries_retry_due(now: dt.datetime | None = None) -> int:

@@ -1,12 +1,15 @@
 """Persons (survivors, family contacts, witnesses), their identity documents and consent.
 
 Identity documents, contacts and addresses are sensitive fields: ``access.masking`` decides who sees them.
+They are encrypted at rest (``core.fields``); phones, e-mails and document numbers are looked up by their keyed
+digests (``selectors``), never by value.
 """
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sinergi.core.fields import DigestField, EncryptedCharField, EncryptedEmailField, EncryptedTextField
 from sinergi.core.models import BaseModel
 
 from .enums import ConsentPurpose, DocumentType, Relationship, Sex
@@ -28,15 +31,19 @@ class Person(BaseModel):
     # Derived from origin_village; kept for filtering and aggregation without joins.
     origin_province = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     origin_regency = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    address = models.TextField(_("alamat"), blank=True)
-    phone = models.CharField(_("telepon"), max_length=40, blank=True)
-    email = models.EmailField(_("surel"), blank=True)
+    address = EncryptedTextField(_("alamat"), blank=True)
+    phone = EncryptedCharField(_("telepon"), max_length=40, blank=True)
+    email = EncryptedEmailField(_("surel"), blank=True)
+    phone_digest = DigestField(source="phone", kind="phone")
+    email_digest = DigestField(source="email", kind="email")
     primary_language = models.CharField(_("bahasa utama"), max_length=8, blank=True)
     deceased = models.BooleanField(_("meninggal dunia"), default=False)
 
     class Meta:
         verbose_name = _("orang")
         verbose_name_plural = _("orang")
+        indexes = [models.Index(fields=["phone_digest"], name="person_phone_digest"),
+                   models.Index(fields=["email_digest"], name="person_email_digest")]
 
     def __str__(self) -> str:
         return self.full_name
@@ -64,22 +71,27 @@ class NameKey(models.Model):
 class IdentityDocument(BaseModel):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="documents")
     type = models.CharField(max_length=24, choices=DocumentType.choices)
-    number = models.CharField(max_length=40)
+    number = EncryptedCharField(max_length=40)
+    number_digest = DigestField(source="number", kind="document")
     issuing_country = models.ForeignKey("regions.Country", on_delete=models.PROTECT, related_name="+")
     issued_on = models.DateField(null=True, blank=True)
     expires_on = models.DateField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["type", "number"])]
+        indexes = [models.Index(fields=["type", "number_digest"], name="document_type_digest")]
 
 
 class FamilyContact(BaseModel):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="family_contacts")
     name = models.CharField(max_length=200)
     relationship = models.CharField(max_length=16, choices=Relationship.choices)
-    phone = models.CharField(max_length=40, blank=True)
-    address = models.TextField(blank=True)
+    phone = EncryptedCharField(max_length=40, blank=True)
+    address = EncryptedTextField(blank=True)
+    phone_digest = DigestField(source="phone", kind="phone")
     village = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["phone_digest"], name="familycontact_phone_digest")]
 
 
 class Consent(BaseModel):

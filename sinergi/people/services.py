@@ -16,6 +16,7 @@ from sinergi.access.policy import require, require_person
 from sinergi.audit.enums import Action
 from sinergi.audit.services import audit_log
 from sinergi.core import clock
+from sinergi.core.fields import digest_companions
 from sinergi.core.validation import Errors
 from sinergi.regions.enums import Level
 from sinergi.regions.models import Country, Region
@@ -187,7 +188,7 @@ def person_update(*, actor, person: Person, agency_id, data: dict[str, Any], ali
     changed = [k for k, v in clean.items() if getattr(person, k) != v]
     for k in changed:
         setattr(person, k, clean[k])
-    update_fields = list(changed)
+    update_fields = list(changed) + digest_companions(Person, changed)
     if "origin_village" in changed:
         _apply_origin(person)
         update_fields += ["origin_province", "origin_regency"]

@@ -10,7 +10,7 @@ from sinergi.audit.enums import Action
 from sinergi.audit.models import AuditEvent, AuditHead
 from sinergi.audit.selectors import audit_tail, audit_verify
 from sinergi.audit.services import GENESIS, Actor, Entry, audit_log, audit_log_many, compute_hash
-from sinergi.core import clock
+from sinergi.core import clock, keys
 
 pytestmark = pytest.mark.django_db
 
@@ -78,11 +78,11 @@ def test_changed_time_is_found():
 def test_row_inserted_in_the_middle_with_forged_seq_is_found():
     rows = write(5)
     # Make room at seq 3 (highest first, so the unique index holds), then insert a row that links itself
-    # properly to row 2 and carries a valid hash of its own.
+    # properly to row 2 and carries a valid hash of its own (the forger holds the audit key here).
     for seq in (5, 4, 3):
         AuditEvent.objects.filter(seq=seq).update(seq=seq + 1)
     forged = AuditEvent(seq=3, at=clock.now(), user_id=1, username="intruder", action="read", object_type="case",
-                        object_id="x", detail={}, prev_hash=rows[1].hash)
+                        object_id="x", detail={}, prev_hash=rows[1].hash, key_id=keys.keyring("audit").active_kid)
     forged.hash = compute_hash(forged)
     forged.save()
     checked, broken = audit_verify()
@@ -91,10 +91,23 @@ def test_row_inserted_in_the_middle_with_forged_seq_is_found():
     assert broken.seq == 4 and "link" in broken.reason
 
 
+def test_row_inserted_without_the_key_is_found_at_that_row():
+    rows = write(5)
+    for seq in (5, 4, 3):
+        AuditEvent.objects.filter(seq=seq).update(seq=seq + 1)
+    forged = AuditEvent(seq=3, at=clock.now(), user_id=1, username="intruder", action="read", object_type="case",
+                        object_id="x", detail={}, prev_hash=rows[1].hash)
+    forged.hash = compute_hash(forged)  # plain SHA-256: all one can compute without the key
+    forged.save()
+    checked, broken = audit_verify()
+    assert checked == 2
+    assert broken.seq == 3 and "without the audit key" in broken.reason
+
+
 def test_row_inserted_with_a_new_seq_at_the_end_is_found():
     rows = write(3)
     forged = AuditEvent(seq=4, at=clock.now(), user_id=1, username="intruder", action="read", object_type="case",
-                        object_id="x", detail={}, prev_hash=rows[-1].hash)
+                        object_id="x", detail={}, prev_hash=rows[-1].hash, key_id=keys.keyring("audit").active_kid)
     forged.hash = compute_hash(forged)
     forged.save()
     checked, broken = audit_verify()

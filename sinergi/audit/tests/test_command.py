@@ -104,3 +104,44 @@ def test_tail_empty_and_bad_n():
 def test_subcommand_is_required():
     with pytest.raises(CommandError):
         run()
+
+
+def test_checkpoint_then_verify_checks_the_chain_against_it(tmp_path):
+    write(3)
+    out = run("checkpoint", "--dir", str(tmp_path))
+    assert "checkpoint written" in out and len(list(tmp_path.glob("*.json"))) == 1
+    out = run("verify", "--checkpoint-dir", str(tmp_path))
+    assert "chain intact" in out and "1 checkpoints" in out
+
+
+def test_verify_without_checkpoints_warns(tmp_path):
+    write(1)
+    assert "warning: no checkpoints" in run("verify", "--checkpoint-dir", str(tmp_path / "none"))
+
+
+def test_verify_fails_on_truncation_behind_a_checkpoint(tmp_path):
+    from sinergi.audit.models import AuditHead
+
+    write(2)
+    old = AuditHead.objects.values("seq", "hash", "mac").get(pk=1)
+    write(2)
+    run("checkpoint", "--dir", str(tmp_path))
+    AuditEvent.objects.filter(seq__gt=2).delete()
+    AuditHead.objects.filter(pk=1).update(**old)
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="truncated"):
+        call_command("audit", "verify", "--checkpoint-dir", str(tmp_path), stdout=out)
+    assert "chain intact" in out.getvalue() and "ends at 2" in out.getvalue()
+
+
+def test_checkpoint_verify_with_the_public_key_file_only(tmp_path):
+    write(1)
+    run("checkpoint", "--dir", str(tmp_path / "cp"))
+    public = tmp_path / "checkpoint.pub"
+    public.write_text(run("public-key"))
+    assert "1 checkpoints signed and in order" in run("checkpoint-verify", "--dir", str(tmp_path / "cp"),
+                                                      "--public-key", str(public))
+    path = next((tmp_path / "cp").glob("*.json"))
+    path.write_text(path.read_text().replace('"seq": 1', '"seq": 9'))
+    with pytest.raises(CommandError, match="problem"):
+        run("checkpoint-verify", "--dir", str(tmp_path / "cp"), "--public-key", str(public))

@@ -46,6 +46,39 @@ def test_serve_refuses_without_a_secret_key(monkeypatch, capsys):
     assert "SINERGI_SECRET_KEY" in capsys.readouterr().err
 
 
+def test_serve_refuses_without_the_keys_for_data_at_rest(monkeypatch, capsys, settings, tmp_path):
+    """Production never creates keys itself: without them (here an empty key folder) it does not start."""
+    from sinergi.core import keys
+
+    monkeypatch.setenv("SINERGI_SECRET_KEY", "x" * 50)
+    settings.SINERGI_KEY_DIR = tmp_path / "keys"
+    keys.reset()
+    try:
+        assert cli.main(["serve", "--bind", "127.0.0.1:0"]) == 2
+        err = capsys.readouterr().err
+        assert "sinergi keys init" in err and "field: no key" in err and "audit: no key" in err
+        assert not (tmp_path / "keys").exists()
+    finally:
+        keys.reset()
+
+
+@pytest.mark.django_db
+def test_worker_refuses_without_keys_when_it_may_not_create_them(settings, tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from sinergi.core import keys
+
+    settings.SINERGI_KEY_DIR = tmp_path / "keys"
+    settings.SINERGI_KEYS_AUTOCREATE = False
+    keys.reset()
+    try:
+        with pytest.raises(CommandError, match="not all configured"):
+            call_command("worker", "--once")
+    finally:
+        keys.reset()
+
+
 def test_help_lists_the_commands(capsys):
     assert cli.main([]) == 0
     out = capsys.readouterr().out

@@ -86,3 +86,27 @@ def test_generated_ids_are_time_ordered_uuids():
     ids = [new_id() for _ in range(20_000)]  # more than 4,096 within one millisecond
     assert ids == sorted(ids) and len(set(ids)) == len(ids)
     assert {i.version for i in ids} == {7}
+
+
+def test_generated_contacts_and_documents_are_encrypted_in_the_database():
+    """The generator writes with COPY (PostgreSQL) or raw INSERTs, around the ORM: it encrypts as the ORM does."""
+    from django.db import connection
+
+    from sinergi.people.models import Person
+    from sinergi.people.selectors import persons_with_phone
+
+    generate(12, seed=3)
+    with connection.cursor() as cur:
+        cur.execute("SELECT phone, address, phone_digest FROM people_person")
+        rows = cur.fetchall()
+        cur.execute("SELECT travel_document_number FROM cases_case WHERE travel_document_number != ''")
+        documents = [r[0] for r in cur.fetchall()]
+    assert rows and all(phone.startswith("sng1:") and address.startswith("sng1:") and digest
+                        for phone, address, digest in rows)
+    assert all(d.startswith("sng1:") for d in documents)
+    person = Person.objects.order_by("id").first()
+    assert person.phone.startswith("08") and "RT" in person.address
+    assert person in persons_with_phone(Person.objects.all(), person.phone)
+    case = Case.objects.exclude(travel_document_number="").first()
+    if case is not None:
+        assert case.travel_document_number[:3].isalpha()

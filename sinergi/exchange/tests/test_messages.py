@@ -6,6 +6,7 @@ import pytest
 from joserfc import jwe, jws
 from joserfc.jwk import ECKey
 
+from sinergi.core import clock
 from sinergi.exchange import crypto, services
 from sinergi.exchange.models import ExchangeLog, InboxMessage, Peer
 
@@ -20,7 +21,7 @@ def self_peer(settings):
 
 
 def token(peer, kind="noop", body=None, message_id="8f0c1f5e-2c7b-4a86-9a7b-6d3f0a1b2c3d"):
-    return crypto.seal({"id": message_id, "kind": kind, "from": peer.code, "to": "id", "sent_at": "x",
+    return crypto.seal({"id": message_id, "kind": kind, "from": peer.code, "to": "id", "sent_at": clock.now().isoformat(),
                         "body": body or {}}, peer)
 
 
@@ -135,7 +136,7 @@ def test_worker_killed_in_the_middle_loses_nothing_and_applies_once(self_peer, m
     # could write "delivered": the message stays queued with the claim's lease.
     OutboxMessage.objects.filter(pk=msg.pk).update(next_attempt_at=clock.now() + services.LEASE, attempts=1)
     services.inbox_receive(crypto.seal({"id": str(msg.pk), "kind": "noop", "from": "id", "to": "id",
-                                        "sent_at": "x", "body": {"n": 1}}, self_peer))
+                                        "sent_at": clock.now().isoformat(), "body": {"n": 1}}, self_peer))
     assert services.outbox_deliver(msg.pk) == "skipped"  # claimed: no second worker sends it meanwhile
     OutboxMessage.objects.filter(pk=msg.pk).update(next_attempt_at=clock.now() - dt.timedelta(seconds=1))
     assert services.outbox_deliver(msg.pk) == "delivered"  # after the lease: sent again, answered "duplicate"

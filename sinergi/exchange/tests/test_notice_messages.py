@@ -12,6 +12,7 @@ from sinergi.agencies.enums import AgencyType, Role
 from sinergi.agencies.models import Agency
 from sinergi.audit.models import AuditEvent
 from sinergi.core.testing import AgencyFactory, CaseFactory, user_with_role
+from sinergi.core import clock
 from sinergi.exchange import crypto, services
 from sinergi.exchange.models import ExchangeLog, InboxMessage, OutboxMessage, Peer
 from sinergi.notifications.models import Notification
@@ -32,7 +33,7 @@ def self_peer(settings):
 
 def token(peer, kind, body, message_id=None):
     return crypto.seal({"id": message_id or str(uuid.uuid4()), "kind": kind, "from": peer.code, "to": "id",
-                        "sent_at": "x", "body": body}, peer)
+                        "sent_at": clock.now().isoformat(), "body": body}, peer)
 
 
 def remote(code, peer, name=None):

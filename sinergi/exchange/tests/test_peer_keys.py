@@ -78,7 +78,7 @@ def test_message_from_a_peer_whose_keys_we_lack_is_accepted_after_a_fetch(fetche
     crypto.keys_ensure()
     peer = Peer.objects.create(code="id", name="Self", base_url="http://127.0.0.1:8001", jwks=crypto.jwks_public())
     token = crypto.seal({"id": "8f0c1f5e-2c7b-4a86-9a7b-6d3f0a1b2c3d", "kind": "noop", "from": "id", "to": "id",
-                         "sent_at": "x", "body": {}}, peer)
+                         "sent_at": clock.now().isoformat(), "body": {}}, peer)
     Peer.objects.filter(pk=peer.pk).update(jwks={})  # as if registered before the sender was up
     monkeypatch.setitem(handlers.HANDLERS, "noop", lambda peer, body: None)
     status, body = services.inbox_receive(token)

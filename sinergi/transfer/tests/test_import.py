@@ -332,3 +332,16 @@ def test_garbage_collector_runs_again_after_an_import(supervisor, agency, rows):
     rows[0]["prs_Gender"] = "x"
     refused(supervisor, agency, samples.to_csv(rows))
     assert gc.isenabled()
+
+
+def test_imported_rows_leave_no_personal_field_unencrypted(supervisor, agency, rows):
+    """The bulk path (bulk_create) encrypts as the services do: no encrypted column holds plain text after an
+    import (the format carries no contacts or document numbers, and sensitive columns offered are dropped)."""
+    from sinergi.core import rekey
+
+    columns = samples.EXPORT_COLUMNS + ("prs_MobilePhone",)
+    for r in rows:
+        r.update(prs_MobilePhone="081234567890")
+    run(supervisor, agency, samples.to_csv(rows, columns=columns))
+    assert "plaintext" not in rekey.count_sealed("field")
+    assert Person.objects.count() >= len(rows)

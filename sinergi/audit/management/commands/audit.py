@@ -1,11 +1,21 @@
-"""``sinergi audit``: check and read the hash-chained audit log.
+"""``sinergi audit``: check and read the hash-chained audit log, and sign checkpoints of it.
 
-    sinergi audit verify [--batch-size N]   # walk the whole chain; exit 1 at the first break
+    sinergi audit verify [--batch-size N] [--checkpoint-dir D] [--public-key F] [--no-checkpoints]
+                                            # walk the chain, then check it against every checkpoint; exit 1
+                                            # at the first break or on any checkpoint problem
+    sinergi audit checkpoint [--dir D]      # sign the current head into a new file outside the database
+    sinergi audit checkpoint-verify [--dir D] [--public-key F]
+                                            # signatures and order of the checkpoints alone (no database, no
+                                            # audit key: for the machine that keeps the copies)
+    sinergi audit public-key                # the checkpoint public keys, for such a verifier
     sinergi audit tail [-n N]               # the latest N rows (default 20)
 """
 
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 
+from sinergi.audit import checkpoints
 from sinergi.audit.selectors import audit_tail, audit_verify
 
 
@@ -16,27 +26,82 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         verify = sub.add_parser("verify", help="walk the hash chain and report the first break")
         verify.add_argument("--batch-size", type=int, default=5000)
+        verify.add_argument("--checkpoint-dir", default=None, help="default SINERGI_AUDIT_CHECKPOINT_DIR")
+        verify.add_argument("--public-key", default=None,
+                            help="file of trusted checkpoint public keys (default: this instance's key)")
+        verify.add_argument("--no-checkpoints", action="store_true", help="check the chain only")
+        cp = sub.add_parser("checkpoint", help="sign the chain's head into a checkpoint file")
+        cp.add_argument("--dir", default=None, help="default SINERGI_AUDIT_CHECKPOINT_DIR")
+        cpv = sub.add_parser("checkpoint-verify", help="check checkpoint signatures and order only")
+        cpv.add_argument("--dir", default=None)
+        cpv.add_argument("--public-key", default=None)
+        sub.add_parser("public-key", help="print the checkpoint public keys")
         tail = sub.add_parser("tail", help="show the latest rows")
         tail.add_argument("-n", "--lines", type=int, default=20)
 
     def handle(self, *args, action, **opts):
         if action == "verify":
-            self.verify(opts["batch_size"])
+            self.verify(opts["batch_size"], opts["checkpoint_dir"], opts["public_key"], opts["no_checkpoints"])
+        elif action == "checkpoint":
+            path = checkpoints.checkpoint_write(Path(opts["dir"]) if opts["dir"] else None)
+            self.stdout.write(f"checkpoint written: {path}")
+        elif action == "checkpoint-verify":
+            self.checkpoint_verify(opts["dir"], opts["public_key"])
+        elif action == "public-key":
+            self.stdout.write(checkpoints.public_keys_text(), ending="")
         else:
             self.tail(opts["lines"])
 
-    def verify(self, batch_size: int) -> None:
+    def _public(self, path):
+        if not path:
+            return None
+        try:
+            return checkpoints.public_keys_parse(Path(path).read_text(encoding="ascii"))
+        except (OSError, ValueError) as exc:
+            raise CommandError(f"cannot read public keys from {path}: {exc}") from exc
+
+    def verify(self, batch_size: int, checkpoint_dir=None, public_key=None, no_checkpoints=False) -> None:
         if batch_size < 1:
             raise CommandError("--batch-size harus >= 1 / must be at least 1")
         checked, broken = audit_verify(batch_size=batch_size)
         if broken is None:
             self.stdout.write(self.style.SUCCESS(f"OK: {checked} baris diperiksa, rantai utuh / "
                                                  f"{checked} rows checked, chain intact"))
+            if not no_checkpoints:
+                self._check_against_checkpoints(checkpoint_dir, public_key)
             return
         self.stdout.write(f"{checked} baris utuh sebelum kerusakan / rows intact before the break")
         # CommandError prints to stderr and exits with status 1, which is what monitoring scripts look for.
         raise CommandError(f"Rantai audit rusak pada seq {broken.seq} / audit chain broken at seq {broken.seq}: "
                            f"{broken.reason}")
+
+    def _check_against_checkpoints(self, checkpoint_dir, public_key) -> None:
+        directory = Path(checkpoint_dir) if checkpoint_dir else checkpoints.checkpoint_dir()
+        count, problems = checkpoints.checkpoints_verify(directory, self._public(public_key))
+        if not count and not problems:
+            self.stdout.write(f"warning: no checkpoints in {directory}: a rewrite by someone holding the audit key, "
+                              "or an older copy of the database restored, would not be noticed "
+                              "(run `sinergi audit checkpoint`, keep copies elsewhere)")
+            return
+        for p in problems:
+            self.stdout.write(f"checkpoint problem ({p.kind}): {p.message}")
+        if problems:
+            kinds = ", ".join(sorted({p.kind for p in problems}))
+            raise CommandError(f"audit checkpoints: {len(problems)} problem(s) ({kinds}) in {directory}")
+        self.stdout.write(self.style.SUCCESS(f"OK: {count} checkpoints in {directory} agree with the chain"))
+
+    def checkpoint_verify(self, directory, public_key) -> None:
+        directory = Path(directory) if directory else checkpoints.checkpoint_dir()
+        points, problems = checkpoints.checkpoints_read(directory, self._public(public_key))
+        problems += checkpoints.checkpoints_order_problems(points)
+        for p in problems:
+            self.stdout.write(f"checkpoint problem ({p.kind}): {p.message}")
+        if problems:
+            raise CommandError(f"audit checkpoints: {len(problems)} problem(s) in {directory}")
+        last = points[-1] if points else None
+        self.stdout.write(self.style.SUCCESS(
+            f"OK: {len(points)} checkpoints signed and in order" + (f"; latest seq {last.seq} at {last.at:%Y-%m-%d %H:%M} UTC"
+                                                                  if last else "")))
 
     def tail(self, lines: int) -> None:
         if lines < 1:

@@ -23,7 +23,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, interval, once, **options):
         from django.conf import settings
+        from django.core.management.base import CommandError
 
+        from sinergi.core.keys import keys_missing
+
+        if not settings.SINERGI_KEYS_AUTOCREATE and (problems := keys_missing()):
+            raise CommandError("the keys that protect data at rest are not all configured: " + "; ".join(problems))
         self.running = True
         signal.signal(signal.SIGTERM, self._stop)
         signal.signal(signal.SIGINT, self._stop)

@@ -42,7 +42,8 @@ class Command(BaseCommand):
 
     def do_status(self, **opts):
         st = services.exchange_status()
-        self.stdout.write(f"instance: {st['instance']}  received: {st['received']}  rejected: {st['rejected']}")
+        self.stdout.write(f"instance: {st['instance']}  received: {st['received']}  rejected: {st['rejected']}"
+                          f" (+{st['rejected_unlogged']} over the log limit)")
         for code, p in st["peers"].items():
             self.stdout.write(f"peer {code}: {p.get('url', '')}  queued={p['queued']} delivered={p['delivered']} "
                               f"failed={p['failed']}  keys updated {p.get('keys_updated') or 'never'}")
