@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from sinergi.access.principal import Principal
+from sinergi.access.sections import sight_of
 from sinergi.access.visibility import case_visibility_parts, cases_visible_to
 from sinergi.audit.enums import Action
 from sinergi.audit.services import Entry, audit_log, audit_log_many
@@ -151,8 +152,13 @@ def case_get(user, case_id, *, purpose: str = "", audit: bool = True) -> Case:
             raise NotFound("case") from None
         raise
     if audit:
+        # Audited in the name of the agency the user sees the case through (the one it was referred to, if not
+        # the lead agency), so that an investigator reads who saw it and why they could.
+        principal = Principal.of(user)
+        through = (case.lead_agency_id if case.lead_agency_id in principal.casework_agency_ids
+                   else sight_of(user, case).agency_id)
         with transaction.atomic():
-            audit_log(actor=Principal.of(user).actor(case.lead_agency_id), action=Action.READ, object_type="case",
+            audit_log(actor=principal.actor(through), action=Action.READ, object_type="case",
                       object_id=case.pk, purpose=purpose)
     return case
 
