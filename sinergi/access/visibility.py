@@ -8,38 +8,52 @@ from .capabilities import Cap
 from .principal import Principal, as_agency_id
 
 
-def cases_visible_to(user) -> QuerySet:
+def _referred(agency_ids, needs: frozenset[str]):
+    """Ids of the cases referred to ``agency_ids`` by active referrals (a subquery), or, when ``needs`` names
+    sections, only of those whose active referrals to these agencies shared all of them (a list)."""
+    from sinergi.referrals.enums import ACTIVE
+    from sinergi.referrals.models import Referral
+
+    referred = Referral.objects.filter(to_agency_id__in=agency_ids, status__in=ACTIVE)
+    if not needs:
+        return referred.values("case_id")
+    shared: dict = {}
+    for case_id, sections in referred.values_list("case_id", "sections"):
+        shared.setdefault(case_id, set()).update(sections or ())
+    return [case_id for case_id, sections in shared.items() if needs <= sections]
+
+
+def cases_visible_to(user, *, needs=()) -> QuerySet:
     """Cases whose lead agency the user works in with a casework role, and cases referred to such an agency
-    while the referral is active (the receiver then sees only the shared sections: ``sections.case_sections_for``).
-    """
+    while the referral is active (the receiver then sees only the shared sections: ``sections.sight_of``).
+
+    ``needs``: the sections a filter or a search reads (a name search reads the identity, a country filter the
+    location). A referred case is found by it only if those sections were shared with the user's agency: a search
+    by name must not find, and so name, a survivor whose identity was not shared."""
     from django.db.models import Q
 
     from sinergi.cases.models import Case
-    from sinergi.referrals.enums import ACTIVE
-    from sinergi.referrals.models import Referral
 
     principal = Principal.of(user)
     agency_ids = principal.casework_agency_ids
     if not agency_ids:
         return Case.objects.none()
-    referred = Referral.objects.filter(to_agency_id__in=agency_ids, status__in=ACTIVE).values("case_id")
+    referred = _referred(agency_ids, frozenset(needs))
     return Case.objects.filter(Q(lead_agency_id__in=agency_ids) | Q(pk__in=referred))
 
 
-def case_visibility_parts(user) -> list[QuerySet]:
-    """``cases_visible_to(user)`` as disjoint parts (the agencies' own cases; cases referred to them and led by
-    another agency). A page of a list ordered by an index is fetched from each part on its own and merged: one
-    query with the OR cannot walk the index in order and reads every matching row before sorting."""
+def case_visibility_parts(user, *, needs=()) -> list[QuerySet]:
+    """``cases_visible_to(user, needs=needs)`` as disjoint parts (the agencies' own cases; cases referred to them
+    and led by another agency). A page of a list ordered by an index is fetched from each part on its own and
+    merged: one query with the OR cannot walk the index in order and reads every matching row before sorting."""
     from sinergi.cases.models import Case
-    from sinergi.referrals.enums import ACTIVE
-    from sinergi.referrals.models import Referral
 
     agency_ids = Principal.of(user).casework_agency_ids
     if not agency_ids:
         return []
     own = (Case.objects.filter(lead_agency_id=next(iter(agency_ids))) if len(agency_ids) == 1
            else Case.objects.filter(lead_agency_id__in=agency_ids))
-    referred = Referral.objects.filter(to_agency_id__in=agency_ids, status__in=ACTIVE).values("case_id")
+    referred = _referred(agency_ids, frozenset(needs))
     return [own, Case.objects.filter(pk__in=referred).exclude(lead_agency_id__in=agency_ids)]
 
 

@@ -111,3 +111,79 @@ def test_api_hides_origin_from_a_receiver_without_identity(referred):
     row = api.get("/api/v1/cases/").json()["results"][0]
     assert row["survivor"] is None and row["origin_province"] is None and row["origin_regency"] is None
     assert row["country_of_exploitation"] == "KH"
+
+
+@pytest.mark.parametrize(("params", "found"), [
+    ({"q": "Yuliana"}, False),             # a name search reads the identity, which was not shared
+    ({"q": "Kolo Bani"}, False),
+    ({"origin_province": "53"}, False),    # so do the origin filters
+    ({"exploitation_type": "ForcedLabour"}, False),
+    ({"country_of_exploitation": "KH"}, True),  # the location was shared
+    ({}, True),
+])
+def test_search_and_filters_do_not_find_a_receiver_what_was_not_shared(client, referred, params, found):
+    """A match is an answer: finding the case by the survivor's name would tell the name."""
+    client.login(username=referred["receiver"].username, password=PASSWORD)
+    body = client.get(reverse("web:case_list"), params).content.decode()
+    assert (referred["case"].reference in body) is found
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(referred["receiver"])
+    rows = api.get("/api/v1/cases/", params).json()["results"]
+    assert ([r["reference"] for r in rows] == [referred["case"].reference]) is found
+
+
+def test_the_lead_agency_finds_its_case_by_name(client, referred):
+    client.login(username=referred["supervisor"].username, password=PASSWORD)
+    body = client.get(reverse("web:case_list"), {"q": "Yuliana", "origin_province": "53"}).content.decode()
+    assert referred["case"].reference in body
+
+
+def _referred_cases(referred, n):
+    from sinergi.referrals.models import Referral
+
+    now = referred["referral"].sent_at
+    for i in range(n):
+        case = CaseFactory(lead_agency=referred["lead"], city_of_exploitation=f"Kota {i}")
+        Referral.objects.create(case=case, type="locate", from_agency=referred["lead"], to_agency=referred["ncb"],
+                                sections=[["identity"], ["location"], ["exploitation", "identity"]][i % 3],
+                                sent_at=now, ack_due_at=now, complete_due_at=now)
+
+
+def test_a_receivers_list_page_is_projected_in_a_bounded_number_of_queries(client, referred):
+    """The shared sections of a whole page are read in one query: 25 rows cost what 3 rows cost (one query more
+    than the lead agency's own list, ``test_pages.test_case_list_query_count_is_constant``: the sections)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.login(username=referred["receiver"].username, password=PASSWORD)
+    _referred_cases(referred, 2)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse("web:case_list")).status_code == 200
+    _referred_cases(referred, 28)
+    with CaptureQueriesContext(connection) as many:
+        body = client.get(reverse("web:case_list")).content.decode()
+    assert body.count("badge stage") == 25
+    assert len(many) == len(few) <= 21
+    shown_names = sum(1 for line in body.splitlines() if "Siti Nurhaliza" in line)
+    assert 0 < shown_names < 25  # only the rows whose referral shared the identity show a name
+
+
+def test_a_receivers_api_list_is_projected_in_a_bounded_number_of_queries(referred):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(referred["receiver"])
+    _referred_cases(referred, 27)  # a full page and a next one
+    with CaptureQueriesContext(connection) as few:
+        assert len(api.get("/api/v1/cases/", {"page_size": 25}).json()["results"]) == 25
+    _referred_cases(referred, 30)
+    with CaptureQueriesContext(connection) as many:
+        rows = api.get("/api/v1/cases/", {"page_size": 25}).json()["results"]
+    # (The second request finds the user's memberships already loaded on the user object: one query fewer.)
+    assert len(rows) == 25 and len(many) <= len(few) <= 12
+    by_identity = {r["survivor"] is not None for r in rows}
+    assert by_identity == {True, False}
