@@ -16,7 +16,8 @@ from typing import Any, Iterable
 from sinergi.core.errors import NotFound
 
 from .principal import Principal
-from .projection import CaseRef, _label
+from .projection import _label
+from .projection_views import CaseRef
 from .sections import Sight
 
 
