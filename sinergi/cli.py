@@ -2,7 +2,7 @@
 
     sinergi demo [--port 8000] [--cases N] [--no-serve] [--seed S]   set up and serve a demo on this machine
     sinergi demo --instance kh [--port 8001] [--peer-url URL]         the Cambodian partner's instance, peered
-    sinergi serve [--bind 0.0.0.0:8000] [--workers N]                 production server (gunicorn)
+    sinergi serve [--bind 0.0.0.0:8000] [--workers N] [--insecure]    production server (gunicorn)
     sinergi <command> ...                                             any management command (migrate,
                                                                       audit verify, import_cases, generate_cases)
 """
@@ -61,6 +61,9 @@ def serve(argv: list[str]) -> int:
     parser.add_argument("--timeout", type=int, default=int(os.environ.get("SINERGI_TIMEOUT", 60)),
                         help="seconds before a stuck request's worker is restarted (imports run as jobs)")
     parser.add_argument("--skip-collectstatic", action="store_true")
+    parser.add_argument("--insecure", action="store_true",
+                        help="start even though Django's deployment checks fail (plain HTTP on loopback for a trial "
+                             "or a benchmark; never for real data)")
     args = parser.parse_args(argv)
 
     if not os.environ.get("SINERGI_SECRET_KEY"):
@@ -77,7 +80,15 @@ def serve(argv: list[str]) -> int:
     from django.db import connections
 
     django.setup()
-    _deploy_checks()
+    problems = _deploy_checks()
+    if problems and not args.insecure:
+        from django.utils.translation import gettext as _
+
+        print("sinergi serve: " + _(
+            "pengaturan produksi tidak aman. Atur TLS (SINERGI_BEHIND_TLS_PROXY=1 di belakang proxy HTTPS), "
+            "SINERGI_ALLOWED_HOSTS dan surel SMTP (SINERGI_EMAIL_HOST); lihat README. Hanya untuk uji coba di "
+            "loopback: --insecure."), file=sys.stderr)
+        return 2
     if not args.skip_collectstatic:
         call_command("collectstatic", interactive=False, verbosity=0)
     from django.db.migrations.executor import MigrationExecutor
@@ -122,14 +133,15 @@ def gunicorn_options(args) -> dict:
     }
 
 
-def _deploy_checks() -> None:
-    """Django's deployment checks, reported as warnings: a demo behind a TLS proxy may knowingly skip some."""
+def _deploy_checks() -> list:
+    """Django's deployment checks; each problem is printed. ``serve`` refuses to start while any remains."""
     from django.core import checks
 
-    messages = checks.run_checks(include_deployment_checks=True)
-    for m in messages:
-        if m.level >= checks.WARNING and not m.is_silenced():
-            print(f"sinergi serve: check {m.id}: {m.msg}", file=sys.stderr)
+    problems = [m for m in checks.run_checks(include_deployment_checks=True)
+                if m.level >= checks.WARNING and not m.is_silenced()]
+    for m in problems:
+        print(f"sinergi serve: check {m.id}: {m.msg}", file=sys.stderr)
+    return problems
 
 
 try:

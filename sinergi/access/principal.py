@@ -27,6 +27,8 @@ class Principal:
     user: Any
     # (agency_id, role) pairs of active memberships in active agencies
     memberships: list[tuple[Any, str]] = field(default_factory=list)
+    # those of the agencies that require a second factor at sign-in (read in the same query)
+    mfa_agency_ids: frozenset = frozenset()
 
     @classmethod
     def of(cls, user) -> "Principal":
@@ -35,14 +37,15 @@ class Principal:
             return cached
         from sinergi.agencies.models import Membership
 
-        pairs: list[tuple[Any, str]] = []
+        rows: list[tuple[Any, str, bool]] = []
         if user is not None and getattr(user, "is_authenticated", False) and user.is_active:
-            pairs = list(
+            rows = list(
                 Membership.objects.filter(user=user, is_active=True, agency__is_active=True)
                 .order_by("created_at")
-                .values_list("agency_id", "role")
+                .values_list("agency_id", "role", "agency__mfa_required")
             )
-        principal = cls(user=user, memberships=pairs)
+        principal = cls(user=user, memberships=[(a, role) for a, role, _ in rows],
+                        mfa_agency_ids=frozenset(a for a, _, required in rows if required))
         if user is not None:
             user._sinergi_principal = principal
         return principal

@@ -31,6 +31,9 @@ class Agency(BaseModel):
     region = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     is_active = models.BooleanField(default=True)
+    # Its staff whose roles see personal data sign in with a second factor (changed by a system administrator,
+    # through ``agency_set_mfa_required``; SINERGI_MFA_REQUIRED asks it of every agency).
+    mfa_required = models.BooleanField(_("wajib autentikasi dua faktor"), default=False)
     # An agency served by another instance: messages for it go through that peer, by its code there.
     peer = models.ForeignKey("exchange.Peer", null=True, blank=True, on_delete=models.PROTECT, related_name="agencies")
     remote_code = models.CharField(max_length=64, blank=True)

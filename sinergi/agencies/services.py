@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from sinergi.access.capabilities import Cap
 from sinergi.access.policy import require
@@ -25,6 +26,7 @@ from sinergi.regions.models import Country, Region
 
 from .enums import AgencyType, Level, Role
 from .models import Agency, ContactPoint, Membership, Office, User
+from .revocation import access_revoked
 
 _CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 
@@ -252,3 +254,67 @@ def membership_grant(*, actor, user: User, agency: Agency, role: str, office: Of
     audit_log(actor=audit_actor, action=Action.CREATE if created else Action.UPDATE, object_type="membership",
               object_id=membership.pk, detail=detail if created else {**detail, "active": True})
     return membership
+
+
+def _system_admin(actor) -> Actor:
+    """Changes that reach beyond one agency (an account, an agency's standing, its sign-in policy) are a system
+    administrator's; ``actor=None`` is the system itself."""
+    return _reference_admin(actor)
+
+
+@transaction.atomic
+def agency_set_mfa_required(*, actor, agency: Agency, required: bool) -> Agency:
+    """Require (or stop requiring) a second factor at sign-in for the agency's staff whose roles see personal
+    data. When it is switched on, their API tokens (issued with a password alone) are revoked; their open web
+    sessions ask for the code (or the enrolment) at the next page."""
+    audit_actor = _system_admin(actor)
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    if agency.mfa_required == bool(required):
+        return agency
+    agency.mfa_required = bool(required)
+    agency.save(update_fields=["mfa_required", "updated_at"])
+    audit_log(actor=audit_actor, action=Action.UPDATE, object_type="agency", object_id=agency.pk,
+              detail={"mfa_required": agency.mfa_required})
+    if agency.mfa_required:
+        members = Membership.objects.filter(agency=agency, is_active=True).values_list("user_id", flat=True)
+        access_revoked(user_ids=members, reason="mfa_required", actor=audit_actor)
+    return agency
+
+
+@transaction.atomic
+def agency_set_active(*, actor, agency: Agency, active: bool) -> Agency:
+    """Deactivate (or reactivate) an agency: its members lose what their roles there gave them at once, and their
+    API tokens are revoked."""
+    audit_actor = _system_admin(actor)
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    if agency.is_active == bool(active):
+        return agency
+    agency.is_active = bool(active)
+    agency.save(update_fields=["is_active", "updated_at"])
+    audit_log(actor=audit_actor, action=Action.UPDATE, object_type="agency", object_id=agency.pk,
+              detail={"active": agency.is_active})
+    if not agency.is_active:
+        members = Membership.objects.filter(agency=agency).values_list("user_id", flat=True)
+        access_revoked(user_ids=members, reason="agency_inactive", actor=audit_actor)
+    return agency
+
+
+@transaction.atomic
+def user_set_active(*, actor, user: User, active: bool) -> User:
+    """Deactivate (or reactivate) an account: it cannot sign in, its sessions end at the next request, and its API
+    tokens are revoked."""
+    audit_actor = _system_admin(actor)
+    if actor is not None and getattr(actor, "pk", None) == user.pk and not active:
+        errors = Errors()
+        errors.add("active", _("Anda tidak dapat menonaktifkan diri sendiri."))
+        errors.raise_if_any()
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active == bool(active):
+        return user
+    user.is_active = bool(active)
+    user.save(update_fields=["is_active"])
+    audit_log(actor=audit_actor, action=Action.UPDATE, object_type="user", object_id=user.pk,
+              detail={"active": user.is_active})
+    if not user.is_active:
+        access_revoked(user_ids=[user.pk], reason="user_inactive", actor=audit_actor)
+    return user

@@ -24,6 +24,7 @@ from sinergi.core.validation import Errors
 
 from .enums import Role
 from .models import Membership, User
+from .revocation import access_revoked
 
 logger = logging.getLogger(__name__)
 
@@ -113,6 +114,8 @@ def membership_set_active(*, actor, agency_id, membership_id, active: bool) -> M
         m.save(update_fields=["is_active", "updated_at"])
         audit_log(actor=principal.actor(agency_id), action=Action.UPDATE, object_type="membership",
                   object_id=m.pk, detail={"user": m.user_id, "active": active})
+        if not active:
+            access_revoked(user_ids=[m.user_id], reason="membership_inactive", actor=principal.actor(agency_id))
     return m
 
 

@@ -94,7 +94,11 @@ def exception_handler(exc, context):
         set_rollback()
         return errors_response({NON_FIELD: ["Permintaan terlalu besar / request too large."]},
                                status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if isinstance(exc, (drf.AuthenticationFailed, drf.NotAuthenticated)) and response is not None:
+        # Say why, so a client tells an expired token (sign in again) from a wrong one.
+        response.data = {"detail": str(exc.detail), "code": exc.get_codes()}
+    return response
 
 
 # Shapes for the OpenAPI document.

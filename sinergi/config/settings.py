@@ -4,6 +4,7 @@ One machine by default (SQLite under ``SINERGI_DATA_DIR``); PostgreSQL when ``DA
 """
 
 import datetime
+import ipaddress
 import os
 from pathlib import Path
 
@@ -42,6 +43,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "js_lib_htmx",
     "sinergi.core",
     "sinergi.regions",
@@ -68,11 +72,16 @@ MIDDLEWARE = [
     "sinergi.core.middleware.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, so public static files (served above) stay cacheable and everything else is not stored.
+    "sinergi.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # A signed-in user whom two-factor authentication applies to goes nowhere else until they gave a code.
+    "sinergi.web.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -84,14 +93,16 @@ AUTHENTICATION_BACKENDS = [
     "sinergi.access.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Sign-in lockout: 5 failures for the same username lock it for 15 minutes (and are audited).
+# Sign-in lockout (django-axes): 5 failures for one username, or 20 from one address (over any usernames), lock
+# it for 15 minutes (and are audited). The address allows more: a field office's staff share one address behind
+# NAT. Wrong two-factor codes count as failures too. The address is the client's, behind trusted proxies only.
 AXES_FAILURE_LIMIT = int(os.environ.get("SINERGI_LOGIN_FAILURE_LIMIT", 5))
+SINERGI_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("SINERGI_LOGIN_ADDRESS_FAILURE_LIMIT", 20))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("SINERGI_LOGIN_LOCK_MINUTES", 15)))
-# By username, not by address: a field office's staff share one address behind NAT, and locking the office
-# out because one person mistyped is worse than the risk W006 warns about (rate limits still apply per user).
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "sinergi.access.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "sinergi.core.net.client_address"
 SILENCED_SYSTEM_CHECKS = [
-    "axes.W006",
     # Covering indexes (INCLUDE columns) are a PostgreSQL speed-up; SQLite builds the same index without them.
     "models.W040",
 ]
@@ -99,6 +110,13 @@ AXES_LOCKOUT_TEMPLATE = "web/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 LOGIN_URL = "web:login"
+# Two-factor authentication (TOTP with single-use recovery codes, django-otp) for every role that sees personal
+# data: everywhere when SINERGI_MFA_REQUIRED (the default; `sinergi demo` and the tests turn it off), else for the
+# agencies whose flag a system administrator set. Someone who enrolled of their own accord is always asked.
+SINERGI_MFA_REQUIRED = env_bool("SINERGI_MFA_REQUIRED", True)
+OTP_TOTP_ISSUER = os.environ.get("SINERGI_INSTANCE_NAME") or "Sinergi"
+# API tokens expire: a working day by default.
+SINERGI_API_TOKEN_HOURS = float(os.environ.get("SINERGI_API_TOKEN_HOURS", 9))
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
 
@@ -180,9 +198,21 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SINERGI_SECURE_COOKIES", False)
-if env_bool("SINERGI_BEHIND_TLS_PROXY", False):
+# Behind a TLS proxy (a real deployment: gunicorn speaks plain HTTP), every request is HTTPS: plain HTTP is
+# redirected, browsers are told to use HTTPS only (HSTS), and cookies are sent over HTTPS only.
+_BEHIND_TLS = env_bool("SINERGI_BEHIND_TLS_PROXY", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SINERGI_SECURE_COOKIES", _BEHIND_TLS)
+if _BEHIND_TLS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("SINERGI_HSTS_SECONDS", 365 * 24 * 60 * 60))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SINERGI_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SINERGI_HSTS_PRELOAD", True)
+# Reverse proxies whose X-Forwarded-For is believed (CIDRs, comma-separated): the client's address for rate limits
+# and sign-in lockout is the right-most one not in this list. Empty: the header is ignored.
+SINERGI_TRUSTED_PROXIES = [c.strip() for c in os.environ.get("SINERGI_TRUSTED_PROXIES", "").split(",") if c.strip()]
+for _cidr in SINERGI_TRUSTED_PROXIES:
+    ipaddress.ip_network(_cidr, strict=False)  # a typo fails at start, not silently at the first request
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],
@@ -197,7 +227,7 @@ SECURE_CSP = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "sinergi.api.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -248,9 +278,25 @@ TASKS = {"default": {"BACKEND": os.environ.get("SINERGI_TASK_BACKEND", "django_t
 SINERGI_NOTIFICATION_DELIVERY = [c for c in os.environ.get("SINERGI_NOTIFICATION_DELIVERY", "email").split(",") if c]
 SINERGI_NOTIFICATION_CHANNELS: dict[str, str] = {}
 
+# Mail: SMTP when SINERGI_EMAIL_HOST is set (STARTTLS on port 587 unless told otherwise), else the console.
+_SMTP_HOST = os.environ.get("SINERGI_EMAIL_HOST", "")
+_SMTP = "django.core.mail.backends.smtp.EmailBackend"
 MAILERS = {
-    "default": {"BACKEND": os.environ.get("SINERGI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")},
+    "default": {"BACKEND": os.environ.get("SINERGI_EMAIL_BACKEND") or (
+        _SMTP if _SMTP_HOST else "django.core.mail.backends.console.EmailBackend")},
 }
+if MAILERS["default"]["BACKEND"] == _SMTP:
+    MAILERS["default"]["OPTIONS"] = {
+        "host": _SMTP_HOST or "localhost",
+        "port": int(os.environ.get("SINERGI_EMAIL_PORT", 0)) or None,
+        "username": os.environ.get("SINERGI_EMAIL_USER", ""),
+        "password": os.environ.get("SINERGI_EMAIL_PASSWORD", ""),
+        "use_tls": env_bool("SINERGI_EMAIL_USE_TLS", not env_bool("SINERGI_EMAIL_USE_SSL", False)),
+        "use_ssl": env_bool("SINERGI_EMAIL_USE_SSL", False),
+        "timeout": 20,
+    }
+if os.environ.get("SINERGI_EMAIL_FROM"):
+    DEFAULT_FROM_EMAIL = SERVER_EMAIL = os.environ["SINERGI_EMAIL_FROM"]
 
 LOGGING = {
     "version": 1,

@@ -60,5 +60,7 @@ def demo_environment(argv: list[str], environ=None) -> None:
     environ.setdefault("SINERGI_INSTANCE_NAME", profile.name)
     environ.setdefault("SINERGI_LANGUAGE_CODE", profile.language)
     environ.setdefault("SINERGI_BASE_URL", loopback_url(args.port or profile.port))
+    # The printed demo logins sign in with the password alone; a real deployment asks for a second factor.
+    environ.setdefault("SINERGI_MFA_REQUIRED", "0")
     if code != DEFAULT_INSTANCE and "DATABASE_URL" not in environ:
         environ["SINERGI_DATA_DIR"] = str(data_dir_for(code, environ))

@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from sinergi.core import clock
+from sinergi.core.net import client_address
 from sinergi.core.validation import Errors
 
 from .models import PublicReport, RateCounter
@@ -27,7 +28,8 @@ FORM_MAX_SECONDS = 2 * 60 * 60
 
 
 def client_key(request, action: str) -> str:
-    address = request.META.get("REMOTE_ADDR", "")
+    # The citizen's address, not a reverse proxy's (which would put the whole country in one bucket).
+    address = client_address(request)
     # Addresses are never stored: only a keyed hash, so the counters cannot be turned back into who reported.
     digest = hmac.new(settings.SECRET_KEY.encode(), f"{action}|{address}".encode(), hashlib.sha256).hexdigest()
     return f"{action}:{digest[:40]}"

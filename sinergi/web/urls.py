@@ -1,13 +1,19 @@
 from django.urls import path
 
-from .views import auth, cases, exchange, home, imports, intake, notices, recruitment, referrals, users
+from .views import account, auth, cases, exchange, home, imports, intake, notices, recruitment, referrals, users
 
 app_name = "web"
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("login/", auth.LoginView.as_view(), name="login"),
+    path("login/code/", auth.mfa_verify, name="mfa_verify"),
+    path("login/authenticator/", auth.mfa_enrol, name="mfa_enrol"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("account/security/", account.account_security, name="account_security"),
+    path("agencies/two-factor/", account.agency_mfa_policy, name="agency_mfa_policy"),
+    path("users/memberships/<uuid:membership_id>/two-factor/reset/", account.member_mfa_reset,
+         name="member_mfa_reset"),
     path("password/", auth.PasswordChangeView.as_view(), name="password_change"),
     path("password/set/<uidb64>/<token>/", users.PasswordSetView.as_view(), name="password_set"),
     path("users/", users.user_list, name="users"),

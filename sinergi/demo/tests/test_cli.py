@@ -59,3 +59,36 @@ def test_gunicorn_configuration_is_explicit():
     assert (options["workers"], options["threads"], options["timeout"]) == (3, 2, 45)
     assert options["accesslog"] == "-" and options["worker_class"] == "gthread"
     assert cli.gunicorn_options(argparse.Namespace(bind="x:1", workers=None, threads=1, timeout=1))["workers"] >= 1
+
+
+def test_serve_refuses_unsafe_production_settings(monkeypatch, capsys):
+    # The test settings are the demo's: no TLS, no HSTS, console mail. A production server must not start so.
+    monkeypatch.setenv("SINERGI_SECRET_KEY", "s" * 60)
+    started = []
+    monkeypatch.setattr(cli.SinergiServer, "run", lambda self: started.append(self.options))
+    assert cli.main(["serve", "--bind", "127.0.0.1:0", "--skip-collectstatic"]) == 2
+    err = capsys.readouterr().err
+    for check in ("security.W004", "security.W008", "security.W012", "mail.E001"):
+        assert check in err, check
+    assert started == []
+
+
+@pytest.mark.django_db
+def test_serve_starts_with_safe_settings_or_when_told_it_is_insecure(monkeypatch, capsys, settings):
+    monkeypatch.setenv("SINERGI_SECRET_KEY", "s" * 60)
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")  # no SQLite warning in this test's output
+    started = []
+    monkeypatch.setattr(cli.SinergiServer, "run", lambda self: started.append(self.options))
+    # Local trials and benchmarks on loopback over plain HTTP say so explicitly, and are warned.
+    assert cli.main(["serve", "--bind", "127.0.0.1:0", "--skip-collectstatic", "--insecure"]) == 0
+    assert "security.W008" in capsys.readouterr().err and len(started) == 1
+    settings.SECRET_KEY = "a-long-random-production-key-" + "0123456789abcdefghij" * 2
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = settings.SECURE_HSTS_PRELOAD = True
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = True
+    settings.ALLOWED_HOSTS = ["sinergi.example.go.id"]
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                                    "OPTIONS": {"host": "smtp.example.go.id"}}}
+    assert cli.main(["serve", "--bind", "127.0.0.1:0", "--skip-collectstatic"]) == 0
+    assert "check" not in capsys.readouterr().err and len(started) == 2
