@@ -295,6 +295,12 @@ PAGES = [
     ("registry import page", lambda c, w, r: c.get(reverse("web:registry_import")), expect(other=200), ()),
     ("password change", lambda c, w, r: c.get(reverse("web:password_change")),
      expect((200, 200, 200), 200, 200, 200), ()),
+    ("account security", lambda c, w, r: c.get(reverse("web:account_security")),
+     expect((200, 200, 200), 200, 200, 200), ()),
+    ("two-factor policy", lambda c, w, r: c.get(reverse("web:agency_mfa_policy")), expect(system_admin=200), ()),
+    ("reset a member's second factor", lambda c, w, r: c.post(reverse("web:member_mfa_reset", args=[
+        Membership.objects.get(user=w["users"]["intake_officer"]).pk])),
+     expect(agency_admin=302, system_admin=302), ()),
 ]
 
 
@@ -345,9 +351,11 @@ def test_the_matrix_covers_every_page():
                "case_attachment_download", "case_reveal", "case_referral", "referral_answer", "intake", "region_options",
                "case_import", "case_import_job", "case_import_rejected", "notice_list", "notice_detail", "notice_photo",
                "notice_new", "notice_answer", "notice_answer_refer", "notice_close", "users", "membership_update",
-               "exchange", "performance", "recruitment", "registry_import", "password_change"}
-    # Sign-in pages, and the recruitment pages for one record (their own tests: test_recruitment_pages).
-    elsewhere = {"login", "logout", "password_set", "recruitment_agency", "recruitment_recruiter",
-                 "recruitment_flag_review"}
+               "exchange", "performance", "recruitment", "registry_import", "password_change", "account_security",
+               "agency_mfa_policy", "member_mfa_reset"}
+    # Sign-in pages (test_pages, test_mfa_pages), and the recruitment pages for one record
+    # (test_recruitment_pages).
+    elsewhere = {"login", "logout", "password_set", "mfa_verify", "mfa_enrol", "recruitment_agency",
+                 "recruitment_recruiter", "recruitment_flag_review"}
     assert named - covered - elsewhere == set()
     assert len(PAGES) >= len(covered)
