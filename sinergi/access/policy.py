@@ -49,29 +49,35 @@ def require_recruitment_oversight(user):
 
 
 def require_person(user, person, cap: Cap, agency_id) -> Principal:
-    """The person must be known to ``agency_id`` (the survivor of a case it leads, the subject of a report it
-    received, or created by it and not yet attached to either) and the user must work there; else NotFound.
-    Then the user must hold ``cap`` there; else PermissionDenied."""
-    from sinergi.audit.models import AuditEvent
-    from sinergi.cases.models import Case
-    from sinergi.intake.models import Report
-
+    """The user must see the person in full through ``agency_id`` (``require_person_in_full``; else NotFound),
+    then hold ``cap`` there (else PermissionDenied)."""
     principal = Principal.of(user)
-    agency_id = as_agency_id(agency_id)
-    if agency_id not in principal.casework_agency_ids:
-        raise NotFound("person")
-    known = (Case.objects.filter(survivor=person, lead_agency_id=agency_id).exists()
-             or Report.objects.filter(subject=person, agency_id=agency_id).exists())
-    if not known and not Case.objects.filter(survivor=person).exists() \
-            and not Report.objects.filter(subject=person).exists():
-        # A person just created (e.g. an intake saved in steps) belongs to the agency that created it.
-        known = AuditEvent.objects.filter(action="create", object_type="person", object_id=str(person.pk),
-                                          agency_id=agency_id).exists()
-    if not known:
-        raise NotFound("person")
+    require_person_in_full(user, person, agency_id)
     if not principal.can(cap, agency_id):
         raise PermissionDenied(f"missing capability {cap}")
     return principal
+
+
+def require_person_in_full(user, person, agency_id) -> None:
+    """A write that names an existing person (a case for them, a report about them, a re-trafficking link, an
+    update) is made for ``agency_id``, which must already see that person in full: it leads a case of theirs,
+    received a report about them, or created their record (``visibility.person_agency_in_full``). Seeing the
+    person's case through a referral is not enough: the write would give the agency what the referral did not
+    share. NotFound otherwise, as for a person that does not exist."""
+    from .visibility import person_agency_in_full
+
+    if person_agency_in_full(user, person, as_agency_id(agency_id)) is None:
+        raise NotFound("person")
+
+
+def require_section(user, case, section: str):
+    """The user may see ``section`` of ``case`` (``sections.Sight``); NotFound otherwise. Returns the sight."""
+    from .sections import sight_of
+
+    sight = sight_of(user, case)
+    if not sight.may(section):
+        raise NotFound(section)
+    return sight
 
 
 def require_report(user, report, cap: Cap) -> Principal:

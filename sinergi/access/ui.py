@@ -4,7 +4,7 @@ in templates)."""
 from __future__ import annotations
 
 from .capabilities import Cap
-from .masking import MAY_REVEAL, Sensitivity
+from .masking import Sensitivity
 from .principal import Principal
 
 
@@ -66,17 +66,21 @@ def _oversees_recruitment(user) -> bool:
         return False
 
 
-def case_actions(user, case) -> dict[str, bool]:
+def case_actions(user, case, sight=None) -> dict[str, bool]:
+    """What the case page offers: writes need the capability in the case's lead agency; revealing masked fields
+    needs a role that may, in the agency the case is seen through, and the section shared (``Sight.may_reveal``)."""
+    from .sections import sight_of
+
+    sight = sight if sight is not None else sight_of(user, case)
     p = Principal.of(user)
     caps = p.caps_in(case.lead_agency_id)
-    roles = p.roles_in(case.lead_agency_id)
     return {
         "edit": Cap.CASE_EDIT in caps,
         "transition": Cap.CASE_TRANSITION in caps,
         "close": Cap.CASE_CLOSE in caps,
         "screen": Cap.SCREEN in caps,
         "refer": Cap.REFER in caps,
-        "reveal_identity": bool(roles & MAY_REVEAL[Sensitivity.IDENTITY]),
-        "reveal_contact": bool(roles & MAY_REVEAL[Sensitivity.CONTACT]),
-        "reveal_address": bool(roles & MAY_REVEAL[Sensitivity.ADDRESS]),
+        "reveal_identity": sight.may_reveal(Sensitivity.IDENTITY),
+        "reveal_contact": sight.may_reveal(Sensitivity.CONTACT),
+        "reveal_address": sight.may_reveal(Sensitivity.ADDRESS),
     }

@@ -5,56 +5,113 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, QuerySet
 
 from .capabilities import Cap
-from .principal import Principal
+from .principal import Principal, as_agency_id
 
 
-def cases_visible_to(user) -> QuerySet:
+def _referred(agency_ids, needs: frozenset[str]):
+    """Ids of the cases referred to ``agency_ids`` by active referrals (a subquery), or, when ``needs`` names
+    sections, only of those whose active referrals to these agencies shared all of them (a list)."""
+    from sinergi.referrals.enums import ACTIVE
+    from sinergi.referrals.models import Referral
+
+    referred = Referral.objects.filter(to_agency_id__in=agency_ids, status__in=ACTIVE)
+    if not needs:
+        return referred.values("case_id")
+    shared: dict = {}
+    for case_id, sections in referred.values_list("case_id", "sections"):
+        shared.setdefault(case_id, set()).update(sections or ())
+    return [case_id for case_id, sections in shared.items() if needs <= sections]
+
+
+def cases_visible_to(user, *, needs=()) -> QuerySet:
     """Cases whose lead agency the user works in with a casework role, and cases referred to such an agency
-    while the referral is active (the receiver then sees only the shared sections: ``sections.case_sections_for``).
-    """
+    while the referral is active (the receiver then sees only the shared sections: ``sections.sight_of``).
+
+    ``needs``: the sections a filter or a search reads (a name search reads the identity, a country filter the
+    location). A referred case is found by it only if those sections were shared with the user's agency: a search
+    by name must not find, and so name, a survivor whose identity was not shared."""
     from django.db.models import Q
 
     from sinergi.cases.models import Case
-    from sinergi.referrals.enums import ACTIVE
-    from sinergi.referrals.models import Referral
 
     principal = Principal.of(user)
     agency_ids = principal.casework_agency_ids
     if not agency_ids:
         return Case.objects.none()
-    referred = Referral.objects.filter(to_agency_id__in=agency_ids, status__in=ACTIVE).values("case_id")
+    referred = _referred(agency_ids, frozenset(needs))
     return Case.objects.filter(Q(lead_agency_id__in=agency_ids) | Q(pk__in=referred))
 
 
-def case_visibility_parts(user) -> list[QuerySet]:
-    """``cases_visible_to(user)`` as disjoint parts (the agencies' own cases; cases referred to them and led by
-    another agency). A page of a list ordered by an index is fetched from each part on its own and merged: one
-    query with the OR cannot walk the index in order and reads every matching row before sorting."""
+def case_visibility_parts(user, *, needs=()) -> list[QuerySet]:
+    """``cases_visible_to(user, needs=needs)`` as disjoint parts (the agencies' own cases; cases referred to them
+    and led by another agency). A page of a list ordered by an index is fetched from each part on its own and
+    merged: one query with the OR cannot walk the index in order and reads every matching row before sorting."""
     from sinergi.cases.models import Case
-    from sinergi.referrals.enums import ACTIVE
-    from sinergi.referrals.models import Referral
 
     agency_ids = Principal.of(user).casework_agency_ids
     if not agency_ids:
         return []
     own = (Case.objects.filter(lead_agency_id=next(iter(agency_ids))) if len(agency_ids) == 1
            else Case.objects.filter(lead_agency_id__in=agency_ids))
-    referred = Referral.objects.filter(to_agency_id__in=agency_ids, status__in=ACTIVE).values("case_id")
+    referred = _referred(agency_ids, frozenset(needs))
     return [own, Case.objects.filter(pk__in=referred).exclude(lead_agency_id__in=agency_ids)]
 
 
+def cases_in_full_for(user) -> QuerySet:
+    """Cases the user sees in full: those led by an agency where they do casework (``sections.ALL``)."""
+    from sinergi.cases.models import Case
+
+    agency_ids = Principal.of(user).casework_agency_ids
+    if not agency_ids:
+        return Case.objects.none()
+    return Case.objects.filter(lead_agency_id__in=agency_ids)
+
+
 def persons_visible_to(user) -> QuerySet:
-    """Persons who are the survivor of a visible case, or the subject of a report to the user's agency."""
+    """Persons the user sees in full through a case or a report: the survivor of a case led by one of their
+    agencies, or the subject of a report one of them received. A survivor seen only through a referral is not
+    here: the referred case shows exactly the sections that were shared. (A person an agency created and has not
+    attached to a case or report yet is found by ``person_agency_in_full``.)"""
+    from sinergi.cases.models import Case
     from sinergi.intake.models import Report
     from sinergi.people.models import Person
 
-    principal = Principal.of(user)
-    agency_ids = principal.casework_agency_ids
+    agency_ids = Principal.of(user).casework_agency_ids
     if not agency_ids:
         return Person.objects.none()
-    visible_cases = cases_visible_to(user).filter(survivor_id=OuterRef("pk"))
+    led = Case.objects.filter(lead_agency_id__in=agency_ids, survivor_id=OuterRef("pk"))
     reports = Report.objects.filter(agency_id__in=agency_ids, subject_id=OuterRef("pk"))
-    return Person.objects.filter(Exists(visible_cases) | Exists(reports))
+    return Person.objects.filter(Exists(led) | Exists(reports))
+
+
+def person_agency_in_full(user, person, agency_id=None):
+    """The agency through which the user sees ``person`` in full, or None: one of their casework agencies (or
+    ``agency_id``, if it is one) that leads a case of the person, received a report about them, or created the
+    person's record while it is attached to no case or report yet (an intake saved in steps). Every write that
+    names an existing person requires this (``policy.require_person_in_full``)."""
+    from sinergi.audit.models import AuditEvent
+    from sinergi.cases.models import Case
+    from sinergi.intake.models import Report
+
+    ids = set(Principal.of(user).casework_agency_ids)
+    if agency_id is not None:
+        agency_id = as_agency_id(agency_id)
+        ids &= {agency_id}
+    if not ids or person is None or getattr(person, "pk", None) is None:
+        return None
+    # Ordered, so that a user of several agencies always sees a person through the same one.
+    lead = (Case.objects.filter(survivor=person, lead_agency_id__in=ids).order_by("created_at")
+            .values_list("lead_agency_id", flat=True).first())
+    if lead:
+        return lead
+    received = (Report.objects.filter(subject=person, agency_id__in=ids).order_by("received_at")
+                .values_list("agency_id", flat=True).first())
+    if received:
+        return received
+    if Case.objects.filter(survivor=person).exists() or Report.objects.filter(subject=person).exists():
+        return None  # attached to another agency's case or report: the record is theirs now
+    return (AuditEvent.objects.filter(action="create", object_type="person", object_id=str(person.pk),
+                                      agency_id__in=ids).order_by("seq").values_list("agency_id", flat=True).first())
 
 
 def reports_visible_to(user) -> QuerySet:
@@ -69,15 +126,54 @@ def reports_visible_to(user) -> QuerySet:
 
 def agency_of_person_for(user, person) -> object | None:
     """The agency through which the user sees this person (for masking and audit), or None."""
-    principal = Principal.of(user)
-    ids = set(principal.casework_agency_ids)
-    from sinergi.cases.models import Case
-    from sinergi.intake.models import Report
+    return person_agency_in_full(user, person)
 
-    lead = Case.objects.filter(survivor=person, lead_agency_id__in=ids).values_list("lead_agency_id", flat=True).first()
-    if lead:
-        return lead
-    return Report.objects.filter(subject=person, agency_id__in=ids).values_list("agency_id", flat=True).first()
+
+def referrals_visible_to(user, *, direction: str | None = None) -> QuerySet:
+    """Referrals made to (``direction="incoming"``), by (``"outgoing"``) or either way (None) one of the agencies
+    where the user does casework. A case's lead agency sees every referral of the case through the case
+    (``projection_parts.project_case_referrals``); a receiver sees only those made to it."""
+    from django.db.models import Q
+
+    from sinergi.referrals.models import Referral
+
+    ids = Principal.of(user).casework_agency_ids
+    if not ids:
+        return Referral.objects.none()
+    if direction == "incoming":
+        return Referral.objects.filter(to_agency_id__in=ids)
+    if direction == "outgoing":
+        return Referral.objects.filter(from_agency_id__in=ids)
+    if direction is not None:
+        raise ValueError(direction)
+    return Referral.objects.filter(Q(to_agency_id__in=ids) | Q(from_agency_id__in=ids))
+
+
+def notices_visible_to(user) -> QuerySet:
+    """Notices issued by, or sent to, an agency where the user does casework."""
+    from django.db.models import Q
+
+    from sinergi.referrals.models import Notice, NoticeRecipient
+
+    ids = Principal.of(user).casework_agency_ids
+    if not ids:
+        return Notice.objects.none()
+    # A subquery rather than a join: no duplicate rows, so callers may annotate and order without DISTINCT.
+    received = NoticeRecipient.objects.filter(agency_id__in=ids).values("notice_id")
+    return Notice.objects.filter(Q(issued_by_id__in=ids) | Q(pk__in=received))
+
+
+def notice_agency_for(user_or_agency_ids, notice):
+    """The agency through which the user (or a set of their casework agency ids) sees ``notice``: the issuer if
+    they work there, else the first of their agencies it was sent to; None if neither."""
+    from sinergi.referrals.models import NoticeRecipient
+
+    ids = (set(user_or_agency_ids) if isinstance(user_or_agency_ids, (set, frozenset, list, tuple))
+           else set(Principal.of(user_or_agency_ids).casework_agency_ids))
+    if notice.issued_by_id in ids:
+        return notice.issued_by_id
+    return (NoticeRecipient.objects.filter(notice=notice, agency_id__in=ids).order_by("agency_id")
+            .values_list("agency_id", flat=True).first())
 
 
 def import_jobs_visible_to(user, cap: Cap | None = None) -> QuerySet:

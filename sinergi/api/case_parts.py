@@ -12,7 +12,8 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from sinergi.access.sections import case_sections_for, may_see
+from sinergi.access.policy import require_section
+from sinergi.access.projection import project_case
 from sinergi.cases import selectors, services
 from sinergi.cases.attachments import attachment_add, attachment_open
 from sinergi.cases.models import Attachment, ServiceDelivery
@@ -33,13 +34,25 @@ from .errors import ErrorDetailSerializer
 
 
 def _case_part(request, case_id, section: str, *, audit: bool):
-    """The case, if the user may see ``section`` of it. Reads are audited as reads of the case."""
+    """The case, if the user may see ``section`` of it (``access.sections``). Reads are audited as reads of the
+    case."""
     purpose = (request.query_params.get("purpose") or "").strip()[:300]
     with transaction.atomic():  # a part that was not shared is not read, so its READ row goes too
         case = selectors.case_get(request.user, case_id, audit=audit, purpose=purpose)
-        if not may_see(case_sections_for(request.user, case), section):
-            raise NotFound(section)
+        require_section(request.user, case, section)
     return case
+
+
+def _part(request, case, part: str):
+    """The reader's projection of one part of the case (``access.projection``); NotFound if not shared."""
+    items = getattr(project_case(request.user, case, include={part}), part)
+    if items is None:
+        raise NotFound(part)
+    return items
+
+
+def _one(request, case, part: str, pk):
+    return next(item for item in _part(request, case, part) if item.id == pk)
 
 
 class ServiceListView(APIView):
@@ -47,7 +60,7 @@ class ServiceListView(APIView):
                    responses={200: ServiceSerializer(many=True), 404: ErrorDetailSerializer})
     def get(self, request, case_id):
         case = _case_part(request, case_id, "services", audit=True)
-        return Response(ServiceSerializer(case.services.select_related("provider", "recorded_by"), many=True).data)
+        return Response(ServiceSerializer(_part(request, case, "services"), many=True).data)
 
     @extend_schema(operation_id="case_services_create", tags=["cases"], parameters=[CASE_ID],
                    request=ServiceInputSerializer, responses={201: ServiceSerializer, **ERRORS},
@@ -57,7 +70,8 @@ class ServiceListView(APIView):
         body = ServiceInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         service = services.service_add(actor=request.user, case=case, data=dict(body.validated_data))
-        return Response(ServiceSerializer(service).data, status=status.HTTP_201_CREATED)
+        return Response(ServiceSerializer(_one(request, case, "services", service.pk)).data,
+                        status=status.HTTP_201_CREATED)
 
 
 class ServiceDetailView(APIView):
@@ -73,7 +87,7 @@ class ServiceDetailView(APIView):
         service = services.service_update(
             actor=request.user, service=service,
             data=given(d, "type", "provider", "started_on", "ended_on", "outcome", "notes"))
-        return Response(ServiceSerializer(service).data)
+        return Response(ServiceSerializer(_one(request, case, "services", service.pk)).data)
 
 
 class NoteListView(APIView):
@@ -81,7 +95,7 @@ class NoteListView(APIView):
                    responses={200: NoteSerializer(many=True), 404: ErrorDetailSerializer})
     def get(self, request, case_id):
         case = _case_part(request, case_id, "notes", audit=True)
-        return Response(NoteSerializer(case.notes.select_related("author"), many=True).data)
+        return Response(NoteSerializer(_part(request, case, "notes"), many=True).data)
 
     @extend_schema(operation_id="case_notes_create", tags=["cases"], parameters=[CASE_ID],
                    request=NoteInputSerializer, responses={201: NoteSerializer, **ERRORS})
@@ -90,7 +104,7 @@ class NoteListView(APIView):
         body = NoteInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         note = services.note_add(actor=request.user, case=case, body=body.validated_data["body"])
-        return Response(NoteSerializer(note).data, status=status.HTTP_201_CREATED)
+        return Response(NoteSerializer(_one(request, case, "notes", note.pk)).data, status=status.HTTP_201_CREATED)
 
 
 class AttachmentListView(APIView):
@@ -100,7 +114,7 @@ class AttachmentListView(APIView):
                    responses={200: AttachmentSerializer(many=True), 404: ErrorDetailSerializer})
     def get(self, request, case_id):
         case = _case_part(request, case_id, "attachments", audit=True)
-        return Response(AttachmentSerializer(case.attachments.select_related("uploaded_by"), many=True).data)
+        return Response(AttachmentSerializer(_part(request, case, "attachments"), many=True).data)
 
     @extend_schema(operation_id="case_attachments_create", tags=["cases"], parameters=[CASE_ID],
                    request={"multipart/form-data": AttachmentUploadSerializer},
@@ -113,7 +127,8 @@ class AttachmentListView(APIView):
         d = body.validated_data
         attachment = attachment_add(actor=request.user, case=case, uploaded=d["file"],
                                     description=d.get("description") or "")
-        return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+        return Response(AttachmentSerializer(_one(request, case, "attachments", attachment.pk)).data,
+                        status=status.HTTP_201_CREATED)
 
 
 class AttachmentDownloadView(APIView):
@@ -139,4 +154,4 @@ class TimelineView(APIView):
                    summary="Everything that happened to the case, oldest first")
     def get(self, request, case_id):
         case = _case_part(request, case_id, "all", audit=True)
-        return Response(TimelineEventSerializer(selectors.case_timeline(request.user, case), many=True).data)
+        return Response(TimelineEventSerializer(_part(request, case, "timeline"), many=True).data)

@@ -1,12 +1,12 @@
 """Case serializers. Input serializers check shape and types only (the services decide what is allowed);
-output serializers present, hiding what a referral receiver was not given and masking sensitive fields."""
+output serializers present the reader's projection of the case (``access.projection``), in which what a referral
+receiver was not given is absent and sensitive fields are masked."""
 
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from sinergi.access.sections import ALL, may_see
 from sinergi.cases.enums import (
     ALLOWED_TRANSITIONS,
     DecisionOrg,
@@ -19,15 +19,6 @@ from sinergi.cases.enums import (
 
 from .common import AgencyRefSerializer, StrictSerializer, agency_ref
 from .people_serializers import PersonInputSerializer
-
-# Which fields of a case each shared section carries (see referrals.enums.Section).
-EXPLOITATION_FIELDS = (
-    "exploitation_types", "primary_exploitation", "forced_labour_industry", "sex_exploitation_types",
-    "means_of_control", "recruitment_methods", "recruitment_apps", "exploitation_apps", "relation_to_trafficker",
-    "recruited_on", "exploitation_started_on", "exploitation_ended_on", "summary", "victim_status",
-    "victim_status_decided_by", "victim_status_decided_on",
-)
-LOCATION_FIELDS = ("country_of_exploitation", "city_of_exploitation")
 
 
 # ---- input -----------------------------------------------------------------------------------------------
@@ -130,8 +121,8 @@ class SurvivorSummarySerializer(serializers.Serializer):
     sex = serializers.CharField()
     date_of_birth = serializers.DateField(allow_null=True)
     estimated_age = serializers.IntegerField(allow_null=True)
-    citizenship = serializers.CharField(allow_null=True)
-    origin_village = serializers.CharField(allow_null=True)
+    citizenship = serializers.CharField(source="citizenship_code", allow_null=True)
+    origin_village = serializers.CharField(source="origin_village_code", allow_null=True)
     deceased = serializers.BooleanField()
 
 
@@ -143,118 +134,77 @@ class StageDurationSerializer(serializers.Serializer):
 
 
 class CaseListSerializer(serializers.Serializer):
-    """One row of the case list. ``survivor`` is null when a referral did not share the identity section."""
+    """One row of the case list, from ``access.projection.CaseRow``. ``survivor``, ``origin_province`` and
+    ``origin_regency`` are null when a referral did not share the identity section; the exploitation and location
+    fields likewise."""
 
     id = serializers.UUIDField()
     reference = serializers.CharField()
-    external_id = serializers.CharField(allow_null=True)
+    external_id = serializers.CharField(allow_null=True, help_text="The lead agency's own key; null for others")
     stage = serializers.ChoiceField(choices=Stage.choices)
     stage_entered_at = serializers.DateTimeField()
     reported_on = serializers.DateField()
     outcome = serializers.CharField()
     closed_at = serializers.DateTimeField(allow_null=True)
     lead_agency = serializers.SerializerMethodField()
-    survivor = serializers.SerializerMethodField()
-    country_of_exploitation = serializers.CharField(source="country_of_exploitation_id", allow_null=True)
-    primary_exploitation = serializers.CharField()
-    exploitation_types = serializers.ListField(child=serializers.CharField())
-    victim_status = serializers.CharField()
-    origin_province = serializers.CharField(source="origin_province_id", allow_null=True)
-    origin_regency = serializers.CharField(source="origin_regency_id", allow_null=True)
-
-    gated: dict[str, tuple[str, ...]] = {
-        "exploitation": ("primary_exploitation", "exploitation_types", "victim_status"),
-        "location": ("country_of_exploitation",),
-    }
+    survivor = SurvivorRefSerializer(allow_null=True)
+    country_of_exploitation = serializers.CharField(source="country_code", allow_null=True)
+    primary_exploitation = serializers.CharField(allow_null=True)
+    exploitation_types = serializers.ListField(child=serializers.CharField(), allow_null=True)
+    victim_status = serializers.CharField(allow_null=True)
+    origin_province = serializers.CharField(source="origin_province_code", allow_null=True)
+    origin_regency = serializers.CharField(source="origin_regency_code", allow_null=True)
 
     @extend_schema_field(AgencyRefSerializer)
-    def get_lead_agency(self, case):
-        return agency_ref(case.lead_agency)
+    def get_lead_agency(self, view):
+        return agency_ref(view.lead_agency)
 
-    @extend_schema_field(SurvivorRefSerializer(allow_null=True))
-    def get_survivor(self, case):
-        if not may_see(self._sections(case), "identity"):
-            return None
-        return {"id": case.survivor_id, "full_name": case.survivor.full_name}
 
-    def _sections(self, case) -> set[str]:
-        return self.context.get("sections", {}).get(case.pk, {ALL})
+def _gated(section: str, name: str, field_class=serializers.CharField, **kwargs):
+    """A field of a shared section (``CaseView.<section>.<name>``): null when the section was not shared."""
+    return field_class(source=f"{section}.{name}", allow_null=True, required=False, **kwargs)
 
-    def to_representation(self, case):
-        data = super().to_representation(case)
-        sections = self._sections(case)
-        for section, fields in self.gated.items():
-            if not may_see(sections, section):
-                for f in fields:
-                    data[f] = None
-        return data
+
+def _gated_list(section: str, name: str):
+    return _gated(section, name, serializers.ListField, child=serializers.CharField())
 
 
 class CaseDetailSerializer(CaseListSerializer):
-    """A case. Sections a referral did not share are null; ``travel_document_number`` is masked unless revealed."""
+    """A case, from ``access.projection.CaseView``. Sections a referral did not share are null;
+    ``travel_document_number`` is masked unless revealed."""
 
-    victim_status_decided_by = serializers.CharField()
-    victim_status_decided_on = serializers.DateField(allow_null=True)
-    forced_labour_industry = serializers.CharField()
-    sex_exploitation_types = serializers.ListField(child=serializers.CharField())
-    means_of_control = serializers.ListField(child=serializers.CharField())
-    recruitment_methods = serializers.ListField(child=serializers.CharField())
-    recruitment_apps = serializers.ListField(child=serializers.CharField())
-    exploitation_apps = serializers.ListField(child=serializers.CharField())
-    relation_to_trafficker = serializers.CharField()
-    city_of_exploitation = serializers.CharField()
-    recruited_on = serializers.DateField(allow_null=True)
-    exploitation_started_on = serializers.DateField(allow_null=True)
-    exploitation_ended_on = serializers.DateField(allow_null=True)
-    summary = serializers.CharField()
-    travel_document_number = serializers.SerializerMethodField()
+    survivor = SurvivorSummarySerializer(source="identity", allow_null=True)
+    victim_status_decided_by = _gated("exploitation", "victim_status_decided_by")
+    victim_status_decided_on = _gated("exploitation", "victim_status_decided_on", serializers.DateField)
+    forced_labour_industry = _gated("exploitation", "forced_labour_industry")
+    sex_exploitation_types = _gated_list("exploitation", "sex_exploitation_types")
+    means_of_control = _gated_list("exploitation", "means_of_control")
+    recruitment_methods = _gated_list("exploitation", "recruitment_methods")
+    recruitment_apps = _gated_list("exploitation", "recruitment_apps")
+    exploitation_apps = _gated_list("exploitation", "exploitation_apps")
+    relation_to_trafficker = _gated("exploitation", "relation_to_trafficker")
+    city_of_exploitation = _gated("location", "city")
+    recruited_on = _gated("exploitation", "recruited_on", serializers.DateField)
+    exploitation_started_on = _gated("exploitation", "exploitation_started_on", serializers.DateField)
+    exploitation_ended_on = _gated("exploitation", "exploitation_ended_on", serializers.DateField)
+    summary = _gated("exploitation", "summary")
+    travel_document_number = _gated("documents", "travel_document_number")
     port_of_entry = serializers.CharField()
-    previous_case = serializers.SerializerMethodField()
-    stage_durations = serializers.SerializerMethodField()
+    previous_case = CaseRefSerializer(allow_null=True)
+    stage_durations = StageDurationSerializer(source="stages", many=True)
     allowed_transitions = serializers.SerializerMethodField()
-    sections = serializers.SerializerMethodField()
+    sections = serializers.ListField(child=serializers.CharField())
     revealed = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
-    gated = {"exploitation": EXPLOITATION_FIELDS, "location": LOCATION_FIELDS, "documents": ("travel_document_number",)}
-
-    @extend_schema_field(SurvivorSummarySerializer(allow_null=True))
-    def get_survivor(self, case):
-        if not may_see(self._sections(case), "identity"):
-            return None
-        p = case.survivor
-        return {
-            "id": p.pk, "full_name": p.full_name, "aliases": [a.name for a in p.aliases.all()], "sex": p.sex,
-            "date_of_birth": p.date_of_birth, "estimated_age": p.estimated_age, "citizenship": p.citizenship_id,
-            "origin_village": p.origin_village_id, "deceased": p.deceased,
-        }
-
-    @extend_schema_field(serializers.CharField())
-    def get_travel_document_number(self, case):
-        return self.context["viewer"].show("cases.Case", "travel_document_number", case.travel_document_number)
-
-    @extend_schema_field(CaseRefSerializer(allow_null=True))
-    def get_previous_case(self, case):
-        if case.previous_case_id is None:
-            return None
-        return {"id": case.previous_case_id, "reference": case.previous_case.reference}
-
-    @extend_schema_field(StageDurationSerializer(many=True))
-    def get_stage_durations(self, case):
-        return StageDurationSerializer(self.context.get("durations", []), many=True).data
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_allowed_transitions(self, view):
+        return [s.value for s in Stage if s in ALLOWED_TRANSITIONS[Stage(view.stage)]]
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
-    def get_allowed_transitions(self, case):
-        return [s.value for s in Stage if s in ALLOWED_TRANSITIONS[Stage(case.stage)]]
-
-    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
-    def get_sections(self, case):
-        return sorted(self._sections(case))
-
-    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
-    def get_revealed(self, case):
-        return sorted(self.context["viewer"].revealed)
+    def get_revealed(self, view):
+        return sorted(view.revealed)
 
 
 class ServiceSerializer(serializers.Serializer):
@@ -265,7 +215,7 @@ class ServiceSerializer(serializers.Serializer):
     ended_on = serializers.DateField(allow_null=True)
     outcome = serializers.CharField()
     notes = serializers.CharField()
-    recorded_by = serializers.CharField(source="recorded_by.username")
+    recorded_by = serializers.CharField()
     created_at = serializers.DateTimeField()
 
     @extend_schema_field(AgencyRefSerializer)
@@ -276,7 +226,7 @@ class ServiceSerializer(serializers.Serializer):
 class NoteSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     body = serializers.CharField()
-    author = serializers.CharField(source="author.username")
+    author = serializers.CharField()
     agency = serializers.UUIDField(source="agency_id")
     created_at = serializers.DateTimeField()
 
@@ -288,7 +238,7 @@ class AttachmentSerializer(serializers.Serializer):
     size = serializers.IntegerField()
     sha256 = serializers.CharField()
     description = serializers.CharField()
-    uploaded_by = serializers.CharField(source="uploaded_by.username")
+    uploaded_by = serializers.CharField()
     created_at = serializers.DateTimeField()
 
 
@@ -298,7 +248,7 @@ class TimelineEventSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     summary = serializers.CharField(help_text="The event in Bahasa Indonesia, as written.")
     text = serializers.SerializerMethodField(help_text="The event in the request's language (Accept-Language).")
-    actor = serializers.CharField(source="actor.username", allow_null=True, default=None)
+    actor = serializers.CharField(allow_null=True)
     agency = serializers.UUIDField(source="agency_id", allow_null=True)
     data = serializers.DictField()
 

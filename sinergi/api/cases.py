@@ -14,7 +14,8 @@ from rest_framework.views import APIView
 
 from sinergi.access.capabilities import Cap
 from sinergi.access.principal import Principal
-from sinergi.access.sections import case_sections_for, case_sections_for_many
+from sinergi.access.projection import STAGES, project_case, project_case_rows
+from sinergi.access.sections import SENSITIVITY_SECTION, sight_of
 from sinergi.access.visibility import cases_visible_to
 from sinergi.audit.enums import Action
 from sinergi.audit.services import audit_log
@@ -22,7 +23,7 @@ from sinergi.cases import selectors, services
 from sinergi.cases.models import Case
 from sinergi.cases.services import DETAIL_FIELDS
 from sinergi.core import clock
-from sinergi.core.errors import PermissionDenied
+from sinergi.core.errors import NotFound, PermissionDenied
 from sinergi.core.validation import field_error
 from sinergi.people.services import person_create
 
@@ -35,7 +36,7 @@ from .case_serializers import (
     TransitionSerializer,
     VictimStatusSerializer,
 )
-from .common import NOT_FOUND_FIELD, Viewer, agency_for_write, as_uuid, parse_reveal
+from .common import agency_for_write, as_uuid, parse_reveal
 from .errors import ErrorDetailSerializer, FieldErrorsSerializer
 from .pagination import CasePagination
 from .reads import person_lookup
@@ -57,10 +58,9 @@ def prefixed(exc: ValidationError, prefix: str, only: tuple[str, ...] | None = N
 
 
 def case_response(request, case, *, revealed=frozenset(), code=status.HTTP_200_OK) -> Response:
-    sections = case_sections_for(request.user, case)
-    viewer = Viewer(roles=Principal.of(request.user).roles_in(case.lead_agency_id), revealed=set(revealed))
-    context = {"viewer": viewer, "sections": {case.pk: sections}, "durations": selectors.stage_durations(case)}
-    return Response(CaseDetailSerializer(case, context=context).data, status=code)
+    """The case as the reader may see it (``access.projection.project_case``)."""
+    view = project_case(request.user, case, revealed=revealed, include={STAGES})
+    return Response(CaseDetailSerializer(view).data, status=code)
 
 
 def open_case(user, data: dict, *, lead_agency_id, report=None):
@@ -73,9 +73,11 @@ def open_case(user, data: dict, *, lead_agency_id, report=None):
         except ValidationError as exc:
             raise prefixed(exc, "survivor_data") from None
     elif "survivor" in data:
+        # An existing person: the lead agency must already see them in full (the service checks it again), else
+        # "not found", as for a person that does not exist.
         survivor = person_lookup(user, data["survivor"])
         if survivor is None:
-            raise field_error("survivor", NOT_FOUND_FIELD)
+            raise NotFound("person")
     else:
         survivor = report.subject
         if survivor is None:
@@ -85,7 +87,7 @@ def open_case(user, data: dict, *, lead_agency_id, report=None):
     if data.get("previous_case"):
         previous = cases_visible_to(user).filter(pk=as_uuid(data["previous_case"])).first()
         if previous is None:
-            raise field_error("previous_case", NOT_FOUND_FIELD)
+            raise NotFound("previous_case")
     try:
         if report is not None:
             from sinergi.intake.services import report_open_case
@@ -122,8 +124,7 @@ class CaseListView(GenericAPIView):
         page = self.paginate_queryset(selectors.case_list(request.user, filters))
         shown = {k: v for k, v in request.query_params.items() if k in FILTER_NAMES}
         selectors.audit_list_read(request.user, page, filters=shown)
-        sections = case_sections_for_many(request.user, page)
-        data = CaseListSerializer(page, many=True, context={"sections": sections}).data
+        data = CaseListSerializer(project_case_rows(request.user, page), many=True).data
         return self.get_paginated_response(data)
 
     @extend_schema(operation_id="cases_create", tags=["cases"], request=CaseCreateSerializer,
@@ -148,9 +149,12 @@ class CaseDetailView(APIView):
         purpose = (request.query_params.get("purpose") or "").strip()[:300]
         with transaction.atomic():
             case = selectors.case_get(request.user, case_id, purpose=purpose)
-            reveal = parse_reveal(request, Principal.of(request.user).roles_in(case.lead_agency_id))
+            sight = sight_of(request.user, case)
+            reveal = parse_reveal(request, set(sight.roles))
+            if any(not sight.may(SENSITIVITY_SECTION[s]) for s in reveal.what):
+                raise NotFound("section")  # what was not shared is not there to reveal
             if reveal.what:
-                audit_log(actor=Principal.of(request.user).actor(case.lead_agency_id), action=Action.REVEAL,
+                audit_log(actor=Principal.of(request.user).actor(sight.agency_id), action=Action.REVEAL,
                           object_type="case", object_id=case.pk, purpose=reveal.purpose,
                           detail={"via": "api", "fields": sorted(reveal.what)})
         return case_response(request, case, revealed=reveal.what)

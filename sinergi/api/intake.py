@@ -14,8 +14,7 @@ from rest_framework.views import APIView
 from sinergi.access.capabilities import Cap
 from sinergi.access.principal import Principal
 from sinergi.access.visibility import cases_visible_to
-from sinergi.core.errors import PermissionDenied
-from sinergi.core.validation import field_error
+from sinergi.core.errors import NotFound, PermissionDenied
 from sinergi.intake import services
 from sinergi.intake.enums import Channel, ReportStatus
 from sinergi.intake.models import Report
@@ -24,7 +23,6 @@ from sinergi.people.services import person_create
 from .case_serializers import CaseDetailSerializer
 from .cases import ERRORS, REVEAL_PARAMS, case_response, open_case, prefixed
 from .common import (
-    NOT_FOUND_FIELD,
     Viewer,
     agency_for_write,
     agency_lookup,
@@ -107,9 +105,10 @@ class ReportListView(GenericAPIView):
             agency_id = agency_for_write(request.user, Cap.CASE_CREATE, d.get("agency"))
             subject = None
             if "subject" in d:
+                # An existing person: the receiving agency must already see them in full, else "not found".
                 subject = person_lookup(request.user, d["subject"])
                 if subject is None:
-                    raise field_error("subject", NOT_FOUND_FIELD)
+                    raise NotFound("person")
             elif "subject_data" in d:
                 person = dict(d["subject_data"])
                 aliases = person.pop("aliases", [])
@@ -180,6 +179,6 @@ class ReportLinkCaseView(APIView):
         visible = cases_visible_to(request.user)
         case = (visible.filter(pk=key) if key else visible.filter(reference__iexact=ref)).first()
         if case is None:
-            raise field_error("case", NOT_FOUND_FIELD)
+            raise NotFound("case")
         services.report_link_case(actor=request.user, report=report, case=case)
         return report_response(request, report_get(request.user, report.pk))

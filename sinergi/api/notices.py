@@ -4,11 +4,12 @@ visibility and audit as the notices pages. Photos are uploaded with the web form
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from sinergi.access.projection_parts import project_notice, project_notices
 from sinergi.access.ui import notice_issuing_agencies
 from sinergi.cases.selectors import case_by_reference
 from sinergi.core.errors import NotFound, PermissionDenied
@@ -26,12 +27,14 @@ NOTICE_ID = OpenApiParameter("notice_id", OpenApiTypes.UUID, OpenApiParameter.PA
 class NoticeAnswerOutSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     agency = serializers.CharField(source="agency.code")
-    author = serializers.CharField(source="author.username", allow_null=True, default=None)
+    author = serializers.CharField(source="author_username", allow_null=True)
     body = serializers.CharField()
     created_at = serializers.DateTimeField()
 
 
 class NoticeSerializer(serializers.Serializer):
+    """A notice as the reader may see it (``access.projection_parts.NoticeView``)."""
+
     id = serializers.UUIDField()
     kind = serializers.CharField()
     status = serializers.CharField()
@@ -39,21 +42,20 @@ class NoticeSerializer(serializers.Serializer):
     subject_name = serializers.CharField()
     description = serializers.CharField()
     last_known_place = serializers.CharField()
-    last_known_country = serializers.CharField(source="last_known_country_id", allow_null=True)
+    last_known_country = serializers.CharField(source="last_known_country_code", allow_null=True)
     last_seen_on = serializers.DateField(allow_null=True)
-    has_photo = serializers.SerializerMethodField()
+    has_photo = serializers.BooleanField()
     created_at = serializers.DateTimeField()
-
-    def get_has_photo(self, obj) -> bool:
-        return bool(obj.photo)
 
 
 class NoticeDetailSerializer(NoticeSerializer):
-    recipients = serializers.SerializerMethodField()
-    answers = NoticeAnswerOutSerializer(many=True, source="answers.all")
+    recipients = serializers.SerializerMethodField(
+        help_text="The agencies it was sent to: the issuing agency's only (null for a recipient).")
+    answers = NoticeAnswerOutSerializer(many=True, help_text="Every answer for the issuer; a recipient's own.")
 
-    def get_recipients(self, obj) -> list[str]:
-        return sorted(a.code for a in obj.recipients.all())
+    @extend_schema_field(serializers.ListField(child=serializers.CharField(), allow_null=True))
+    def get_recipients(self, view):
+        return None if view.recipients is None else sorted(r.agency.code for r in view.recipients)
 
 
 class NoticeInputSerializer(serializers.Serializer):
@@ -86,7 +88,7 @@ class NoticeListView(APIView):
             raise field_error("status", "Status tidak dikenal / unknown status.")
         rows = list(notices.notice_list(request.user, status=wanted).select_related("issued_by")[:200])
         notices.notices_audit_list_read(request.user, rows)
-        return Response(NoticeSerializer(rows, many=True).data)
+        return Response(NoticeSerializer(project_notices(request.user, rows), many=True).data)
 
     @extend_schema(operation_id="notices_create", tags=["notices"], request=NoticeInputSerializer,
                    responses={201: NoticeDetailSerializer, **ERRORS},
@@ -112,10 +114,10 @@ class NoticeListView(APIView):
             recipients.append(target)
         case = None
         if d.get("case"):
+            # A notice about a case names its survivor: only a case the issuing agency leads (else not found).
             case = case_by_reference(request.user, d["case"], lead_agency_id=agency_id)
             if case is None:
-                raise field_error("case", "Tidak ada kasus dengan nomor ini yang dipimpin lembaga Anda / no case "
-                                          "with this number led by your agency.")
+                raise NotFound("case")
         notice = notices.notice_issue(
             actor=request.user, agency_id=agency_id, kind=d["kind"], description=d["description"],
             recipients=recipients, subject_name=d.get("subject_name") or "",
@@ -123,7 +125,8 @@ class NoticeListView(APIView):
             last_known_country=(d.get("last_known_country") or "").upper() or None,
             last_seen_on=d.get("last_seen_on"), case=case)
         # The issuer's own new notice: answered as written, without a "read" of it in the audit trail.
-        return Response(NoticeDetailSerializer(notice).data, status=status.HTTP_201_CREATED)
+        return Response(NoticeDetailSerializer(project_notice(request.user, notice)).data,
+                        status=status.HTTP_201_CREATED)
 
 
 class NoticeDetailView(APIView):
@@ -131,7 +134,8 @@ class NoticeDetailView(APIView):
                    responses={200: NoticeDetailSerializer, 404: ErrorDetailSerializer},
                    summary="One notice with its recipients and answers (audited)")
     def get(self, request, notice_id):
-        return Response(NoticeDetailSerializer(notices.notice_get(request.user, notice_id)).data)
+        notice = notices.notice_get(request.user, notice_id)
+        return Response(NoticeDetailSerializer(project_notice(request.user, notice)).data)
 
 
 class NoticeAnswerView(APIView):
@@ -143,7 +147,8 @@ class NoticeAnswerView(APIView):
         body = NoticeAnswerInSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         answer = notices.notice_answer(actor=request.user, notice=notice, body=body.validated_data["body"])
-        return Response(NoticeAnswerOutSerializer(answer).data, status=status.HTTP_201_CREATED)
+        view = next(a for a in project_notice(request.user, notice, recipients=False).answers if a.id == answer.pk)
+        return Response(NoticeAnswerOutSerializer(view).data, status=status.HTTP_201_CREATED)
 
 
 class NoticeCloseView(APIView):
@@ -156,4 +161,4 @@ class NoticeCloseView(APIView):
             notice = notices.notice_close(actor=request.user, notice=notice)
         except PermissionDenied:
             raise NotFound("notice") from None  # a recipient does not learn more by trying
-        return Response(NoticeDetailSerializer(notice).data)
+        return Response(NoticeDetailSerializer(project_notice(request.user, notice)).data)

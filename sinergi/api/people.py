@@ -11,10 +11,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from sinergi.access.principal import Principal
+from sinergi.access.projection import project_person
 from sinergi.people import services
 
 from .cases import ERRORS, REVEAL_PARAMS
-from .common import Viewer, agency_lookup, audit_read, given, parse_reveal
+from .common import agency_lookup, audit_read, given, parse_reveal
 from .people_serializers import (
     ConsentInputSerializer,
     ConsentSerializer,
@@ -44,8 +45,10 @@ def acting_agency(user, seen_through, requested):
     return agency.pk
 
 
-def viewer_for(user, agency_id, revealed=frozenset()) -> Viewer:
-    return Viewer(roles=Principal.of(user).roles_in(agency_id), revealed=set(revealed))
+def person_view(user, person_id, agency_id, revealed=frozenset()):
+    """The person as the user sees them through ``agency_id`` (read again: a write may have changed them)."""
+    person, _ = person_get(user, person_id)
+    return project_person(user, person, agency_id=agency_id, revealed=revealed)
 
 
 class PersonDetailView(APIView):
@@ -59,8 +62,8 @@ class PersonDetailView(APIView):
         purpose = (request.query_params.get("purpose") or "").strip()[:300]
         audit_read(request.user, agency_id=agency_id, object_type="person", object_id=person.pk, purpose=purpose,
                    reveal=reveal)
-        viewer = Viewer(roles=roles, revealed=reveal.what)
-        return Response(PersonSerializer(person, context={"viewer": viewer}).data)
+        view = project_person(request.user, person, agency_id=agency_id, revealed=reveal.what)
+        return Response(PersonSerializer(view).data)
 
     @extend_schema(operation_id="persons_partial_update", tags=["persons"], parameters=[PERSON_ID],
                    request=PersonPatchSerializer, responses={200: PersonSerializer, **ERRORS})
@@ -72,8 +75,7 @@ class PersonDetailView(APIView):
         agency_id = acting_agency(request.user, seen_through, d.get("agency"))
         services.person_update(actor=request.user, person=person, agency_id=agency_id,
                                data=given(d, *PERSON_FIELDS), aliases=d.get("aliases"))
-        person, _ = person_get(request.user, person.pk)
-        return Response(PersonSerializer(person, context={"viewer": viewer_for(request.user, seen_through)}).data)
+        return Response(PersonSerializer(person_view(request.user, person.pk, seen_through)).data)
 
 
 class DocumentListView(APIView):
@@ -89,8 +91,8 @@ class DocumentListView(APIView):
             actor=request.user, person=person, agency_id=acting_agency(request.user, seen_through, d.get("agency")),
             type=d["type"], number=d["number"], issuing_country=d["issuing_country"], issued_on=d.get("issued_on"),
             expires_on=d.get("expires_on"))
-        viewer = viewer_for(request.user, seen_through)
-        return Response(DocumentSerializer(doc, context={"viewer": viewer}).data, status=status.HTTP_201_CREATED)
+        view = next(d for d in person_view(request.user, person.pk, seen_through).documents if d.id == doc.pk)
+        return Response(DocumentSerializer(view).data, status=status.HTTP_201_CREATED)
 
 
 class FamilyContactListView(APIView):
@@ -105,9 +107,9 @@ class FamilyContactListView(APIView):
             actor=request.user, person=person, agency_id=acting_agency(request.user, seen_through, d.get("agency")),
             name=d["name"], relationship=d["relationship"], phone=d.get("phone") or "",
             address=d.get("address") or "", village=d.get("village"))
-        viewer = viewer_for(request.user, seen_through)
-        return Response(FamilyContactSerializer(contact, context={"viewer": viewer}).data,
-                        status=status.HTTP_201_CREATED)
+        view = next(f for f in person_view(request.user, person.pk, seen_through).contact.family
+                    if f.id == contact.pk)
+        return Response(FamilyContactSerializer(view).data, status=status.HTTP_201_CREATED)
 
 
 class ConsentListView(APIView):

@@ -1,5 +1,6 @@
-"""Person serializers. Phone, e-mail, address, document numbers and family contacts' phone and address are
-presented through ``access.masking`` with the viewer's roles and what they revealed."""
+"""Person serializers. Output comes from the person's projection (``access.projection.project_person``), in
+which phone, e-mail, address, document numbers and family contacts' phone and address are masked by
+``access.masking`` with the viewer's roles and what they revealed."""
 
 from __future__ import annotations
 
@@ -65,31 +66,19 @@ class ConsentInputSerializer(StrictSerializer):
 class DocumentSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     type = serializers.CharField()
-    number = serializers.SerializerMethodField()
-    issuing_country = serializers.CharField(source="issuing_country_id")
+    number = serializers.CharField(help_text="Masked unless the identity section is revealed")
+    issuing_country = serializers.CharField(source="issuing_country_code")
     issued_on = serializers.DateField(allow_null=True)
     expires_on = serializers.DateField(allow_null=True)
-
-    @extend_schema_field(serializers.CharField(help_text="Masked unless the identity section is revealed"))
-    def get_number(self, doc):
-        return self.context["viewer"].show("people.IdentityDocument", "number", doc.number)
 
 
 class FamilyContactSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     name = serializers.CharField()
     relationship = serializers.CharField()
-    phone = serializers.SerializerMethodField()
-    address = serializers.SerializerMethodField()
-    village = serializers.CharField(source="village_id", allow_null=True)
-
-    @extend_schema_field(serializers.CharField())
-    def get_phone(self, contact):
-        return self.context["viewer"].show("people.FamilyContact", "phone", contact.phone)
-
-    @extend_schema_field(serializers.CharField())
-    def get_address(self, contact):
-        return self.context["viewer"].show("people.FamilyContact", "address", contact.address)
+    phone = serializers.CharField()
+    address = serializers.CharField()
+    village = serializers.CharField(source="village_code", allow_null=True)
 
 
 class ConsentSerializer(serializers.Serializer):
@@ -103,51 +92,30 @@ class ConsentSerializer(serializers.Serializer):
 
 
 class PersonSerializer(serializers.Serializer):
+    """A person seen in full, from ``access.projection.PersonView``: contacts, address and document numbers
+    masked unless revealed."""
+
     id = serializers.UUIDField()
-    full_name = serializers.CharField()
-    aliases = serializers.SerializerMethodField()
-    sex = serializers.CharField()
-    date_of_birth = serializers.DateField(allow_null=True)
-    estimated_age = serializers.IntegerField(allow_null=True)
-    citizenship = serializers.CharField(source="citizenship_id", allow_null=True)
-    origin_village = serializers.CharField(source="origin_village_id", allow_null=True)
-    origin_regency = serializers.CharField(source="origin_regency_id", allow_null=True)
-    origin_province = serializers.CharField(source="origin_province_id", allow_null=True)
-    phone = serializers.SerializerMethodField()
-    email = serializers.SerializerMethodField()
-    address = serializers.SerializerMethodField()
-    primary_language = serializers.CharField()
-    deceased = serializers.BooleanField()
-    documents = serializers.SerializerMethodField()
-    family_contacts = serializers.SerializerMethodField()
+    full_name = serializers.CharField(source="identity.full_name")
+    aliases = serializers.ListField(child=serializers.CharField(), source="identity.aliases")
+    sex = serializers.CharField(source="identity.sex")
+    date_of_birth = serializers.DateField(source="identity.date_of_birth", allow_null=True)
+    estimated_age = serializers.IntegerField(source="identity.estimated_age", allow_null=True)
+    citizenship = serializers.CharField(source="identity.citizenship_code", allow_null=True)
+    origin_village = serializers.CharField(source="identity.origin_village_code", allow_null=True)
+    origin_regency = serializers.CharField(source="identity.origin_regency_code", allow_null=True)
+    origin_province = serializers.CharField(source="identity.origin_province_code", allow_null=True)
+    phone = serializers.CharField(source="contact.phone")
+    email = serializers.CharField(source="contact.email")
+    address = serializers.CharField(source="contact.address")
+    primary_language = serializers.CharField(source="identity.primary_language")
+    deceased = serializers.BooleanField(source="identity.deceased")
+    documents = DocumentSerializer(many=True)
+    family_contacts = FamilyContactSerializer(many=True, source="contact.family")
     revealed = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
-    def get_aliases(self, person):
-        return [a.name for a in person.aliases.all()]
-
-    @extend_schema_field(serializers.CharField())
-    def get_phone(self, person):
-        return self.context["viewer"].show("people.Person", "phone", person.phone)
-
-    @extend_schema_field(serializers.CharField())
-    def get_email(self, person):
-        return self.context["viewer"].show("people.Person", "email", person.email)
-
-    @extend_schema_field(serializers.CharField())
-    def get_address(self, person):
-        return self.context["viewer"].show("people.Person", "address", person.address)
-
-    @extend_schema_field(DocumentSerializer(many=True))
-    def get_documents(self, person):
-        return DocumentSerializer(person.documents.all(), many=True, context=self.context).data
-
-    @extend_schema_field(FamilyContactSerializer(many=True))
-    def get_family_contacts(self, person):
-        return FamilyContactSerializer(person.family_contacts.all(), many=True, context=self.context).data
-
-    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
-    def get_revealed(self, person):
-        return sorted(self.context["viewer"].revealed)
+    def get_revealed(self, view):
+        return sorted(view.revealed)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from sinergi.access.principal import Principal
-from sinergi.access.visibility import agency_of_person_for, persons_visible_to, reports_visible_to
+from sinergi.access.visibility import person_agency_in_full, reports_visible_to
 from sinergi.audit.enums import Action
 from sinergi.audit.services import Entry, audit_log_many
 from sinergi.core.errors import NotFound
@@ -17,22 +17,27 @@ from .common import as_uuid, get_visible
 
 
 def person_get(user, person_id) -> tuple[Person, object]:
-    """A visible person and the agency the user sees them through (for masking and audit).
+    """A person the user sees in full, and the agency through which (for masking and audit): NotFound
+    otherwise (``access.visibility.person_agency_in_full``).
 
     A person seen only through a referral is not found here: the referred case shows exactly the sections
     that were shared, and this endpoint would show more."""
-    person = get_visible(
-        persons_visible_to(user).prefetch_related("aliases", "documents", "family_contacts"), person_id, "person")
-    agency_id = agency_of_person_for(user, person)
+    key = as_uuid(person_id)
+    person = (Person.objects.prefetch_related("aliases", "documents", "family_contacts")
+              .select_related("citizenship", "origin_village", "origin_regency", "origin_province")
+              .filter(pk=key).first() if key else None)
+    agency_id = person_agency_in_full(user, person)
     if agency_id is None:
         raise NotFound("person")
     return person, agency_id
 
 
 def person_lookup(user, person_id) -> Person | None:
-    """A visible person by id for a reference in a request body (``survivor``, ``subject``), else None."""
+    """A person the user sees in full, by id, for a reference in a request body (``survivor``, ``subject``);
+    else None. The service checks again for the agency the write is made for."""
     key = as_uuid(person_id)
-    return persons_visible_to(user).filter(pk=key).first() if key else None
+    person = Person.objects.filter(pk=key).first() if key else None
+    return person if person_agency_in_full(user, person) is not None else None
 
 
 def report_queryset(user):

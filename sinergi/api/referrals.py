@@ -7,7 +7,6 @@ case was referred to sees only its own. ``referrals/`` lists what came to (or we
 
 from __future__ import annotations
 
-from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -16,14 +15,14 @@ from rest_framework.views import APIView
 
 from sinergi.access.capabilities import Cap
 from sinergi.access.principal import Principal
-from sinergi.access.sections import case_sections_for, may_see
+from sinergi.access.projection import REFERRALS, project_case
+from sinergi.access.projection_parts import project_referrals
+from sinergi.access.visibility import referrals_visible_to
 from sinergi.cases import selectors
 from sinergi.core.errors import PermissionDenied
 from sinergi.core.validation import field_error
 from sinergi.referrals import services
 from sinergi.referrals.enums import ReferralStatus, ReferralType, Section
-from sinergi.referrals.models import Referral
-from sinergi.referrals.selectors import referrals_for
 
 from .cases import CASE_ID, ERRORS
 from .common import agency_lookup, get_visible
@@ -33,9 +32,11 @@ ANSWERS = ["acknowledged", "accepted", "in_progress", "declined", "completed", "
 
 
 class ReferralSerializer(serializers.Serializer):
+    """A referral as the reader may see it (``access.projection_parts.ReferralView``)."""
+
     id = serializers.UUIDField()
     case = serializers.UUIDField(source="case_id")
-    case_reference = serializers.CharField(source="case.reference")
+    case_reference = serializers.CharField()
     type = serializers.CharField()
     from_agency = serializers.CharField(source="from_agency.code")
     to_agency = serializers.CharField(source="to_agency.code")
@@ -52,10 +53,7 @@ class ReferralSerializer(serializers.Serializer):
     decline_reason = serializers.CharField()
     outcome = serializers.CharField()
     escalation_level = serializers.IntegerField()
-    across_border = serializers.SerializerMethodField(help_text="Sent to or received from a partner's instance.")
-
-    def get_across_border(self, obj) -> bool:
-        return obj.remote_peer_id is not None
+    across_border = serializers.BooleanField(help_text="Sent to or received from a partner's instance.")
 
 
 class ReferralInputSerializer(serializers.Serializer):
@@ -78,16 +76,19 @@ def _related(qs):
     return qs.select_related("case", "from_agency", "to_agency").order_by("-sent_at")
 
 
+def _one(request, referral_id) -> dict:
+    rows = project_referrals(request.user, _related(referrals_visible_to(request.user).filter(pk=referral_id)))
+    return ReferralSerializer(rows[0]).data
+
+
 class CaseReferralListView(APIView):
     @extend_schema(operation_id="case_referrals_list", tags=["referrals"], parameters=[CASE_ID],
                    responses={200: ReferralSerializer(many=True), 404: ErrorDetailSerializer},
                    summary="The case's referrals (an agency it was referred to sees only its own)")
     def get(self, request, case_id):
         case = selectors.case_get(request.user, case_id)
-        qs = _related(Referral.objects.filter(case=case))
-        if not may_see(case_sections_for(request.user, case), "all"):
-            qs = qs.filter(to_agency_id__in=Principal.of(request.user).casework_agency_ids)
-        return Response(ReferralSerializer(qs, many=True).data)
+        view = project_case(request.user, case, include={REFERRALS})
+        return Response(ReferralSerializer(view.referrals, many=True).data)
 
     @extend_schema(operation_id="case_referrals_create", tags=["referrals"], parameters=[CASE_ID],
                    request=ReferralInputSerializer, responses={201: ReferralSerializer, **ERRORS},
@@ -104,8 +105,7 @@ class CaseReferralListView(APIView):
             actor=request.user, case=case, type=d["type"], to_agency=target, sections=d.get("sections") or None,
             message=d.get("message") or "", consent_override_reason=d.get("consent_override_reason") or "",
             idempotency_key=d.get("idempotency_key") or None)
-        return Response(ReferralSerializer(_related(Referral.objects.filter(pk=referral.pk)).get()).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(_one(request, referral.pk), status=status.HTTP_201_CREATED)
 
 
 class ReferralListView(APIView):
@@ -123,10 +123,10 @@ class ReferralListView(APIView):
             raise field_error("direction", "Pilih incoming atau outgoing / choose incoming or outgoing.")
         if wanted and wanted not in ReferralStatus.values:
             raise field_error("status", "Status tidak dikenal / unknown status.")
-        qs = _related(referrals_for(request.user, incoming=direction == "incoming"))
+        qs = _related(referrals_visible_to(request.user, direction=direction))
         if wanted:
             qs = qs.filter(status=wanted)
-        return Response(ReferralSerializer(qs[:200], many=True).data)
+        return Response(ReferralSerializer(project_referrals(request.user, qs[:200]), many=True).data)
 
 
 class ReferralStatusView(APIView):
@@ -136,9 +136,7 @@ class ReferralStatusView(APIView):
                    summary="The receiver acknowledges, accepts, declines (reason), starts or completes (outcome); "
                            "the sender withdraws")
     def post(self, request, referral_id):
-        mine = Principal.of(request.user).casework_agency_ids
-        visible = Referral.objects.filter(Q(to_agency_id__in=mine) | Q(from_agency_id__in=mine))
-        referral = get_visible(visible.select_related("case"), referral_id, "referral")
+        referral = get_visible(referrals_visible_to(request.user).select_related("case"), referral_id, "referral")
         body = ReferralAnswerSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         d = body.validated_data
@@ -147,5 +145,5 @@ class ReferralStatusView(APIView):
         else:
             services.referral_respond(actor=request.user, referral=referral, to_status=d["status"],
                                       reason=d.get("reason") or "", outcome=d.get("outcome") or "")
-        return Response(ReferralSerializer(_related(Referral.objects.filter(pk=referral.pk)).get()).data)
+        return Response(_one(request, referral.pk))
 

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext_noop
 
 from sinergi.access.capabilities import Cap
-from sinergi.access.policy import require_case
+from sinergi.access.policy import require_case, require_section
 from sinergi.audit.enums import Action
 from sinergi.audit.services import audit_log
 from sinergi.core.validation import field_error
@@ -99,10 +99,14 @@ def attachment_add(*, actor, case: Case, uploaded, description: str = "") -> Att
 
 
 def attachment_open(*, actor, attachment: Attachment, purpose: str = ""):
-    """Open the file for download, audited. Raises NotFound if the case is not visible."""
-    principal = require_case(actor, attachment.case, Cap.CASE_VIEW)
+    """Open the file for download, audited. NotFound unless the actor may see the case's attachments (its lead
+    agency, or an agency it was referred to with the attachments section)."""
+    from sinergi.access.principal import Principal
+    from sinergi.access.sections import ATTACHMENTS
+
+    sight = require_section(actor, attachment.case, ATTACHMENTS)
     with transaction.atomic():
-        audit_log(actor=principal.actor(attachment.case.lead_agency_id), action=Action.DOWNLOAD,
+        audit_log(actor=Principal.of(actor).actor(sight.agency_id), action=Action.DOWNLOAD,
                   object_type="attachment", object_id=attachment.pk, purpose=purpose,
                   detail={"case": str(attachment.case_id)})
     return attachment.file.open("rb")

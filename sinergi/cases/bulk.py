@@ -60,6 +60,20 @@ class NewCase:
     line: int | None = None  # where the case came from in the imported file, for the timeline and audit
 
 
+def external_id_owners(ids: Iterable[str], chunk: int = 2000) -> dict[str, Any]:
+    """Which of ``ids`` already name a case (as in ``external_ids_present``), each with that case's lead agency:
+    an import may skip its own agency's cases, but not claim another's."""
+    ids = list(dict.fromkeys(ids))
+    owners: dict[str, Any] = {}
+    for i in range(0, len(ids), chunk):
+        part = ids[i:i + chunk]
+        owners.update(Case.objects.filter(external_id__in=part).values_list("external_id", "lead_agency_id"))
+        refs = [x for x in part if x.startswith("SNG-")]
+        if refs:
+            owners.update(Case.objects.filter(reference__in=refs).values_list("reference", "lead_agency_id"))
+    return owners
+
+
 def external_ids_present(ids: Iterable[str], chunk: int = 2000) -> set[str]:
     """Which of ``ids`` already name a case, as its external id or its Sinergi reference (a re-imported
     export of this instance carries references as external ids). Across all agencies: the id is unique."""

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from sinergi.access.principal import Principal
+from sinergi.access.sections import EXPLOITATION, IDENTITY, LOCATION, sight_of
 from sinergi.access.visibility import case_visibility_parts, cases_visible_to
 from sinergi.audit.enums import Action
 from sinergi.audit.services import Entry, audit_log, audit_log_many
@@ -88,9 +89,24 @@ def filter_cases(qs: QuerySet, f: CaseFilters) -> QuerySet:
     return qs
 
 
+def filter_needs(f: CaseFilters | None) -> frozenset[str]:
+    """The sections of a case that these filters read: a case referred to the user's agency is matched by them
+    only if those sections were shared with it (``access.visibility.cases_visible_to``)."""
+    if f is None:
+        return frozenset()
+    needs = set()
+    if (f.q and not f.q.strip().upper().startswith("SNG-")) or f.origin_province or f.origin_regency:
+        needs.add(IDENTITY)
+    if f.country_of_exploitation:
+        needs.add(LOCATION)
+    if f.exploitation_type or f.victim_status:
+        needs.add(EXPLOITATION)
+    return frozenset(needs)
+
+
 def case_list(user, filters: CaseFilters | None = None) -> QuerySet:
     """Visible cases, filtered, newest report first. The caller audits the page it shows (``audit_list_read``)."""
-    qs = cases_visible_to(user)
+    qs = cases_visible_to(user, needs=filter_needs(filters))
     if filters:
         qs = filter_cases(qs, filters)
     return qs.select_related(*LIST_RELATED).order_by("-reported_on", "-id")
@@ -106,7 +122,7 @@ def case_page(user, filters: CaseFilters | None, ordering: tuple[str, ...], *, a
     fields = [f.lstrip("-") for f in ordering]
     heads: list[tuple] = []
     parts = 0
-    for part in case_visibility_parts(user):
+    for part in case_visibility_parts(user, needs=filter_needs(filters)):
         qs = filter_cases(part, filters) if filters else part
         if after is not None:
             qs = qs.filter(after)
@@ -151,8 +167,13 @@ def case_get(user, case_id, *, purpose: str = "", audit: bool = True) -> Case:
             raise NotFound("case") from None
         raise
     if audit:
+        # Audited in the name of the agency the user sees the case through (the one it was referred to, if not
+        # the lead agency), so that an investigator reads who saw it and why they could.
+        principal = Principal.of(user)
+        through = (case.lead_agency_id if case.lead_agency_id in principal.casework_agency_ids
+                   else sight_of(user, case).agency_id)
         with transaction.atomic():
-            audit_log(actor=Principal.of(user).actor(case.lead_agency_id), action=Action.READ, object_type="case",
+            audit_log(actor=principal.actor(through), action=Action.READ, object_type="case",
                       object_id=case.pk, purpose=purpose)
     return case
 

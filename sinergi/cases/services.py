@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_noop
 
 from sinergi.access.capabilities import Cap
-from sinergi.access.policy import require, require_case
+from sinergi.access.policy import require, require_case, require_person_in_full
 from sinergi.audit.enums import Action
 from sinergi.audit.services import audit_log
 from sinergi.core import clock
@@ -105,14 +105,23 @@ def _sync_exploitation_types(case: Case) -> None:
 @transaction.atomic
 def case_open(*, actor, survivor, lead_agency_id, reported_on: dt.date, details: dict[str, Any] | None = None,
               external_id: str | None = None, previous_case: Case | None = None, report=None) -> Case:
-    """Open a case for ``survivor`` led by ``lead_agency_id``. A ``previous_case`` marks re-trafficking."""
+    """Open a case for ``survivor`` led by ``lead_agency_id``. A ``previous_case`` marks re-trafficking.
+
+    The survivor, and the survivor of the previous case, must already be seen in full by the lead agency
+    (``access.policy.require_person_in_full``): NotFound otherwise, and nothing is written."""
     principal = require(actor, Cap.CASE_CREATE, lead_agency_id)
+    require_person_in_full(actor, survivor, lead_agency_id)
     if previous_case is not None:
         from sinergi.access.visibility import cases_visible_to
 
-        # The link writes on the earlier case's timeline, so the user must be able to see that case.
+        # The link writes on the earlier case's timeline, so the user must be able to see that case, and it
+        # names that case's survivor, so the lead agency must see them in full.
         if not cases_visible_to(actor).filter(pk=previous_case.pk).exists():
             raise NotFound("previous_case")
+        try:
+            require_person_in_full(actor, previous_case.survivor, lead_agency_id)
+        except NotFound:
+            raise NotFound("previous_case") from None
     errors = Errors()
     errors.required("reported_on", reported_on)
     errors.not_future("reported_on", reported_on)

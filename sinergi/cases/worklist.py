@@ -9,7 +9,7 @@ import datetime as dt
 
 from django.db.models import Q
 
-from sinergi.access.visibility import cases_visible_to
+from sinergi.access.visibility import cases_in_full_for, cases_visible_to
 from sinergi.core import clock
 
 from .enums import Stage
@@ -39,18 +39,20 @@ def overdue_q(now: dt.datetime | None = None) -> Q:
 
 def cases_overdue(user, limit: int = 20) -> list:
     """Open cases whose current stage has lasted longer than expected, longest first."""
-    qs = cases_visible_to(user).filter(overdue_q()).select_related("survivor", "lead_agency")
+    qs = cases_visible_to(user).filter(overdue_q()).select_related("survivor", "lead_agency", "country_of_exploitation")
     return list(qs.order_by("stage_entered_at")[:limit])
 
 
 def cases_waiting(user, limit: int = 20) -> list:
     """New cases (reported, not yet located or identified) for the user's agencies, oldest first."""
-    qs = cases_visible_to(user).filter(stage=Stage.REPORTED).select_related("survivor", "lead_agency")
+    qs = cases_visible_to(user).filter(stage=Stage.REPORTED).select_related("survivor", "lead_agency", "country_of_exploitation")
     return list(qs.order_by("stage_entered_at")[:limit])
 
 
 def recent_activity(user, limit: int = 15) -> list:
-    visible = cases_visible_to(user).values("pk")
+    """The latest timeline events of the cases the user's agencies lead: a case's timeline is its lead agency's
+    (an agency it was referred to sees only the shared sections)."""
+    visible = cases_in_full_for(user).values("pk")
     return list(
         TimelineEvent.objects.filter(case_id__in=visible).select_related("case", "actor", "agency")
         .order_by("-at", "-created_at")[:limit]

@@ -9,12 +9,13 @@ from django.db import transaction
 from django.utils.translation import gettext_noop
 
 from sinergi.access.capabilities import Cap
-from sinergi.access.policy import require, require_case, require_report
+from sinergi.access.policy import require, require_case, require_person_in_full, require_report
 from sinergi.audit.enums import Action
 from sinergi.audit.services import audit_log
 from sinergi.cases.enums import DecisionOrg, EventKind, VictimStatus
 from sinergi.cases.timeline import msg
 from sinergi.core import clock
+from sinergi.core.errors import NotFound
 from sinergi.core.validation import Errors, field_error
 from sinergi.regions.models import Country
 
@@ -26,6 +27,9 @@ from .models import Report, Screening
 @transaction.atomic
 def report_create(*, actor, agency_id, data: dict[str, Any], subject=None) -> Report:
     principal = require(actor, Cap.CASE_CREATE, agency_id)
+    if subject is not None:
+        # A report about an existing person shows that person to the receiving agency in full.
+        require_person_in_full(actor, subject, agency_id)
     errors = Errors()
     errors.required("channel", data.get("channel"))
     errors.in_choices("channel", data.get("channel"), Channel.values)
@@ -156,9 +160,14 @@ def report_link_case(*, actor, report: Report, case) -> Report:
     """Attach a report to an existing case (a second report about the same person)."""
     from sinergi.cases.services import _event
 
-    principal = require_case(actor, case, Cap.CASE_CREATE)
-    # Both sides must be the user's: linking another agency's report would show it inside this case.
+    # Both sides must be the user's: linking another agency's report would show it inside this case, and the
+    # report's agency must already see the case's survivor in full (a referral receiver does not: NotFound).
     require_report(actor, report, Cap.CASE_CREATE)
+    try:
+        require_person_in_full(actor, case.survivor, report.agency_id)
+    except NotFound:
+        raise NotFound("case") from None
+    principal = require_case(actor, case, Cap.CASE_CREATE)
     report = Report.objects.select_for_update().get(pk=report.pk)
     if report.case_id == case.pk:
         return report

@@ -30,6 +30,9 @@ class IntakeResult:
 def intake_submit(*, actor, agency_id, report: dict[str, Any], person: dict[str, Any], aliases: list[str],
                   screening: dict[str, Any] | None, decision: str, link_reference: str = "",
                   case_details: dict[str, Any] | None = None) -> IntakeResult:
+    """Report, person, screening and the decision in one transaction. Linking to a case the agency may not see
+    in full (another agency's, or one only referred to it) raises NotFound("link_reference"), and nothing is
+    written."""
     if decision not in (OPEN, LINK, NONE):
         raise field_error("decision", "Pilihan tidak dikenal / unknown choice.")
     linked = None
@@ -37,7 +40,7 @@ def intake_submit(*, actor, agency_id, report: dict[str, Any], person: dict[str,
         ref = (link_reference or "").strip().upper()
         linked = cases_visible_to(actor).filter(reference=ref).first()
         if linked is None:
-            raise field_error("link_reference", "Kasus tidak ditemukan / case not found.")
+            raise NotFound("link_reference")
     subject = person_create(actor=actor, agency_id=agency_id, data=person, aliases=aliases)
     rep = report_create(actor=actor, agency_id=agency_id, data=report, subject=subject)
     scr = None
@@ -50,6 +53,7 @@ def intake_submit(*, actor, agency_id, report: dict[str, Any], person: dict[str,
         try:
             report_link_case(actor=actor, report=rep, case=linked)
         except NotFound:
-            raise field_error("link_reference", "Kasus tidak ditemukan / case not found.") from None
+            # Not the agency's case to link (e.g. one only referred to it): the report names its survivor.
+            raise NotFound("link_reference") from None
         case = linked
     return IntakeResult(rep, subject, scr, case)

@@ -15,6 +15,8 @@ from django.db.models.functions import Coalesce
 from sinergi.access.capabilities import Cap
 from sinergi.access.policy import require
 from sinergi.access.principal import Principal
+from sinergi.access.visibility import notice_agency_for
+from sinergi.access.visibility import notices_visible_to as access_notices_visible_to
 from sinergi.audit.enums import Action
 from sinergi.audit.services import Entry, audit_log, audit_log_many
 from sinergi.core import clock
@@ -32,12 +34,8 @@ DESCRIPTION_MAX_CHARS = 10000
 
 
 def notices_visible_to(user) -> QuerySet:
-    ids = Principal.of(user).casework_agency_ids
-    if not ids:
-        return Notice.objects.none()
-    # A subquery rather than a join: no duplicate rows, so callers may annotate and order without DISTINCT.
-    received = NoticeRecipient.objects.filter(agency_id__in=ids).values("notice_id")
-    return Notice.objects.filter(Q(issued_by_id__in=ids) | Q(pk__in=received))
+    """Notices the user may see (``access.visibility.notices_visible_to``)."""
+    return access_notices_visible_to(user)
 
 
 def notices_open_received(user, limit: int = 10) -> list[Notice]:
@@ -48,19 +46,22 @@ def notices_open_received(user, limit: int = 10) -> list[Notice]:
     received = NoticeRecipient.objects.filter(agency_id__in=ids).values("notice_id")
     answered = NoticeAnswer.objects.filter(agency_id__in=ids).values("notice_id")
     return list(Notice.objects.filter(pk__in=received, status=Notice.Status.OPEN).exclude(pk__in=answered)
-                .select_related("issued_by").order_by("-created_at")[:limit])
+                .select_related("issued_by", "issued_by_user", "last_known_country").order_by("-created_at")[:limit])
 
 
 def notice_list(user, *, status: str | None = None) -> QuerySet:
-    """Notices the user's agencies issued or received, open first, newest first; each with ``answer_count``,
+    """Notices the user's agencies issued or received, open first, newest first; each with ``answer_count`` (the
+    answers the user may see),
     ``issued_here`` (issued by one of the user's agencies) and ``via_agency`` (the agency the user sees it through,
     for the audit row)."""
     ids = Principal.of(user).casework_agency_ids
-    answers = (NoticeAnswer.objects.filter(notice=OuterRef("pk")).order_by().values("notice")
+    # The answers the reader may see: all of them for the issuer, their own agencies' for a recipient.
+    answers = (NoticeAnswer.objects.filter(notice=OuterRef("pk"))
+               .filter(Q(notice__issued_by_id__in=ids) | Q(agency_id__in=ids)).order_by().values("notice")
                .annotate(n=Count("pk")).values("n"))
     via = (NoticeRecipient.objects.filter(notice=OuterRef("pk"), agency_id__in=ids).order_by("agency_id")
            .values("agency_id"))
-    qs = notices_visible_to(user).select_related("issued_by", "last_known_country").annotate(
+    qs = notices_visible_to(user).select_related("issued_by", "issued_by_user", "last_known_country", "case").annotate(
         answer_count=Coalesce(Subquery(answers, output_field=IntegerField()), Value(0)),
         issued_here=CaseWhen(When(issued_by_id__in=ids, then=Value(True)), default=Value(False),
                              output_field=BooleanField()),
@@ -94,6 +95,9 @@ def notice_issue(*, actor, agency_id, kind: str, description: str, recipients: l
     from sinergi.cases.attachments import sniff
 
     principal = require(actor, Cap.REFER, agency_id)
+    if case is not None and case.lead_agency_id != agency_id:
+        # A notice about a case names its survivor: only the agency leading the case issues one.
+        raise NotFound("case")
     errors = Errors()
     errors.in_choices("kind", kind, Notice.Kind.values)
     description = (description or "").strip()
@@ -115,8 +119,6 @@ def notice_issue(*, actor, agency_id, kind: str, description: str, recipients: l
             elif len(content) > REMOTE_PHOTO_MAX_BYTES and any(a.peer_id for a in agencies):
                 errors.add("photo", "Foto terlalu besar untuk dikirim ke lembaga di instansi lain / photo too large "
                                     "to send to a partner on another instance (max 160 KB).")
-    if case is not None and case.lead_agency_id != agency_id:
-        errors.add("case", "Kasus bukan milik lembaga ini / the case is not led by this agency.")
     errors.raise_if_any()
     notice = Notice(kind=kind, issued_by_id=agency_id, issued_by_user=actor, case=case,
                     subject_name=(subject_name or "").strip()[:200], description=description,
@@ -150,11 +152,8 @@ def _visible(user, notice_id) -> Notice:
 
 
 def _agency_for(user, notice: Notice):
-    """The agency through which the user sees the notice: the issuer if they work there, else their recipient agency."""
-    ids = Principal.of(user).casework_agency_ids
-    if notice.issued_by_id in ids:
-        return notice.issued_by_id
-    return next((a for a in notice.recipients.values_list("pk", flat=True) if a in ids), None)
+    """The agency through which the user sees the notice (``access.visibility.notice_agency_for``)."""
+    return notice_agency_for(user, notice)
 
 
 def notice_get(user, notice_id) -> Notice:
@@ -242,8 +241,9 @@ def _notify_recipients(notice_id, agency_ids) -> None:
     from .notify import WORKERS, _users
 
     notice = Notice.objects.select_related("issued_by").get(pk=notice_id)
+    # No description in the body: notifications leave the application (e-mail, SMS); the notice is read inside it.
     notify(user_ids=_users(agency_ids, WORKERS), title=f"Pemberitahuan {notice.get_kind_display()} dari {notice.issued_by}",
-           body=notice.description[:300], url=reverse("web:notice_detail", args=[notice.pk]),
+           body="", url=reverse("web:notice_detail", args=[notice.pk]),
            key=f"notice:{notice.pk}")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from sinergi.access.projection import case_label
 from sinergi.agencies.enums import AgencyType, Role
 from sinergi.agencies.models import Agency, Membership
 
@@ -49,4 +50,4 @@ def referral_changed(referral_id, event: str) -> None:
     else:
         users = _users([r.from_agency_id], (Role.CASE_MANAGER, Role.SUPERVISOR))
         title = f"Rujukan {label} ke {r.to_agency}: {r.get_status_display()}"
-    notify(user_ids=users, title=title, body=f"{r.case.reference}", url=url, key=f"referral:{r.pk}:{event}")
+    notify(user_ids=users, title=title, body=case_label(r.case), url=url, key=f"referral:{r.pk}:{event}")

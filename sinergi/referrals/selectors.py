@@ -7,7 +7,7 @@ import statistics
 
 from django.db.models import QuerySet
 
-from sinergi.access.principal import Principal
+from sinergi.access.visibility import referrals_visible_to
 from sinergi.core import clock
 
 from .enums import ReferralStatus
@@ -15,9 +15,9 @@ from .models import Referral
 
 
 def referrals_for(user, *, incoming: bool = True) -> QuerySet:
-    ids = Principal.of(user).casework_agency_ids
-    field = "to_agency_id__in" if incoming else "from_agency_id__in"
-    return Referral.objects.filter(**{field: ids}).select_related("case", "from_agency", "to_agency")
+    """Referrals made to (or by) the user's agencies (``access.visibility.referrals_visible_to``)."""
+    return referrals_visible_to(user, direction="incoming" if incoming else "outgoing").select_related(
+        "case", "from_agency", "to_agency")
 
 
 def referrals_awaiting(user, limit: int = 20) -> list[Referral]:

@@ -273,26 +273,28 @@ def _notify(referral: Referral, event: str) -> None:
 
 # --- Across instances -------------------------------------------------------------------------------------
 
-def _subject_for(case, sections: list[str]) -> dict[str, Any]:
-    """Only the minimum leaves the country: the fields of the shared sections."""
-    from sinergi.referrals.enums import Section
+def _subject_for(case, sections: list[str], agency_id=None) -> dict[str, Any]:
+    """Only the minimum leaves the country: the fields of the shared sections (``access.projection.project_shared``)."""
+    from sinergi.access.projection import project_shared
 
-    p = case.survivor
-    out: dict[str, Any] = {"case_reference": case.reference}
-    if Section.IDENTITY in sections:
+    view = project_shared(case, sections, agency_id=agency_id)
+    out: dict[str, Any] = {"case_reference": view.reference}
+    if view.identity is not None:
+        p = view.identity
         age = p.estimated_age
         if p.date_of_birth:
             today = clock.today()
             age = today.year - p.date_of_birth.year - ((today.month, today.day) < (p.date_of_birth.month, p.date_of_birth.day))
-        out["identity"] = {"full_name": p.full_name, "sex": p.sex, "age": age, "citizenship": p.citizenship_id or ""}
-    if Section.LOCATION in sections:
-        out["location"] = {"country": case.country_of_exploitation_id or "", "city": case.city_of_exploitation}
-    if Section.EXPLOITATION in sections:
-        out["exploitation"] = {"types": case.exploitation_types, "means_of_control": case.means_of_control,
-                               "recruitment_apps": case.recruitment_apps}
-    if Section.DOCUMENTS in sections:
-        out["documents"] = [{"type": d.type, "number": d.number, "country": d.issuing_country_id}
-                            for d in p.documents.all()]
+        out["identity"] = {"full_name": p.full_name, "sex": p.sex, "age": age, "citizenship": p.citizenship_code or ""}
+    if view.location is not None:
+        out["location"] = {"country": view.location.country_code or "", "city": view.location.city}
+    if view.exploitation is not None:
+        x = view.exploitation
+        out["exploitation"] = {"types": list(x.exploitation_types), "means_of_control": list(x.means_of_control),
+                               "recruitment_apps": list(x.recruitment_apps)}
+    if view.documents is not None:
+        out["documents"] = [{"type": d.type, "number": d.number, "country": d.issuing_country_code}
+                            for d in view.documents.documents]
     return out
 
 
@@ -308,7 +310,7 @@ def _send_remote_create(referral: Referral) -> None:
         "from_agency": {"code": lead.code, "name": lead.name, "type": lead.type, "country": lead.country_id},
         "sections": referral.sections, "message": referral.message,
         "ack_due_at": referral.ack_due_at.isoformat(), "complete_due_at": referral.complete_due_at.isoformat(),
-        "subject": _subject_for(referral.case, referral.sections),
+        "subject": _subject_for(referral.case, referral.sections, agency_id=target.pk),
     })
 
 

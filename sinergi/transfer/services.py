@@ -22,13 +22,14 @@ from typing import IO, Any, Callable, Iterator
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy
 
 from sinergi.access.capabilities import Cap
 from sinergi.access.policy import require
 from sinergi.access.principal import Principal
 from sinergi.audit.enums import Action
 from sinergi.audit.services import Entry, audit_log, audit_log_many
-from sinergi.cases.bulk import cases_bulk_import, external_ids_present
+from sinergi.cases.bulk import cases_bulk_import, external_id_owners
 from sinergi.cases.selectors import CaseFilters
 from sinergi.core import clock
 from sinergi.core.errors import Conflict, PermissionDenied
@@ -38,6 +39,8 @@ from sinergi.people.bulk import persons_bulk_create
 from . import readers, writers
 from .columns import EXTERNAL_ID
 from .enums import FINISHED, Format, JobStatus, Phase
+
+FOREIGN_EXTERNAL_ID = gettext_lazy("ID eksternal ini sudah dipakai untuk kasus lembaga lain; baris ini tidak diimpor.")
 from .models import ImportJob
 from .readers import FileProblem
 from .rows import Lookups, Problem, RowChecker, Valid
@@ -238,10 +241,21 @@ def _import(actor, job: ImportJob, stream, format, progress, rejected: _Rejected
             bad_rows[line] = raw
         if i % BATCH == 0:
             run.report("validate", i, total)
+    # A row whose external id names a case another agency leads names that case's survivor: the importer may not
+    # see her in full, so the row is refused (never "already present", which would speak for the other agency's
+    # case), and nothing of it is written.
+    owners = external_id_owners(r.external_id for r in valid)
+    foreign = {r.line for r in valid if r.external_id in owners and owners[r.external_id] != agency_id}
+    if foreign:
+        valid = [r for r in valid if r.line not in foreign]
+        problems.extend((line, EXTERNAL_ID, str(FOREIGN_EXTERNAL_ID)) for line in sorted(foreign))
+        problems.sort(key=lambda p: p[0])
+        if bad_rows is not None:
+            bad_rows.update((line, raw) for line, raw in source.records if line in foreign)
     del source
     run.report("validate", total, total)
 
-    present = external_ids_present(r.external_id for r in valid)
+    present = set(owners)
     fresh = [r for r in valid if r.external_id not in present]
     job.present = [{"line": r.line, "external_id": r.external_id} for r in valid
                    if r.external_id in present][:MAX_REPORTED]
@@ -290,6 +304,7 @@ class Export:
     format: str
     count: int
     ids: list
+    actor: Any = None
 
     @property
     def content_type(self) -> str:
@@ -300,7 +315,7 @@ class Export:
         return f"sinergi-cases-{clock.today():%Y%m%d}.{self.format}"
 
     def chunks(self) -> Iterator[str]:
-        return writers.stream(self.ids, self.format)
+        return writers.stream(self.ids, self.format, self.actor)
 
 
 def cases_export(*, actor, format: str, filters: CaseFilters | None = None, used_filters: dict | None = None,
@@ -324,7 +339,7 @@ def cases_export(*, actor, format: str, filters: CaseFilters | None = None, used
         if not pairs:  # an empty export is still an export someone asked for
             audit_log(actor=principal.actor(), action=Action.EXPORT, object_type="case", purpose=purpose,
                       detail={**detail, "count": 0})
-    return Export(format=fmt, count=len(pairs), ids=[pk for pk, _ in pairs])
+    return Export(format=fmt, count=len(pairs), ids=[pk for pk, _ in pairs], actor=actor)
 
 
 def timed(progress_out: Callable[[str], None]) -> Progress:

@@ -1,6 +1,7 @@
 """Writing cases in the exchange format (``columns``), chunk by chunk so that large exports stream.
 
 Only the columns of ``columns.EXPORT_COLUMNS`` are written: never identity documents, contacts or addresses.
+Each case is written from the exporter's projection of it (``access.projection``), never from the model.
 """
 
 from __future__ import annotations
@@ -12,67 +13,78 @@ import tempfile
 from typing import Any, Iterator, Mapping, Sequence
 
 from django.core.files import File
+from django.db.models import Prefetch
 from django.utils import timezone
 
+from sinergi.access.projection import project_case
+from sinergi.access.sections import EXPLOITATION, IDENTITY, LOCATION, sights_of
 from sinergi.cases.models import Case
-from sinergi.people.bulk import aliases_of
+from sinergi.core.errors import NotFound
+from sinergi.people.models import PersonAlias
 
 from .columns import BY_NAME, EXPORT_COLUMNS, cas_status_for, format_value
 from .enums import Format
 
 CHUNK = 1000
-PERSON_TARGETS = frozenset({"full_name", "aliases", "sex", "date_of_birth", "estimated_age", "citizenship_id",
-                            "deceased", "origin_village_id"})
-# Only these fields are read for an export: the rest of the tables (and their sensitive fields) stay behind.
-CASE_FIELDS = (
-    "id", "reference", "external_id", "reported_on", "stage", "stage_entered_at", "outcome", "victim_status",
-    "victim_status_decided_by", "victim_status_decided_on", "exploitation_types", "sex_exploitation_types",
-    "forced_labour_industry", "means_of_control", "recruitment_methods", "recruitment_apps", "exploitation_apps",
-    "relation_to_trafficker", "country_of_exploitation_id", "city_of_exploitation", "recruited_on",
-    "exploitation_started_on", "exploitation_ended_on", "summary", "survivor_id",
-) + tuple(f"survivor__{f}" for f in sorted(PERSON_TARGETS - {"aliases"}))
+# The sections an export carries: never contacts, addresses or document numbers (the format has no place for them).
+EXPORT_SECTIONS = frozenset({IDENTITY, EXPLOITATION, LOCATION})
+RELATED = ("survivor", "survivor__citizenship", "survivor__origin_village", "lead_agency", "country_of_exploitation",
+           "origin_province", "origin_regency")
 
 
-def case_record(case: Case, aliases: list[str], *, json_mode: bool) -> dict[str, Any]:
-    """One case as an export row: column name -> value."""
-    person = case.survivor
-    special = {
-        "external_id": case.external_id or case.reference,
-        "aliases": aliases,
-        "stage_entered_on": timezone.localdate(case.stage_entered_at) if case.stage_entered_at else None,
-        "cas_status": cas_status_for(case.stage),
-    }
-    row: dict[str, Any] = {}
-    for name in EXPORT_COLUMNS:
-        col = BY_NAME[name]
-        target = col.target
-        if target in special:
-            value = special[target]
-        elif target in PERSON_TARGETS:
-            value = getattr(person, target)
-        else:
-            value = getattr(case, target)
-        row[name] = format_value(col, value, json_mode=json_mode)
-    return row
+def _value(view, target: str) -> Any:
+    """The value of one column's target in the reader's projection of the case (empty where not shared)."""
+    if target == "external_id":
+        return view.external_id or view.reference
+    if target == "stage_entered_on":
+        return timezone.localdate(view.stage_entered_at) if view.stage_entered_at else None
+    if target == "cas_status":
+        return cas_status_for(view.stage)
+    if target in PERSON_TARGETS:
+        p = view.identity
+        return None if p is None else getattr(p, PERSON_TARGETS[target])
+    if target in LOCATION_TARGETS:
+        return None if view.location is None else getattr(view.location, LOCATION_TARGETS[target])
+    if target in ("reported_on", "stage", "outcome"):
+        return getattr(view, target)
+    return None if view.exploitation is None else getattr(view.exploitation, target)
 
 
-def _records(ids: Sequence, *, json_mode: bool) -> Iterator[dict[str, Any]]:
+PERSON_TARGETS = {"full_name": "full_name", "aliases": "aliases", "sex": "sex", "date_of_birth": "date_of_birth",
+                  "estimated_age": "estimated_age", "citizenship_id": "citizenship_code", "deceased": "deceased",
+                  "origin_village_id": "origin_village_code"}
+LOCATION_TARGETS = {"country_of_exploitation_id": "country_code", "city_of_exploitation": "city"}
+
+
+def case_record(view, *, json_mode: bool) -> dict[str, Any]:
+    """One case as an export row, from the exporter's projection of it (``access.projection.CaseView``)."""
+    return {name: format_value(BY_NAME[name], _value(view, BY_NAME[name].target), json_mode=json_mode)
+            for name in EXPORT_COLUMNS}
+
+
+def _records(ids: Sequence, *, json_mode: bool, user) -> Iterator[dict[str, Any]]:
     for i in range(0, len(ids), CHUNK):
         part = ids[i:i + CHUNK]
-        cases = {c.pk: c for c in Case.objects.filter(pk__in=part).select_related("survivor").only(*CASE_FIELDS)}
-        aliases = aliases_of(c.survivor_id for c in cases.values())
+        cases = {c.pk: c for c in Case.objects.filter(pk__in=part).select_related(*RELATED)
+                 .prefetch_related(Prefetch("survivor__aliases", PersonAlias.objects.order_by("created_at", "name")))}
+        sights = sights_of(user, list(cases.values()))
         for pk in part:
             case = cases.get(pk)
-            if case is not None:  # deleted since the export began: nothing to write
-                yield case_record(case, aliases.get(case.survivor_id, []), json_mode=json_mode)
+            if case is None:  # deleted since the export began: nothing to write
+                continue
+            try:
+                view = project_case(user, case, sight=sights[pk], within=EXPORT_SECTIONS)
+            except NotFound:  # no longer the exporter's to see
+                continue
+            yield case_record(view, json_mode=json_mode)
 
 
-def stream(ids: Sequence, fmt: str) -> Iterator[str]:
-    """The export file in text chunks, in the order of ``ids``."""
+def stream(ids: Sequence, fmt: str, user) -> Iterator[str]:
+    """The export file in text chunks, in the order of ``ids``, each case as ``user`` may see it."""
     if fmt == Format.JSON:
         yield "["
         first = True
-        for record in _records(ids, json_mode=True):
+        for record in _records(ids, json_mode=True, user=user):
             # One object per line: a re-import reports problems by line.
             yield ("\n" if first else ",\n") + json.dumps(record, ensure_ascii=False)
             first = False
@@ -82,7 +94,7 @@ def stream(ids: Sequence, fmt: str) -> Iterator[str]:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(EXPORT_COLUMNS)
     count = 0
-    for record in _records(ids, json_mode=False):
+    for record in _records(ids, json_mode=False, user=user):
         writer.writerow(record.values())
         count += 1
         if count % CHUNK == 0:

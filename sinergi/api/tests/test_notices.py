@@ -53,12 +53,20 @@ def test_outsiders_get_404(scene):
     ({"recipients": []}, "recipients"),
     ({"recipients": ["no-such-agency"]}, "recipients"),
     ({"description": ""}, "description"),
-    ({"case": "SNG-1999-000001"}, "case"),
     ({"last_seen_on": "2999-01-01"}, "last_seen_on"),
 ])
 def test_bad_notice_is_a_field_error_and_writes_nothing(scene, body, field):
     r = issue(scene, **body)
     assert r.status_code == 400 and any(k.split(".")[0] == field for k in r.json()["errors"]), r.json()
+    assert not Notice.objects.exists()
+
+
+def test_a_notice_about_a_case_the_agency_does_not_lead_is_not_found(scene):
+    from sinergi.core.testing import CaseFactory
+
+    for reference in ("SNG-1999-000001", CaseFactory(lead_agency=scene.other_agency).reference):
+        r = issue(scene, case=reference)
+        assert r.status_code == 404 and r.json() == {"detail": "Tidak ditemukan / not found."}
     assert not Notice.objects.exists()
 
 

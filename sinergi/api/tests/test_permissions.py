@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sinergi.core import clock
+from sinergi.referrals.enums import Section
 
 from .conftest import OTHER, client_for
 
@@ -156,3 +157,47 @@ def test_referral_receiver_sees_only_shared_sections(scene):
     assert AuditEvent.objects.filter(action="read", object_id=str(scene.case.pk)).count() == reads
     # The person endpoint would show more than the referral shared.
     assert client.get(p(scene)).status_code == 404
+
+
+SECTION_FIELDS = {
+    # section: fields of the case detail that carry it
+    "identity": ("survivor", "origin_province", "origin_regency"),
+    "documents": ("travel_document_number",),
+    "exploitation": ("summary", "exploitation_types", "victim_status", "means_of_control", "relation_to_trafficker"),
+    "location": ("country_of_exploitation", "city_of_exploitation"),
+}
+PART_ENDPOINTS = {"services": "services/", "notes": "notes/", "attachments": "attachments/"}
+
+
+@pytest.mark.parametrize("section", [s.value for s in Section])
+def test_a_receiver_of_one_section_gets_that_section_only(scene, section):
+    from sinergi.agencies.enums import Role
+    from sinergi.core.testing import user_with_role
+    from sinergi.referrals.models import Referral
+
+    Referral.objects.create(case=scene.case, type="investigate", from_agency=scene.agency,
+                            to_agency=scene.other_agency, sections=[section], sent_at=clock.now(),
+                            ack_due_at=clock.now(), complete_due_at=clock.now())
+    client = client_for(user_with_role(Role.CASE_MANAGER, scene.other_agency))
+    detail = client.get(c(scene)).json()
+    assert detail["sections"] == [section]
+    for shared, fields in SECTION_FIELDS.items():
+        for name in fields:
+            assert (detail[name] is not None) is (shared == section), (shared, name, detail[name])
+    if section == "documents":
+        assert detail["travel_document_number"].endswith("567") and "X1234567" not in str(detail)
+    assert detail["external_id"] is None and detail["previous_case"] is None
+    for part, tail in PART_ENDPOINTS.items():
+        assert client.get(c(scene, tail)).status_code == (200 if part == section else 404), part
+    assert client.get(c(scene, f"attachments/{scene.attachment.pk}/download/")).status_code == \
+        (200 if section == "attachments" else 404)
+    assert client.get(c(scene, "timeline/")).status_code == 404
+    assert client.get(p(scene)).status_code == 404
+    # A receiver reveals only what was shared with it (a case manager's role may reveal contacts and numbers).
+    revealed = client.get(c(scene), {"reveal": "identity", "purpose": "verifikasi dokumen"})
+    assert revealed.status_code == (200 if section == "documents" else 404)
+    if section == "documents":
+        assert revealed.json()["travel_document_number"] == "X1234567"
+    rows = client.get("/api/v1/cases/").json()["results"]
+    assert [(r["survivor"] is not None, r["country_of_exploitation"] is not None) for r in rows] == \
+        [(section == "identity", section == "location")]

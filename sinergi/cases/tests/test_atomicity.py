@@ -12,7 +12,7 @@ from sinergi.cases import services
 from sinergi.cases.enums import Stage
 from sinergi.cases.models import Case, CaseExploitationType, Note, StageEntry, TimelineEvent
 from sinergi.core import clock
-from sinergi.core.testing import AgencyFactory, CaseFactory, PersonFactory, user_with_role
+from sinergi.core.testing import AgencyFactory, CaseFactory, user_with_role
 from sinergi.intake import services as intake
 from sinergi.intake.models import Report, Screening
 from sinergi.people import services as people
@@ -37,7 +37,7 @@ def counts():
 def test_case_open_rolls_back_when_the_audit_row_fails(monkeypatch):
     agency = AgencyFactory()
     user = user_with_role(Role.CASE_MANAGER, agency)
-    person = PersonFactory()
+    person = people.person_create(actor=user, agency_id=agency.pk, data={"full_name": "Yuliana Bere"})
     before = counts()
     head = AuditHead.objects.get(pk=1)
     monkeypatch.setattr(services, "audit_log", boom)
@@ -110,7 +110,7 @@ def test_report_open_case_rolls_back_everything_when_the_victim_status_fails(mon
     rep = intake.report_create(actor=user, agency_id=agency.pk, data={"channel": "hotline", "narrative": "..."})
     intake.screening_record(actor=user, agency_id=agency.pk, report=rep, ilo_indicators=["1"], delphi_items=[],
                             victim_status="PossibleVictimOfTrafficking", decided_by_org="NGO")
-    survivor = PersonFactory()
+    survivor = people.person_create(actor=user, agency_id=agency.pk, data={"full_name": "Yuliana Bere"})
     before = counts()
     monkeypatch.setattr(services, "case_set_victim_status", boom)
     with pytest.raises(Boom):

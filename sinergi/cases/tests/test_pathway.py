@@ -10,7 +10,8 @@ from sinergi.cases.enums import ALLOWED_TRANSITIONS, Stage
 from sinergi.cases.models import StageEntry, TimelineEvent
 from sinergi.core import clock
 from sinergi.core.errors import NotFound, PermissionDenied
-from sinergi.core.testing import AgencyFactory, CaseFactory, PersonFactory, user_with_role
+from sinergi.core.testing import AgencyFactory, CaseFactory, user_with_role
+from sinergi.people.services import person_create
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def test_case_open_writes_stage_timeline_and_audit():
     agency = AgencyFactory()
     user = user_with_role(Role.CASE_MANAGER, agency)
-    person = PersonFactory()
+    person = person_create(actor=user, agency_id=agency.pk, data={"full_name": "Siti Aminah"})
     case = services.case_open(actor=user, survivor=person, lead_agency_id=agency.pk, reported_on=clock.today(),
                               details={"exploitation_types": ["ForcedLabour"], "country_of_exploitation": "KHM"})
     assert case.stage == Stage.REPORTED
@@ -103,6 +104,7 @@ def test_future_dates_refused():
     agency = AgencyFactory()
     user = user_with_role(Role.CASE_MANAGER, agency)
     with pytest.raises(ValidationError) as exc:
-        services.case_open(actor=user, survivor=PersonFactory(), lead_agency_id=agency.pk,
-                           reported_on=clock.today() + dt.timedelta(days=2))
+        services.case_open(actor=user, survivor=person_create(actor=user, agency_id=agency.pk,
+                                                              data={"full_name": "Siti Aminah"}),
+                           lead_agency_id=agency.pk, reported_on=clock.today() + dt.timedelta(days=2))
     assert "reported_on" in exc.value.message_dict

@@ -14,7 +14,7 @@ from sinergi.cases.models import Case, CaseExploitationType, Note, ServiceDelive
 from sinergi.cases.selectors import stage_durations
 from sinergi.core import clock
 from sinergi.core.errors import Conflict, NotFound, PermissionDenied
-from sinergi.core.testing import AgencyFactory, CaseFactory, PersonFactory, user_with_role
+from sinergi.core.testing import AgencyFactory, CaseFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -127,14 +127,22 @@ def test_intake_officer_cannot_edit_details_and_outsider_gets_not_found(case):
 # -- case_open ---------------------------------------------------------------------------------------------
 
 
+def agency_person(user, agency, name="Siti Aminah"):
+    """A person the agency created (a new case may only name a person its agency already sees in full)."""
+    from sinergi.people.services import person_create
+
+    return person_create(actor=user, agency_id=agency.pk, data={"full_name": name})
+
+
 def test_duplicate_external_id_is_a_conflict():
     agency = AgencyFactory()
     user = user_with_role(Role.CASE_MANAGER, agency)
-    services.case_open(actor=user, survivor=PersonFactory(), lead_agency_id=agency.pk, reported_on=TODAY,
+    services.case_open(actor=user, survivor=agency_person(user, agency), lead_agency_id=agency.pk, reported_on=TODAY,
                        external_id="CTDC-1")
+    second = agency_person(user, agency, "Dewi Lestari")
     before = AuditEvent.objects.count()
     with pytest.raises(Conflict) as exc:
-        services.case_open(actor=user, survivor=PersonFactory(), lead_agency_id=agency.pk, reported_on=TODAY,
+        services.case_open(actor=user, survivor=second, lead_agency_id=agency.pk, reported_on=TODAY,
                            external_id=" CTDC-1 ")
     assert exc.value.field == "external_id"
     assert Case.objects.count() == 1 and AuditEvent.objects.count() == before
@@ -143,19 +151,23 @@ def test_duplicate_external_id_is_a_conflict():
 def test_case_open_validation_writes_nothing():
     agency = AgencyFactory()
     user = user_with_role(Role.CASE_MANAGER, agency)
+    person = agency_person(user, agency)
+    audit_rows = AuditEvent.objects.count()
     with pytest.raises(ValidationError) as exc:
-        services.case_open(actor=user, survivor=PersonFactory(), lead_agency_id=agency.pk, reported_on=TODAY,
+        services.case_open(actor=user, survivor=person, lead_agency_id=agency.pk, reported_on=TODAY,
                            details={"exploitation_types": ["Nope"], "country_of_exploitation": "QQ"},
                            external_id="e" * 101)
     assert {"exploitation_types", "country_of_exploitation", "external_id"} <= set(exc.value.message_dict)
-    assert not Case.objects.exists() and not TimelineEvent.objects.exists() and not AuditEvent.objects.exists()
+    assert not Case.objects.exists() and not TimelineEvent.objects.exists()
+    assert AuditEvent.objects.count() == audit_rows
 
 
 def test_references_are_sequential_per_year():
     agency = AgencyFactory()
     user = user_with_role(Role.CASE_MANAGER, agency)
-    a = services.case_open(actor=user, survivor=PersonFactory(), lead_agency_id=agency.pk, reported_on=TODAY)
-    b = services.case_open(actor=user, survivor=PersonFactory(), lead_agency_id=agency.pk, reported_on=TODAY)
+    a = services.case_open(actor=user, survivor=agency_person(user, agency), lead_agency_id=agency.pk, reported_on=TODAY)
+    b = services.case_open(actor=user, survivor=agency_person(user, agency, "Dewi Lestari"), lead_agency_id=agency.pk,
+                           reported_on=TODAY)
     na, nb = int(a.reference.rsplit("-", 1)[1]), int(b.reference.rsplit("-", 1)[1])
     assert nb == na + 1
 

@@ -13,6 +13,7 @@ from sinergi.core.errors import NotFound, PermissionDenied
 from sinergi.core.testing import AgencyFactory, CaseFactory, PersonFactory, user_with_role
 from sinergi.intake import indicators, services
 from sinergi.intake.models import Report, Screening
+from sinergi.people.services import person_create
 
 pytestmark = pytest.mark.django_db
 
@@ -169,7 +170,7 @@ def test_screening_on_a_case_sets_status_and_timeline():
 
 def test_report_open_case_moves_screenings_and_sets_victim_status(officer, agency):
     manager = user_with_role(Role.CASE_MANAGER, agency)
-    person = PersonFactory()
+    person = person_create(actor=officer, agency_id=agency.pk, data={"full_name": "Yuliana Bere"})
     rep = report(officer, agency, country_of_exploitation="KH")
     clock.set_now(clock.now() - dt.timedelta(hours=2))
     services.screening_record(actor=officer, agency_id=agency.pk, report=rep, ilo_indicators=["1"],
@@ -192,9 +193,10 @@ def test_report_open_case_moves_screenings_and_sets_victim_status(officer, agenc
 
 def test_report_open_case_twice_is_refused(officer, agency):
     rep = report(officer, agency)
-    services.report_open_case(actor=officer, report=rep, survivor=PersonFactory())
+    new = [person_create(actor=officer, agency_id=agency.pk, data={"full_name": n}) for n in ("Ani", "Ina")]
+    services.report_open_case(actor=officer, report=rep, survivor=new[0])
     with pytest.raises(ValidationError):
-        services.report_open_case(actor=officer, report=rep, survivor=PersonFactory())
+        services.report_open_case(actor=officer, report=rep, survivor=new[1])
     assert Case.objects.count() == 1
 
 

@@ -154,11 +154,13 @@ def test_issue_bad_input_shows_field_errors_and_keeps_input(client, scene, monke
     assert r.status_code == 400 and 'id="id_photo_error"' in r.content.decode()
     assert "terlalu besar" in r.content.decode()
 
+    # A case the issuing agency does not lead is "not found" (a notice names its survivor), the form kept.
     r = client.post(url, {**base, "case": "SNG-0000-404"})
-    assert r.status_code == 400 and 'id="id_case_error"' in r.content.decode()
+    assert r.status_code == 404 and 'id="id_case_error"' in r.content.decode()
     other_case = CaseFactory(lead_agency=s["kh_police"])
     r = client.post(url, {**base, "case": other_case.reference})
-    assert r.status_code == 400 and 'id="id_case_error"' in r.content.decode()
+    assert r.status_code == 404 and 'id="id_case_error"' in r.content.decode()
+    assert "Tahi lalat di pipi kiri" in r.content.decode()
 
     r = client.post(url, {**base, "description": "   ", "kind": "alien", "last_seen_on": "2999-01-01",
                           "recipients": ["not-a-uuid"]})

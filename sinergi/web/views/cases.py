@@ -13,8 +13,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sinergi.access.masking import Sensitivity, present
 from sinergi.access.principal import Principal
+from sinergi.access.projection import PAGE_PARTS, project_case, project_case_rows
+from sinergi.access.sections import sight_of
 from sinergi.access.ui import case_actions
 from sinergi.agencies.models import Agency
 from sinergi.cases import selectors, services, worklist
@@ -67,7 +68,8 @@ def case_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     context = {
-        "nav": "cases", "form": form, "cases": rows, "page": page, "has_next": has_next,
+        "nav": "cases", "form": form, "cases": project_case_rows(request.user, rows), "page": page,
+        "has_next": has_next,
         "has_prev": page > 1, "query": query.urlencode(),
     }
     template = "web/partials/case_rows.html" if request.headers.get("HX-Request") else "web/case_list.html"
@@ -80,34 +82,6 @@ def _get_case(request, case_id, purpose=""):
         return selectors.case_get(request.user, case_id, purpose=purpose)
     except (ValueError, NotFound):
         raise Http404 from None
-
-
-def _survivor_view(request, case, revealed: set[str]) -> dict:
-    roles = Principal.of(request.user).roles_in(case.lead_agency_id)
-    p = case.survivor
-    rev = {Sensitivity(r) for r in revealed}
-
-    def show(label, field, value):
-        return present(label, field, value, roles=roles, revealed=rev)
-
-    return {
-        "person": p,
-        "phone": show("people.Person", "phone", p.phone),
-        "email": show("people.Person", "email", p.email),
-        "address": show("people.Person", "address", p.address),
-        "documents": [
-            {"type": d.get_type_display(), "number": show("people.IdentityDocument", "number", d.number),
-             "country": d.issuing_country_id, "expires_on": d.expires_on}
-            for d in p.documents.all()
-        ],
-        "family": [
-            {"name": f.name, "relationship": f.get_relationship_display(),
-             "phone": show("people.FamilyContact", "phone", f.phone),
-             "address": show("people.FamilyContact", "address", f.address)}
-            for f in p.family_contacts.all()
-        ],
-        "travel_document_number": show("cases.Case", "travel_document_number", case.travel_document_number),
-    }
 
 
 @login_required
@@ -155,11 +129,12 @@ def reveal(request, case_id):
 
     case = _get_case(request, case_id, purpose="reveal")
     form = RevealForm(request.POST)
-    actions = case_actions(request.user, case)
+    sight = sight_of(request.user, case)
+    actions = case_actions(request.user, case, sight)
     if form.is_valid() and actions.get(f"reveal_{form.cleaned_data['what']}"):
         what = form.cleaned_data["what"]
         with transaction.atomic():
-            audit_log(actor=Principal.of(request.user).actor(case.lead_agency_id), action=Action.REVEAL,
+            audit_log(actor=Principal.of(request.user).actor(sight.agency_id), action=Action.REVEAL,
                       object_type="person", object_id=case.survivor_id, purpose=form.cleaned_data["purpose"],
                       detail={"case": str(case.pk), "fields": what})
         key = f"reveal:{case.pk}"
@@ -191,43 +166,33 @@ def _rerender_with(request, case, name, form, status):
 
 
 def _detail_context(request, case):
-    from sinergi.access.sections import case_sections_for, may_see
-    from sinergi.referrals.enums import RECEIVER_MOVES, Section
-    from sinergi.referrals.models import Referral
+    """The case page renders the projection of the case for this reader (``access.projection``), never the
+    model: sections that were not shared with the reader's agency are not in it."""
+    from sinergi.referrals.enums import ACTIVE, RECEIVER_MOVES
 
     from ..forms_referrals import ReferralForm
 
-    sections = case_sections_for(request.user, case)
-    show = {s.value: may_see(sections, s.value) for s in Section}
-    show["all"] = may_see(sections, "all")
-    revealed = set(request.session.get(f"reveal:{case.pk}", []))
-    actions = case_actions(request.user, case)
-    principal = Principal.of(request.user)
-    referrals = list(Referral.objects.filter(case=case).select_related("to_agency", "from_agency").order_by("-sent_at"))
-    if not show["all"]:
-        referrals = [r for r in referrals if r.to_agency_id in principal.casework_agency_ids]
-    for r in referrals:
-        r.answers = sorted(RECEIVER_MOVES.get(r.status, ())) if r.to_agency_id in principal.casework_agency_ids else []
-        r.may_withdraw = (show["all"] and actions.get("refer") and r.from_agency_id in principal.casework_agency_ids
-                          and r.status in ("sent", "acknowledged", "accepted", "in_progress"))
-    durations = {d["stage"]: d for d in selectors.stage_durations(case)}
-    current_index = STAGE_ORDER.index(Stage(case.stage))
+    sight = sight_of(request.user, case)
+    actions = case_actions(request.user, case, sight)
+    view = project_case(request.user, case, sight=sight, include=PAGE_PARTS,
+                        revealed=request.session.get(f"reveal:{case.pk}", []))
+    referrals = [{
+        "view": r, "answers": sorted(RECEIVER_MOVES.get(r.status, ())) if r.incoming else [],
+        "may_withdraw": view.full and actions["refer"] and r.outgoing and r.status in ACTIVE,
+    } for r in view.referrals]
+    durations = {d.stage: d for d in view.stages}
+    current_index = STAGE_ORDER.index(Stage(view.stage))
     stagebar = [{"stage": s, "label": s.label,
-                 "state": "current" if s == case.stage else ("done" if durations.get(s) or i < current_index else "todo"),
-                 "days": durations[s]["days"] if s in durations else None} for i, s in enumerate(STAGE_ORDER)]
-    allowed = [s for s in STAGE_ORDER if s in ALLOWED_TRANSITIONS[Stage(case.stage)]]
+                 "state": "current" if s == view.stage else ("done" if durations.get(s) or i < current_index else "todo"),
+                 "days": durations[s].days if s in durations else None} for i, s in enumerate(STAGE_ORDER)]
+    allowed = [s for s in STAGE_ORDER if s in ALLOWED_TRANSITIONS[Stage(view.stage)]]
     if not actions["close"]:
         allowed = [s for s in allowed if s != Stage.CLOSED]
     tf = TransitionForm(initial={"idempotency_key": uuid.uuid4().hex})
     tf.fields["to_stage"].choices = [(s.value, s.label) for s in allowed]
     return {
-        "nav": "cases", "case": case, "actions": actions, "stagebar": stagebar,
-        "survivor": _survivor_view(request, case, revealed), "revealed": revealed,
-        "timeline": selectors.case_timeline(request.user, case) if show["all"] else [],
-        "services": case.services.select_related("provider") if show["services"] else [],
-        "notes": case.notes.select_related("author") if show["notes"] else [],
-        "attachments": case.attachments.all() if show["attachments"] else [],
-        "show": show, "referrals": referrals,
+        "nav": "cases", "case": view, "actions": actions, "stagebar": stagebar, "revealed": view.revealed,
+        "referrals": referrals,
         "referral_form": ReferralForm(exclude_agency=case.lead_agency_id, initial={"idempotency_key": uuid.uuid4().hex})
         if actions.get("refer") else None,
         "transition_form": tf if allowed and actions["transition"] else None,

@@ -1,6 +1,8 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from sinergi.access.projection import project_activity, project_case_rows
+from sinergi.access.projection_parts import project_notices
 from sinergi.access.ui import menu_flags
 from sinergi.analytics.selectors import overview
 from sinergi.cases import worklist
@@ -14,13 +16,14 @@ def home(request):
     flags = menu_flags(request.user)
     context = {"nav": "home", "flags": flags}
     if flags.get("casework"):
+        # Rendered from the projection: a case referred to the user's agency shows only what was shared.
         context.update(
-            waiting=worklist.cases_waiting(request.user),
-            overdue=worklist.cases_overdue(request.user),
-            activity=worklist.recent_activity(request.user),
+            waiting=project_case_rows(request.user, worklist.cases_waiting(request.user)),
+            overdue=project_case_rows(request.user, worklist.cases_overdue(request.user)),
+            activity=project_activity(request.user, worklist.recent_activity(request.user)),
             expected=worklist.EXPECTED_DAYS,
             referrals=referrals_awaiting(request.user),
-            notices=notices_open_received(request.user),
+            notices=project_notices(request.user, notices_open_received(request.user)),
         )
     if flags.get("aggregates") and not flags.get("casework"):
         figures = overview(request.user)

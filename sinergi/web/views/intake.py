@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from sinergi.access.capabilities import Cap
 from sinergi.access.principal import Principal
-from sinergi.core.errors import PermissionDenied
+from sinergi.core.errors import NotFound, PermissionDenied
 from sinergi.intake.submit import intake_submit
 from sinergi.regions.enums import Level
 
@@ -64,6 +64,10 @@ def intake(request):
                     target = FIELD_MAP.get(field, field)
                     for m in msgs:
                         form.add_error(target if target in form.fields else None, m)
+            except NotFound:
+                # The case to link is not this agency's (or does not exist): "not found", nothing written.
+                form.add_error("link_reference", _("Kasus tidak ditemukan."))
+                status = 404
             except PermissionDenied:
                 form.add_error(None, _("Peran Anda tidak boleh melakukan ini."))
             else:

@@ -15,12 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sinergi.access.principal import Principal
+from sinergi.access.projection_parts import project_notice, project_notices
 from sinergi.access.ui import notice_actions, notice_issuing_agencies
 from sinergi.agencies.models import Agency
 from sinergi.cases.selectors import case_by_reference
 from sinergi.core.errors import NotFound, PermissionDenied
 from sinergi.referrals import notices
-from sinergi.referrals.models import Notice, NoticeAnswer, NoticeRecipient
+from sinergi.referrals.models import Notice, NoticeAnswer
 
 from ..forms_referrals import NoticeAnswerForm, NoticeForm, NoticeReferralForm
 from .cases import _attach_errors
@@ -47,7 +48,7 @@ def notice_list(request):
     notices.notices_audit_list_read(request.user, rows)
     filters = [("", _("Semua")), (Notice.Status.OPEN, _("Terbuka")), (Notice.Status.CLOSED, _("Ditutup"))]
     return render(request, "web/notice_list.html", {
-        "nav": "notices", "notices": rows, "status": status, "filters": filters, "page": page,
+        "nav": "notices", "notices": project_notices(request.user, rows), "status": status, "filters": filters, "page": page,
         "has_next": has_next, "has_prev": page > 1, "query": f"status={status}" if status else "",
     })
 
@@ -66,14 +67,18 @@ def notice_new(request):
         form = NoticeForm(agencies=agencies, initial={"case": request.GET.get("case", "")[:40]})
         return render(request, "web/notice_form.html", {"nav": "notices", "form": form})
     form = NoticeForm(request.POST, request.FILES, agencies=agencies)
+    status = 400
     if form.is_valid():
         d = form.cleaned_data
         agency_id = uuid.UUID(d["agency"])
         case = None
         if d["case"]:
+            # A notice about a case names its survivor: only a case the issuing agency leads. Any other answers
+            # "not found" (404), as a number that does not exist, with the form kept.
             case = case_by_reference(request.user, d["case"], lead_agency_id=agency_id)
             if case is None:
                 form.add_error("case", _("Tidak ada kasus dengan nomor ini yang dipimpin lembaga Anda."))
+                status = 404
         if not form.errors:
             try:
                 notice = notices.notice_issue(
@@ -83,12 +88,12 @@ def notice_new(request):
                     last_seen_on=d["last_seen_on"], case=case, photo=d["photo"])
             except ValidationError as exc:
                 _attach_errors(form, exc)
-            except PermissionDenied:
+            except (NotFound, PermissionDenied):
                 raise Http404 from None
             else:
                 messages.success(request, _("Pemberitahuan diterbitkan."))
                 return redirect("web:notice_detail", notice_id=notice.pk)
-    return render(request, "web/notice_form.html", {"nav": "notices", "form": form}, status=400)
+    return render(request, "web/notice_form.html", {"nav": "notices", "form": form}, status=status)
 
 
 def _get_notice(request, notice_id) -> Notice:
@@ -103,18 +108,21 @@ def _answer_prefix(answer) -> str:
 
 
 def _detail_context(request, notice, *, answer_form=None, referral_forms=None) -> dict:
+    """The notice page renders the notice's projection for this reader (``access.projection_parts``): the issuer
+    sees recipients, every answer and the case; a recipient sees the notice and its own agency's answers."""
     actions = notice_actions(request.user, notice)
     referral_forms = referral_forms or {}
-    answers = list(notice.answers.select_related("agency", "author", "referral", "referral__to_agency"))
-    for a in answers:
-        a.referral_form = None
+    view = project_notice(request.user, notice)
+    answers = []
+    for a in view.answers:
+        form = None
         if actions["refer"] and a.referral_id is None and a.agency_id != notice.issued_by_id:
-            a.referral_form = referral_forms.get(a.pk) or NoticeReferralForm(prefix=_answer_prefix(a))
-    recipients = (list(NoticeRecipient.objects.filter(notice=notice).select_related("agency").order_by("agency__name"))
-                  if actions["issuer"] else [])
+            form = referral_forms.get(a.id) or NoticeReferralForm(prefix=f"ref-{a.id}")
+        answers.append({"view": a, "referral_form": form})
     is_open = notice.status == Notice.Status.OPEN
     return {
-        "nav": "notices", "notice": notice, "actions": actions, "answers": answers, "recipients": recipients,
+        "nav": "notices", "notice": view, "actions": actions, "answers": answers,
+        "recipients": view.recipients or [],
         "answer_form": (answer_form or NoticeAnswerForm()) if actions["answer"] and is_open else None,
     }
 

@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sinergi.access.visibility import referrals_visible_to
 from sinergi.core.errors import NotFound, PermissionDenied
 from sinergi.referrals import services
 from sinergi.referrals.models import Referral
@@ -38,7 +39,7 @@ def referral_send(request, case_id):
 @require_POST
 def referral_answer(request, referral_id):
     try:
-        referral = Referral.objects.select_related("case").get(pk=uuid.UUID(str(referral_id)))
+        referral = referrals_visible_to(request.user).select_related("case").get(pk=uuid.UUID(str(referral_id)))
     except (ValueError, Referral.DoesNotExist):
         raise Http404 from None
     case = _get_case(request, referral.case_id, purpose="referral answer")
