@@ -38,10 +38,17 @@ def main(argv: list[str] | None = None) -> int:
 
 def manage(argv: list[str]) -> int:
     """Django's management with ``sinergi`` as the program name."""
+    import django
+    from django.conf import settings
     from django.core.management import execute_from_command_line
+    from django.utils import translation
 
+    django.setup()
     try:
-        execute_from_command_line(["sinergi", *argv])
+        # Every command, its argument errors included, speaks the instance's language, whatever a
+        # previous caller in the same process left active.
+        with translation.override(settings.LANGUAGE_CODE):
+            execute_from_command_line(["sinergi", *argv])
     except SystemExit as exc:  # argparse, CommandError and commands like `audit verify` exit; pass the code on
         if exc.code is None or isinstance(exc.code, int):
             return exc.code or 0

@@ -190,3 +190,24 @@ def test_the_caveats_for_the_page_exist_in_both_languages():
     ]
     assert all(i["text"] != e["text"] and e["title"] for i, e in zip(indonesian, english))
     assert "too large" in english[3]["text"] and "too small" in english[3]["text"]
+
+
+def test_a_run_in_english_leaves_the_instance_language_behind(capsys, write):
+    """The language of one run stays with that run: a later command in the same process speaks
+    the instance's language again (a leak here once turned `sinergi link` English in the suite)."""
+    from django.utils import translation
+
+    before = translation.get_language()
+    run(capsys, write(GOOD), "--format", "table", "--lang", "en", "--bootstrap", "0")
+    assert translation.get_language() == before
+    code, _out, err = run(capsys, write(GOOD), "--level", "1.5")
+    assert code == 1 and "--level harus di antara 0 dan 1" in err
+
+
+def test_commands_speak_the_instance_language_whatever_was_active(capsys, write):
+    from django.utils import translation
+
+    with translation.override("en"):
+        code, _out, err = run(capsys, write(GOOD), "--level", "1.5")
+        assert translation.get_language() == "en"
+    assert code == 1 and "--level harus di antara 0 dan 1" in err

@@ -297,6 +297,22 @@ PAGES = [
      expect((200, 200, 200), 200, 200, 200), ()),
     ("account security", lambda c, w, r: c.get(reverse("web:account_security")),
      expect((200, 200, 200), 200, 200, 200), ()),
+    # The measuring half: aggregates for the supervisor, the analyst and the task force's reader; an agency's own
+    # figures for its staff; the record-level release for the analyst alone. No page shows a person.
+    ("analytics dashboard", lambda c, w, r: c.get(reverse("web:analytics")),
+     expect((404, 404, 200), 404, 200, analyst=200), ()),
+    ("analytics section", lambda c, w, r: c.get(reverse("web:analytics_section", args=["referrals"])),
+     expect((404, 404, 200), 404, 200, analyst=200), ()),
+    ("analytics section as CSV", lambda c, w, r: c.get(reverse("web:analytics_csv", args=["pathway"])),
+     expect((404, 404, 200), 404, 200, analyst=200), ()),
+    ("agency figures list", lambda c, w, r: c.get(reverse("web:analytics_agencies")),
+     expect((200, 200, 200), 404, 200, 200, analyst=200), ()),
+    ("the lead agency's figures", lambda c, w, r: c.get(reverse("web:analytics_agency", args=[w["lead"].pk])),
+     expect((200, 200, 200), 404, 200, analyst=200), ()),
+    ("annual report page", lambda c, w, r: c.get(reverse("web:analytics_report")),
+     expect((404, 404, 200), 404, 200, analyst=200), ()),
+    ("record-level release page", lambda c, w, r: c.get(reverse("web:analytics_release")),
+     expect(analyst=200), ()),
     ("two-factor policy", lambda c, w, r: c.get(reverse("web:agency_mfa_policy")), expect(system_admin=200), ()),
     ("reset a member's second factor", lambda c, w, r: c.post(reverse("web:member_mfa_reset", args=[
         Membership.objects.get(user=w["users"]["intake_officer"]).pk])),
@@ -352,7 +368,8 @@ def test_the_matrix_covers_every_page():
                "case_import", "case_import_job", "case_import_rejected", "notice_list", "notice_detail", "notice_photo",
                "notice_new", "notice_answer", "notice_answer_refer", "notice_close", "users", "membership_update",
                "exchange", "performance", "recruitment", "registry_import", "password_change", "account_security",
-               "agency_mfa_policy", "member_mfa_reset"}
+               "agency_mfa_policy", "member_mfa_reset", "analytics", "analytics_section", "analytics_csv",
+               "analytics_agencies", "analytics_agency", "analytics_report", "analytics_release"}
     # Sign-in pages (test_pages, test_mfa_pages), and the recruitment pages for one record
     # (test_recruitment_pages).
     elsewhere = {"login", "logout", "password_set", "mfa_verify", "mfa_enrol", "recruitment_agency",

@@ -96,7 +96,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        translation.activate(options["lang"] or settings.LANGUAGE_CODE)
+        # override, not activate: the language chosen for one run must not stay with the thread
+        with translation.override(options["lang"] or settings.LANGUAGE_CODE):
+            self._handle(options)
+
+    def _handle(self, options):
         try:
             document, table = self._run(options)
         except ValidationError as error:
