@@ -12,7 +12,8 @@ from sinergi.cases import services as cases
 from sinergi.cases.enums import Stage
 from sinergi.core import clock
 from sinergi.core.errors import NotFound, PermissionDenied
-from sinergi.core.testing import ALL_ROLES, CaseFactory, user_with_role
+from sinergi.agencies.tests.factories import ALL_ROLES, user_with_role
+from sinergi.cases.tests.factories import CaseFactory
 from sinergi.intake import services as intake
 from sinergi.intake.models import Report
 from sinergi.people import services as people

@@ -15,7 +15,7 @@ from sinergi.agencies.enums import Role
 from sinergi.agencies.models import Membership
 from sinergi.audit.models import AuditEvent
 from sinergi.core.errors import PermissionDenied, ValidationError
-from sinergi.core.testing import AgencyFactory, UserFactory, user_with_role
+from sinergi.agencies.tests.factories import AgencyFactory, UserFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,8 @@ from sinergi.cases import services as cases
 from sinergi.cases.models import Case, TimelineEvent
 from sinergi.core import clock
 from sinergi.core.errors import NotFound
-from sinergi.core.testing import AgencyFactory, CaseFactory, user_with_role
+from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
+from sinergi.cases.tests.factories import CaseFactory
 from sinergi.intake import services as intake
 from sinergi.intake.models import Report
 from sinergi.people import services as people

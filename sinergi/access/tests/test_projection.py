@@ -14,7 +14,8 @@ from sinergi.agencies.enums import Role
 from sinergi.agencies.models import Membership, User
 from sinergi.core import clock
 from sinergi.core.errors import NotFound
-from sinergi.core.testing import AgencyFactory, CaseFactory, user_with_role
+from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
+from sinergi.cases.tests.factories import CaseFactory
 from sinergi.people.models import FamilyContact, IdentityDocument
 from sinergi.referrals import notices
 from sinergi.referrals.enums import Section

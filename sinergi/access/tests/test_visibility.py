@@ -10,7 +10,9 @@ from sinergi.agencies.models import Membership, User
 from sinergi.cases.selectors import case_get
 from sinergi.core import clock
 from sinergi.core.errors import NotFound
-from sinergi.core.testing import AgencyFactory, CaseFactory, PersonFactory, user_with_role
+from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
+from sinergi.cases.tests.factories import CaseFactory
+from sinergi.people.tests.factories import PersonFactory
 from sinergi.intake.models import Report
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from sinergi.agencies.enums import AgencyType, Level, Role
 from sinergi.agencies.models import Agency, ContactPoint, Membership, Office
 from sinergi.audit.models import AuditEvent
 from sinergi.audit.selectors import audit_verify
-from sinergi.core.testing import AgencyFactory, UserFactory, user_with_role
+from sinergi.agencies.tests.factories import AgencyFactory, UserFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 

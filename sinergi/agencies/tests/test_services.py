@@ -8,7 +8,7 @@ from sinergi.agencies.enums import AgencyType, Level, Role
 from sinergi.agencies.models import Agency, Membership, User
 from sinergi.audit.models import AuditEvent
 from sinergi.core.errors import Conflict, PermissionDenied
-from sinergi.core.testing import AgencyFactory, user_with_role
+from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 

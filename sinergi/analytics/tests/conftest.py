@@ -3,7 +3,7 @@ and referrals, on a light copy of the reference data, with the read models rebui
 
 import pytest
 
-from sinergi.analytics.testing import generated_world
+from sinergi.analytics.tests.world import generated_world
 
 
 @pytest.fixture

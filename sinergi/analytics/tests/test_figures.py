@@ -215,7 +215,7 @@ def test_agency_page_compares_with_the_median_of_its_region(world):
 
 
 def test_refresh_is_skipped_while_fresh_and_rebuilds_when_forced(world):
-    from sinergi.core.testing import CaseFactory
+    from sinergi.cases.tests.factories import CaseFactory
 
     assert analytics_refresh() == "fresh"
     before = sum(Tally.objects.filter(dim="cases", regency="").values_list("n", flat=True))

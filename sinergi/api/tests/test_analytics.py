@@ -9,9 +9,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from sinergi.agencies.models import Agency
-from sinergi.analytics.testing import generated_world
+from sinergi.analytics.tests.world import generated_world
 from sinergi.cases.models import Case
-from sinergi.core.testing import user_with_role
+from sinergi.agencies.tests.factories import user_with_role
 from sinergi.people.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ def world(db):
 @pytest.fixture
 def agencies(db):
     from sinergi.analytics.refresh import analytics_refresh
-    from sinergi.core.testing import AgencyFactory
+    from sinergi.agencies.tests.factories import AgencyFactory
 
     AgencyFactory(code="uptd-ppa-ntt", region_id="53")
     AgencyFactory(code="kp2mi", region_id="31")

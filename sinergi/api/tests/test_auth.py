@@ -6,7 +6,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from sinergi.audit.models import AuditEvent
-from sinergi.core.testing import PASSWORD, AgencyFactory, user_with_role
+from sinergi.agencies.tests.factories import PASSWORD, AgencyFactory, user_with_role
 
 
 @pytest.fixture

@@ -207,7 +207,7 @@ UNSEEN_REFERENCES = [
 
 @pytest.mark.parametrize("call", [pytest.param(b[1], id=b[0]) for b in UNSEEN_REFERENCES])
 def test_references_to_what_the_user_may_not_see_are_not_found(scene, call):
-    from sinergi.core.testing import CaseFactory
+    from sinergi.cases.tests.factories import CaseFactory
 
     scene.other_person = CaseFactory(lead_agency=scene.other_agency).survivor
     client = client_for(scene.owner)

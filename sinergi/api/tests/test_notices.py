@@ -3,7 +3,7 @@
 import pytest
 
 from sinergi.audit.models import AuditEvent
-from sinergi.core.testing import AgencyFactory, user_with_role
+from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
 from sinergi.referrals.models import Notice, NoticeAnswer
 
 from .conftest import OTHER, client_for
@@ -62,7 +62,7 @@ def test_bad_notice_is_a_field_error_and_writes_nothing(scene, body, field):
 
 
 def test_a_notice_about_a_case_the_agency_does_not_lead_is_not_found(scene):
-    from sinergi.core.testing import CaseFactory
+    from sinergi.cases.tests.factories import CaseFactory
 
     for reference in ("SNG-1999-000001", CaseFactory(lead_agency=scene.other_agency).reference):
         r = issue(scene, case=reference)

@@ -172,7 +172,7 @@ PART_ENDPOINTS = {"services": "services/", "notes": "notes/", "attachments": "at
 @pytest.mark.parametrize("section", [s.value for s in Section])
 def test_a_receiver_of_one_section_gets_that_section_only(scene, section):
     from sinergi.agencies.enums import Role
-    from sinergi.core.testing import user_with_role
+    from sinergi.agencies.tests.factories import user_with_role
     from sinergi.referrals.models import Referral
 
     Referral.objects.create(case=scene.case, type="investigate", from_agency=scene.agency,

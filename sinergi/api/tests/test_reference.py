@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sinergi.core.testing import AgencyFactory, UserFactory
+from sinergi.agencies.tests.factories import AgencyFactory, UserFactory
 
 from .conftest import client_for
 

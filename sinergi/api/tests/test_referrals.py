@@ -3,7 +3,7 @@
 import pytest
 
 from sinergi.audit.models import AuditEvent
-from sinergi.core.testing import AgencyFactory, user_with_role
+from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
 from sinergi.referrals.models import Referral
 
 from .conftest import OTHER, client_for

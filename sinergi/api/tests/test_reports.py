@@ -60,7 +60,7 @@ def test_link_second_report_to_case(scene):
 
 
 def test_link_to_a_case_of_another_agency_is_not_found(scene):
-    from sinergi.core.testing import CaseFactory
+    from sinergi.cases.tests.factories import CaseFactory
 
     foreign = CaseFactory(lead_agency=scene.other_agency)
     response = client_for(scene.owner).post(f"/api/v1/reports/{scene.report.pk}/link-case/",

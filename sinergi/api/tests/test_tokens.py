@@ -15,7 +15,7 @@ from sinergi.agencies import users as agency_users
 from sinergi.agencies.models import Membership
 from sinergi.audit.models import AuditEvent
 from sinergi.core import clock
-from sinergi.core.testing import PASSWORD, AgencyFactory, UserFactory, user_with_role
+from sinergi.agencies.tests.factories import PASSWORD, AgencyFactory, UserFactory, user_with_role
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,9 @@
 import pytest
 
 from sinergi.audit.models import AuditEvent
-from sinergi.core.testing import CaseFactory, PersonFactory, UserFactory
+from sinergi.agencies.tests.factories import UserFactory
+from sinergi.cases.tests.factories import CaseFactory
+from sinergi.people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 

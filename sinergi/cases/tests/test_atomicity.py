@@ -12,7 +12,8 @@ from sinergi.cases import services
 from sinergi.cases.enums import Stage
 from sinergi.cases.models import Case, CaseExploitationType, Note, StageEntry, TimelineEvent
 from sinergi.core import clock
-from sinergi.core.testing import AgencyFactory, CaseFactory, user_with_role
+from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
+from sinergi.cases.tests.factories import CaseFactory
 from sinergi.intake import services as intake
 from sinergi.intake.models import Report, Screening
 from sinergi.people import services as people

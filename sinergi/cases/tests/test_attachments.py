@@ -13,7 +13,8 @@ from sinergi.audit.models import AuditEvent
 from sinergi.cases.attachments import attachment_add, attachment_open, attachment_sweep
 from sinergi.cases.models import Attachment, TimelineEvent
 from sinergi.core.errors import NotFound, PermissionDenied
-from sinergi.core.testing import CaseFactory, user_with_role
+from sinergi.agencies.tests.factories import user_with_role
+from sinergi.cases.tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
 

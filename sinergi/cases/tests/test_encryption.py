@@ -8,7 +8,8 @@ from sinergi.cases import services
 from sinergi.cases.enums import Stage
 from sinergi.cases.models import Case
 from sinergi.core.fields import lookup_digests
-from sinergi.core.testing import CaseFactory, user_with_role
+from sinergi.agencies.tests.factories import user_with_role
+from sinergi.cases.tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
 

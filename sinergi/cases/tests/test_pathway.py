@@ -10,7 +10,8 @@ from sinergi.cases.enums import ALLOWED_TRANSITIONS, Stage
 from sinergi.cases.models import StageEntry, TimelineEvent
 from sinergi.core import clock
 from sinergi.core.errors import NotFound, PermissionDenied
-from sinergi.core.testing import AgencyFactory, CaseFactory, user_with_role
+from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
+from sinergi.cases.tests.factories import CaseFactory
 from sinergi.people.services import person_create
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,9 @@ from sinergi.cases.selectors import CaseFilters, audit_list_read, case_get, case
 from sinergi.cases.services import case_transition
 from sinergi.core import clock
 from sinergi.core.errors import NotFound
-from sinergi.core.testing import AgencyFactory, CaseFactory, PersonFactory, user_with_role
+from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
+from sinergi.cases.tests.factories import CaseFactory
+from sinergi.people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 

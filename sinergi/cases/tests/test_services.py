@@ -14,7 +14,8 @@ from sinergi.cases.models import Case, CaseExploitationType, Note, ServiceDelive
 from sinergi.cases.selectors import stage_durations
 from sinergi.core import clock
 from sinergi.core.errors import Conflict, NotFound, PermissionDenied
-from sinergi.core.testing import AgencyFactory, CaseFactory, user_with_role
+from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
+from sinergi.cases.tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
 

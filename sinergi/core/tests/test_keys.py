@@ -123,7 +123,7 @@ def test_a_process_that_meets_a_newer_key_reloads_the_file(key_files, monkeypatc
 # --- sinergi keys -----------------------------------------------------------------------------------------
 
 def test_status_shows_sources_keys_and_what_they_protect(key_files):
-    from sinergi.core.testing import PersonFactory
+    from sinergi.people.tests.factories import PersonFactory
 
     PersonFactory(phone="081234567890")
     out = run("status")
@@ -134,7 +134,7 @@ def test_status_shows_sources_keys_and_what_they_protect(key_files):
 
 
 def test_rotating_the_field_key_reencrypts_everything_and_the_old_key_can_go(key_files):
-    from sinergi.core.testing import PersonFactory
+    from sinergi.people.tests.factories import PersonFactory
     from sinergi.people.models import Person
 
     person = PersonFactory(phone="081234567890", address="Jl. Lama 1")
@@ -152,7 +152,7 @@ def test_rotating_the_field_key_reencrypts_everything_and_the_old_key_can_go(key
 
 
 def test_a_key_still_in_use_cannot_be_retired(key_files):
-    from sinergi.core.testing import PersonFactory
+    from sinergi.people.tests.factories import PersonFactory
 
     PersonFactory(phone="081234567890")
     old = keys.keyring("field").active_kid
@@ -166,7 +166,7 @@ def test_a_key_still_in_use_cannot_be_retired(key_files):
 
 
 def test_rotating_the_index_key_recomputes_digests_and_lookups_never_miss(key_files):
-    from sinergi.core.testing import PersonFactory
+    from sinergi.people.tests.factories import PersonFactory
     from sinergi.people.models import Person
     from sinergi.people.selectors import persons_with_phone
 

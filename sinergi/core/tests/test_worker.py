@@ -5,7 +5,8 @@ from django.core.management import call_command
 
 from sinergi.agencies.enums import AgencyType, Role
 from sinergi.core import clock
-from sinergi.core.testing import AgencyFactory, CaseFactory, user_with_role
+from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
+from sinergi.cases.tests.factories import CaseFactory
 from sinergi.referrals.models import Referral
 from sinergi.referrals.services import referral_send
 

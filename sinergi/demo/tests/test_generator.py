@@ -8,7 +8,7 @@ from sinergi.audit.models import AuditEvent
 from sinergi.cases.enums import Stage
 from sinergi.cases.models import Case, CaseExploitationType, StageEntry
 from sinergi.cases.selectors import CaseFilters, case_list
-from sinergi.core.testing import user_with_role
+from sinergi.agencies.tests.factories import user_with_role
 from sinergi.demo.services import generate
 from sinergi.people.models import NameKey
 

@@ -4,7 +4,8 @@ import pytest
 
 from sinergi.audit.models import AuditEvent
 from sinergi.core import clock
-from sinergi.core.testing import AgencyFactory, PersonFactory, UserFactory
+from sinergi.agencies.tests.factories import AgencyFactory, UserFactory
+from sinergi.people.tests.factories import PersonFactory
 from sinergi.intake.models import Report
 
 pytestmark = pytest.mark.django_db

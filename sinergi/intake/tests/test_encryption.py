@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 
 from sinergi.agencies.enums import Role
-from sinergi.core.testing import AgencyFactory, user_with_role
+from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
 from sinergi.intake import services
 from sinergi.intake.models import Report
 

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from sinergi.core import clock
-from sinergi.core.testing import UserFactory
+from sinergi.agencies.tests.factories import UserFactory
 from sinergi.notifications import services
 from sinergi.notifications.models import Delivery, Notification
 

@@ -3,7 +3,8 @@
 import pytest
 
 from sinergi.audit.models import AuditEvent
-from sinergi.core.testing import PersonFactory, UserFactory
+from sinergi.agencies.tests.factories import UserFactory
+from sinergi.people.tests.factories import PersonFactory
 from sinergi.people.models import IdentityDocument
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,9 @@ from sinergi.audit.models import AuditEvent
 from sinergi.cases.models import Case
 from sinergi.core import clock
 from sinergi.core.errors import NotFound, PermissionDenied
-from sinergi.core.testing import AgencyFactory, CaseFactory, PersonFactory, user_with_role
+from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
+from sinergi.cases.tests.factories import CaseFactory
+from sinergi.people.tests.factories import PersonFactory
 from sinergi.people import services
 from sinergi.people.models import Consent, FamilyContact, IdentityDocument, NameKey, Person, PersonAlias
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from sinergi.agencies.enums import AgencyType
 from sinergi.core import clock
-from sinergi.core.testing import AgencyFactory
+from sinergi.agencies.tests.factories import AgencyFactory
 from sinergi.intake.models import Report
 from sinergi.public import services
 from sinergi.public.models import PublicReport

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from sinergi.agencies.enums import AgencyType
-from sinergi.core.testing import AgencyFactory
+from sinergi.agencies.tests.factories import AgencyFactory
 
 CHROMIUM = os.environ.get("SINERGI_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"

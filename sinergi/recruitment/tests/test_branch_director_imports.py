@@ -6,7 +6,7 @@ import pytest
 
 from sinergi.agencies.enums import AgencyType, Role
 from sinergi.audit.models import AuditEvent
-from sinergi.core.testing import AgencyFactory, user_with_role
+from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
 from sinergi.recruitment.imports import registry_import
 from sinergi.recruitment.models import Branch, Director
 

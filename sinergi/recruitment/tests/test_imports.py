@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied as DjangoPD
 
 from sinergi.agencies.enums import AgencyType, Role
 from sinergi.core.errors import PermissionDenied
-from sinergi.core.testing import AgencyFactory, user_with_role
+from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
 from sinergi.recruitment.imports import registry_import
 from sinergi.recruitment.models import JobOrder, LicenceEvent, Placement, PlacementAgency, RiskFlag
 

@@ -8,7 +8,8 @@ from sinergi.agencies.enums import AgencyType, Role
 from sinergi.audit.models import AuditEvent
 from sinergi.core import clock
 from sinergi.core.errors import NotFound
-from sinergi.core.testing import AgencyFactory, CaseFactory, user_with_role
+from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
+from sinergi.cases.tests.factories import CaseFactory
 from sinergi.notifications.models import Notification
 from sinergi.referrals import notices, services
 from sinergi.referrals.selectors import agency_performance

@@ -10,7 +10,8 @@ from sinergi.audit.models import AuditEvent
 from sinergi.cases.models import TimelineEvent
 from sinergi.core import clock
 from sinergi.core.errors import NotFound, PermissionDenied
-from sinergi.core.testing import AgencyFactory, CaseFactory, user_with_role
+from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
+from sinergi.cases.tests.factories import CaseFactory
 from sinergi.notifications.models import Notification
 from sinergi.people.models import Consent
 from sinergi.referrals import services

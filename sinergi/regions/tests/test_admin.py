@@ -2,7 +2,7 @@
 
 import pytest
 
-from sinergi.core.testing import UserFactory
+from sinergi.agencies.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

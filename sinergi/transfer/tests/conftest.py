@@ -3,7 +3,7 @@ import io
 import pytest
 
 from sinergi.agencies.enums import Role
-from sinergi.core.testing import AgencyFactory, user_with_role
+from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
 from sinergi.transfer import samples
 
 VILLAGES = {"53": ["53.01.04.2003", "53.10.01.2001"], "35": ["35.07.01.2001"]}

@@ -7,7 +7,8 @@ from django.core.management.base import CommandError
 
 from sinergi.agencies.enums import Role
 from sinergi.cases.models import Case
-from sinergi.core.testing import AgencyFactory, CaseFactory, user_with_role
+from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
+from sinergi.cases.tests.factories import CaseFactory
 from sinergi.transfer import samples
 
 pytestmark = pytest.mark.django_db

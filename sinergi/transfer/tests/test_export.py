@@ -10,7 +10,8 @@ from sinergi.audit.models import AuditEvent
 from sinergi.cases.enums import Stage
 from sinergi.core import clock
 from sinergi.core.errors import NotFound, PermissionDenied
-from sinergi.core.testing import AgencyFactory, CaseFactory, user_with_role
+from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
+from sinergi.cases.tests.factories import CaseFactory
 from sinergi.transfer import samples
 from sinergi.transfer.columns import EXPORT_COLUMNS
 from sinergi.transfer.selectors import filters_from

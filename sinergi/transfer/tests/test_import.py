@@ -11,7 +11,8 @@ from sinergi.cases.models import Case, CaseExploitationType, StageEntry, Timelin
 from sinergi.cases.selectors import CaseFilters, case_list
 from sinergi.core import clock
 from sinergi.core.errors import PermissionDenied
-from sinergi.core.testing import AgencyFactory, CaseFactory, user_with_role
+from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
+from sinergi.cases.tests.factories import CaseFactory
 from sinergi.people.models import NameKey, Person, PersonAlias
 from sinergi.transfer import samples
 from sinergi.transfer.enums import JobStatus

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sinergi.agencies.enums import Role
-from sinergi.core.testing import PASSWORD, AgencyFactory, user_with_role
+from sinergi.agencies.tests.factories import PASSWORD, AgencyFactory, user_with_role
 
 CHROMIUM = os.environ.get("SINERGI_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
@@ -234,7 +234,7 @@ def test_import_file_with_one_bad_row_in_partial_mode(reference_data, live_serve
 
 def test_notice_issued_answered_and_referred(reference_data, live_server, browser, tmp_path):
     from sinergi.agencies.enums import AgencyType
-    from sinergi.core.testing import CaseFactory
+    from sinergi.cases.tests.factories import CaseFactory
     from sinergi.referrals.models import Notice, Referral
 
     from .test_notice_pages import png

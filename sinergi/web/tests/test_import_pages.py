@@ -10,7 +10,7 @@ from django.urls import reverse
 from sinergi.agencies.enums import Role
 from sinergi.audit.models import AuditEvent
 from sinergi.cases.models import Case
-from sinergi.core.testing import PASSWORD, AgencyFactory, user_with_role
+from sinergi.agencies.tests.factories import PASSWORD, AgencyFactory, user_with_role
 from sinergi.transfer import samples, services
 from sinergi.transfer.enums import JobStatus, Phase
 from sinergi.transfer.models import ImportJob

@@ -14,7 +14,7 @@ import pytest
 from django_otp.oath import TOTP
 
 from sinergi.agencies.enums import Role
-from sinergi.core.testing import PASSWORD, AgencyFactory, user_with_role
+from sinergi.agencies.tests.factories import PASSWORD, AgencyFactory, user_with_role
 
 from .test_browser import CHROMIUM, browser, pytestmark, shot  # noqa: F401 - the same browser and skip rule
 

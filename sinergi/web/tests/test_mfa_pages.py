@@ -16,7 +16,7 @@ from sinergi.access import mfa
 from sinergi.agencies.enums import Role
 from sinergi.agencies.models import Agency
 from sinergi.audit.models import AuditEvent
-from sinergi.core.testing import PASSWORD, AgencyFactory, UserFactory, user_with_role
+from sinergi.agencies.tests.factories import PASSWORD, AgencyFactory, UserFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.utils import formats, translation
 
 from sinergi.agencies.enums import AgencyType, Role
-from sinergi.core.testing import PASSWORD, AgencyFactory, CaseFactory, PersonFactory, user_with_role
+from sinergi.agencies.tests.factories import PASSWORD, AgencyFactory, user_with_role
+from sinergi.cases.tests.factories import CaseFactory
+from sinergi.people.tests.factories import PersonFactory
 from sinergi.referrals.services import referral_send, referral_withdraw
 from sinergi.regions.models import Region
 

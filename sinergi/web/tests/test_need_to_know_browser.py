@@ -3,7 +3,9 @@
 import pytest
 
 from sinergi.agencies.enums import AgencyType, Role
-from sinergi.core.testing import AgencyFactory, CaseFactory, PersonFactory, user_with_role
+from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
+from sinergi.cases.tests.factories import CaseFactory
+from sinergi.people.tests.factories import PersonFactory
 from sinergi.referrals.services import referral_send
 
 from .test_browser import browser, pytestmark, reference_data, shot, sign_in  # noqa: F401 (fixtures)

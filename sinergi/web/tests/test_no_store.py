@@ -11,7 +11,9 @@ from rest_framework.test import APIClient
 
 from sinergi.agencies.enums import Role
 from sinergi.cases.attachments import attachment_add
-from sinergi.core.testing import PASSWORD, AgencyFactory, CaseFactory, PersonFactory, user_with_role
+from sinergi.agencies.tests.factories import PASSWORD, AgencyFactory, user_with_role
+from sinergi.cases.tests.factories import CaseFactory
+from sinergi.people.tests.factories import PersonFactory
 from sinergi.transfer import samples
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from sinergi.agencies.enums import AgencyType, Role
 from sinergi.audit.models import AuditEvent
-from sinergi.core.testing import ALL_ROLES, PASSWORD, AgencyFactory, CaseFactory, user_with_role
+from sinergi.agencies.tests.factories import ALL_ROLES, PASSWORD, AgencyFactory, user_with_role
+from sinergi.cases.tests.factories import CaseFactory
 from sinergi.exchange.models import OutboxMessage, Peer
 from sinergi.referrals import notices
 from sinergi.referrals.models import Notice, NoticeAnswer, Referral

@@ -28,7 +28,9 @@ from sinergi.cases.attachments import attachment_add
 from sinergi.cases.models import TimelineEvent
 from sinergi.cases.services import note_add, service_add
 from sinergi.core import clock
-from sinergi.core.testing import AgencyFactory, CaseFactory, PersonFactory, user_with_role
+from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
+from sinergi.cases.tests.factories import CaseFactory
+from sinergi.people.tests.factories import PersonFactory
 from sinergi.people.models import FamilyContact, IdentityDocument, PersonAlias
 from sinergi.referrals import notices
 from sinergi.referrals.enums import Section

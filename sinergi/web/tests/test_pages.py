@@ -4,7 +4,9 @@ from django.urls import reverse
 from sinergi.agencies.enums import Role
 from sinergi.audit.models import AuditEvent
 from sinergi.cases.enums import Stage
-from sinergi.core.testing import PASSWORD, AgencyFactory, CaseFactory, PersonFactory, user_with_role
+from sinergi.agencies.tests.factories import PASSWORD, AgencyFactory, user_with_role
+from sinergi.cases.tests.factories import CaseFactory
+from sinergi.people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,8 @@ import pytest
 from django.urls import reverse
 
 from sinergi.agencies.enums import AgencyType, Role
-from sinergi.core.testing import PASSWORD, AgencyFactory, CaseFactory, user_with_role
+from sinergi.agencies.tests.factories import PASSWORD, AgencyFactory, user_with_role
+from sinergi.cases.tests.factories import CaseFactory
 from sinergi.people.models import IdentityDocument
 from sinergi.referrals.models import Referral
 

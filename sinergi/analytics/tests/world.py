@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .refresh import analytics_refresh
+from sinergi.analytics.refresh import analytics_refresh
 
 
 def light_reference() -> None:
