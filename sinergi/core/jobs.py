@@ -8,49 +8,13 @@ import logging
 logger = logging.getLogger(__name__)
 
 
-def _escalate():
-    from sinergi.referrals.services import referrals_escalate_due
-
-    return referrals_escalate_due()
-
-
-def _retry_deliveries():
-    from sinergi.notifications.services import deliveries_retry_due
-
-    return deliveries_retry_due()
-
-
-def _refresh_peer_keys():
-    from sinergi.exchange.services import peers_refresh_keys
-
-    return peers_refresh_keys()
-
-
-def _deliver_outbox():
-    from sinergi.exchange.services import outbox_deliver_due
-
-    return outbox_deliver_due()
-
-
-def _recover_imports():
-    from sinergi.transfer.uploads import imports_recover_stalled
-
-    return imports_recover_stalled()
-
-
-def _analytics_refresh():
-    from sinergi.analytics.refresh import analytics_refresh
-
-    return analytics_refresh()
-
-
-PERIODIC = [("peer keys", _refresh_peer_keys), ("exchange outbox", _deliver_outbox),
-            ("referral escalation", _escalate), ("notification retries", _retry_deliveries),
-            ("stalled imports", _recover_imports), ("analytics figures", _analytics_refresh)]
+# Filled by each app's ``AppConfig.ready()`` (``register``): core knows no domain app.
+PERIODIC: list[tuple[str, object]] = []
 
 
 def register(name: str, job) -> None:
-    """Add a periodic job from an app's ``AppConfig.ready()`` (an app above core owns the job)."""
+    """Add a periodic job from an app's ``AppConfig.ready()`` (an app above core owns the job); a name is added
+    once."""
     if all(n != name for n, _ in PERIODIC):
         PERIODIC.append((name, job))
 
