@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from sinergi.audit.services import Actor
+from sinergi.core.ids import as_uuid
 
 from .capabilities import CASEWORK_ROLES, ROLE_CAPS, Cap
 
@@ -15,10 +15,7 @@ from .capabilities import CASEWORK_ROLES, ROLE_CAPS, Cap
 def as_agency_id(value):
     """Agency keys are UUIDs; callers that pass the text form (an API field, a form value) mean the same agency."""
     if isinstance(value, str) and value:
-        try:
-            return uuid.UUID(value)
-        except ValueError:
-            return value
+        return as_uuid(value) or value
     return value
 
 

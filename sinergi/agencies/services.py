@@ -23,6 +23,7 @@ from sinergi.audit.services import SYSTEM, Actor, audit_log
 from sinergi.core.errors import Conflict, PermissionDenied
 from sinergi.core.validation import Errors
 from sinergi.regions.models import Country, Region
+from sinergi.regions.selectors import country_by_code
 
 from .enums import AgencyType, Level, Role
 from .models import Agency, ContactPoint, Membership, Office, User
@@ -48,7 +49,7 @@ def _country(errors: Errors, field: str, value) -> Country | None:
     if not code:
         errors.add(field, "Wajib diisi / this field is required.")
         return None
-    country = Country.objects.filter(**({"code": code} if len(code) == 2 else {"alpha3": code})).first()
+    country = country_by_code(code)
     if country is None:
         errors.add(field, f"Kode negara tidak dikenal / unknown country code: {value}")
     return country

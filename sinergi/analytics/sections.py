@@ -41,12 +41,9 @@ def recruitment(f: Filters) -> dict:
 
 
 def _uuid(value):
-    import uuid
+    from sinergi.core.ids import as_uuid
 
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return value
+    return as_uuid(value) or value
 
 
 def border(f: Filters) -> dict:

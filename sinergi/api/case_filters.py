@@ -10,7 +10,8 @@ from sinergi.cases.enums import Stage, VictimStatus
 from sinergi.cases.selectors import CaseFilters
 from sinergi.core import htcds
 from sinergi.regions.enums import Level
-from sinergi.regions.models import Country, Region
+from sinergi.regions.models import Region
+from sinergi.regions.selectors import country_by_code
 
 from .common import agency_lookup
 
@@ -89,7 +90,7 @@ class CaseFilterSerializer(serializers.Serializer):
 
     def validate_country_of_exploitation(self, value):
         code = value.strip().upper()
-        country = Country.objects.filter(**({"code": code} if len(code) == 2 else {"alpha3": code})).first()
+        country = country_by_code(code)
         if country is None:
             raise serializers.ValidationError("Kode negara tidak dikenal / unknown country code.")
         return country.code

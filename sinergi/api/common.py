@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,16 +15,10 @@ from sinergi.agencies.models import Agency
 from sinergi.audit.enums import Action
 from sinergi.audit.services import audit_log
 from sinergi.core.errors import NotFound, PermissionDenied
+from sinergi.core.ids import as_uuid
 from sinergi.core.validation import field_error
 
 NOT_FOUND_FIELD = "Tidak ditemukan / not found."
-
-
-def as_uuid(value) -> uuid.UUID | None:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except (ValueError, TypeError, AttributeError):
-        return None
 
 
 def get_visible(qs, pk, what: str = "object"):

@@ -16,8 +16,10 @@ from sinergi.audit.enums import Action
 from sinergi.audit.services import audit_log
 from sinergi.core import clock
 from sinergi.core.errors import Conflict, NotFound
+from sinergi.core.ids import is_uuid
 from sinergi.core.validation import Errors, field_error
 from sinergi.regions.models import Country
+from sinergi.regions.selectors import country_by_code
 
 from .enums import (
     ALLOWED_TRANSITIONS,
@@ -62,7 +64,7 @@ def validate_details(data: dict[str, Any], errors: Errors) -> dict[str, Any]:
             clean["country_of_exploitation"] = value
         else:
             code = str(value).strip().upper()
-            country = Country.objects.filter(**({"code": code} if len(code) == 2 else {"alpha3": code})).first()
+            country = country_by_code(code)
             if country is None:
                 errors.add("country_of_exploitation", f"Kode negara tidak dikenal / unknown country code: {value}")
             clean["country_of_exploitation"] = country
@@ -314,7 +316,7 @@ def _validate_service(data: dict[str, Any], errors: Errors, *, partial: bool) ->
     if not partial or "provider" in data:
         provider = data.get("provider")
         if provider is not None and not isinstance(provider, Agency):
-            provider = Agency.objects.filter(pk=provider).first() if _is_uuid(provider) else \
+            provider = Agency.objects.filter(pk=provider).first() if is_uuid(provider) else \
                 Agency.objects.filter(code=str(provider)).first()
             if provider is None:
                 errors.add("provider", "Lembaga tidak dikenal / unknown agency.")
@@ -333,16 +335,6 @@ def _validate_service(data: dict[str, Any], errors: Errors, *, partial: bool) ->
     if "notes" in data:
         clean["notes"] = (data.get("notes") or "").strip()
     return clean
-
-
-def _is_uuid(value) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(str(value))
-        return True
-    except ValueError:
-        return False
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from sinergi.core import clock
 from sinergi.core.errors import NotFound
 from sinergi.core.validation import Errors, field_error
 from sinergi.regions.models import Country
+from sinergi.regions.selectors import country_by_code
 
 from . import indicators
 from .enums import Channel, ReportStatus
@@ -42,7 +43,7 @@ def report_create(*, actor, agency_id, data: dict[str, Any], subject=None) -> Re
     country = None
     if data.get("country_of_exploitation"):
         code = str(data["country_of_exploitation"]).upper()
-        country = Country.objects.filter(**({"code": code} if len(code) == 2 else {"alpha3": code})).first()
+        country = country_by_code(code)
         if country is None:
             errors.add("country_of_exploitation", f"Kode negara tidak dikenal / unknown country code: {code}")
     for f, limit in (("reporter_name", 200), ("reporter_relation", 100), ("reporter_contact", 200),

@@ -20,6 +20,7 @@ from sinergi.core.fields import digest_companions
 from sinergi.core.validation import Errors
 from sinergi.regions.enums import Level
 from sinergi.regions.models import Country, Region
+from sinergi.regions.selectors import country_by_code
 
 from . import names
 from .enums import ConsentPurpose, DocumentType, Relationship, Sex
@@ -38,7 +39,7 @@ def _resolve_country(errors: Errors, field: str, value) -> Country | None:
     if isinstance(value, Country):
         return value
     code = str(value).strip().upper()
-    country = Country.objects.filter(code=code).first() if len(code) == 2 else Country.objects.filter(alpha3=code).first()
+    country = country_by_code(code)
     if country is None:
         errors.add(field, f"Kode negara tidak dikenal / unknown country code: {value}")
     return country

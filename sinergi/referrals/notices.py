@@ -21,6 +21,7 @@ from sinergi.audit.enums import Action
 from sinergi.audit.services import Entry, audit_log, audit_log_many
 from sinergi.core import clock
 from sinergi.core.errors import NotFound
+from sinergi.core.ids import is_uuid
 from sinergi.core.validation import Errors, field_error
 
 from .models import Notice, NoticeAnswer, NoticeRecipient
@@ -334,7 +335,7 @@ def notice_receive(*, peer, issued_by, recipients: list, body: dict) -> tuple[No
     from sinergi.regions.models import Country
 
     remote_id = str(body.get("notice_id", ""))
-    if not _is_uuid(remote_id):
+    if not is_uuid(remote_id):
         raise Rejected("notice has no id")
     existing = Notice.objects.filter(remote_peer=peer, remote_id=remote_id).first()
     if existing is not None:
@@ -371,7 +372,7 @@ def notice_apply_remote_answer(*, peer, body: dict) -> NoticeAnswer:
 
     notice_id = body.get("notice_id")
     notice = (Notice.objects.filter(pk=notice_id, remote_peer__isnull=True).first()
-              if _is_uuid(notice_id) else None)
+              if is_uuid(notice_id) else None)
     if notice is None:
         raise Rejected("unknown notice")
     agency = notice.recipients.filter(peer=peer, remote_code=str(body.get("agency", ""))).first()
@@ -391,7 +392,7 @@ def notice_apply_remote_close(*, peer, body: dict) -> tuple[Notice, bool]:
 
     notice_id = body.get("notice_id")
     notice = (Notice.objects.select_for_update().filter(remote_peer=peer, remote_id=notice_id).first()
-              if _is_uuid(notice_id) else None)
+              if is_uuid(notice_id) else None)
     if notice is None:
         raise NotYetKnown("unknown notice")
     if notice.status == Notice.Status.CLOSED:
@@ -399,11 +400,3 @@ def notice_apply_remote_close(*, peer, body: dict) -> tuple[Notice, bool]:
     notice.status = Notice.Status.CLOSED
     notice.save(update_fields=["status", "updated_at"])
     return notice, True
-
-
-def _is_uuid(value) -> bool:
-    try:
-        uuid.UUID(str(value))
-        return True
-    except ValueError:
-        return False

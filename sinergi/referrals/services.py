@@ -21,6 +21,7 @@ from sinergi.cases.services import _event
 from sinergi.cases.timeline import msg
 from sinergi.core import clock
 from sinergi.core.errors import NotFound, PermissionDenied
+from sinergi.core.ids import is_uuid
 from sinergi.core.validation import Errors, field_error
 from sinergi.people.enums import ConsentPurpose
 
@@ -85,7 +86,7 @@ def referral_send(*, actor, case, type: str, to_agency, sections: list[str] | No
     if isinstance(to_agency, Agency):
         target = to_agency
     else:
-        target = Agency.objects.filter(pk=to_agency).first() if _is_uuid(to_agency) else \
+        target = Agency.objects.filter(pk=to_agency).first() if is_uuid(to_agency) else \
             Agency.objects.filter(code=str(to_agency)).first()
     if target is None or not target.is_active:
         errors.add("to_agency", "Lembaga tidak dikenal / unknown agency.")
@@ -126,16 +127,6 @@ def referral_send(*, actor, case, type: str, to_agency, sections: list[str] | No
         _send_remote_create(referral)
     _notify(referral, "sent")
     return referral
-
-
-def _is_uuid(value) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(str(value))
-        return True
-    except ValueError:
-        return False
 
 
 @transaction.atomic
@@ -371,9 +362,9 @@ def referral_apply_remote_status(*, peer, body: dict) -> Referral:
     referral = None
     for key in ("referral_id",):
         value = body.get(key)
-        if value and _is_uuid(value):
+        if value and is_uuid(value):
             referral = Referral.objects.select_for_update().filter(pk=value, remote_peer=peer).first()
-    if referral is None and _is_uuid(body.get("origin_referral_id")):
+    if referral is None and is_uuid(body.get("origin_referral_id")):
         referral = Referral.objects.select_for_update().filter(remote_id=body["origin_referral_id"],
                                                               remote_peer=peer).first()
     if referral is None:
@@ -381,7 +372,7 @@ def referral_apply_remote_status(*, peer, body: dict) -> Referral:
     status = body.get("status")
     if status not in S.values:
         raise Rejected(f"unknown status {status!r}")
-    if referral.remote_id is None and _is_uuid(body.get("remote_referral_id")):
+    if referral.remote_id is None and is_uuid(body.get("remote_referral_id")):
         referral.remote_id = body["remote_referral_id"]
         referral.save(update_fields=["remote_id", "updated_at"])
     if referral.status == status or referral.status not in ACTIVE:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 
 from django import forms
 from django.contrib import messages
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from sinergi.access.policy import require_recruitment_oversight
 from sinergi.core.errors import PermissionDenied
+from sinergi.core.ids import as_uuid
 from sinergi.recruitment import selectors, services
 from sinergi.recruitment.imports import COLUMNS, EXAMPLES, REQUIRED, registry_import
 from sinergi.recruitment.models import PlacementAgency, Recruiter, RiskFlag
@@ -65,10 +65,10 @@ def overview(request):
 
 
 def _uuid_or_404(value):
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise Http404 from None
+    key = as_uuid(value)
+    if key is None:
+        raise Http404
+    return key
 
 
 @login_required

@@ -1,0 +1,20 @@
+import pytest
+
+from sinergi.regions.models import Country
+from sinergi.regions.selectors import country_by_code
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_country_by_its_two_or_three_letter_code_in_any_case():
+    kh = Country.objects.get(code="KH")
+    assert country_by_code("KH") == kh
+    assert country_by_code(" kh ") == kh
+    assert country_by_code("KHM") == kh
+    assert country_by_code("khm") == kh
+    assert country_by_code(kh) is kh
+
+
+def test_unknown_or_empty_codes_name_no_country():
+    for value in (None, "", "XX", "XXX", "K", "KHMR"):
+        assert country_by_code(value) is None
