@@ -19,7 +19,7 @@ from sinergi.core.validation import field_error
 
 from .enums import EventKind
 from .models import Attachment, Case
-from .services import _event
+from .services import case_event_add
 from .timeline import msg
 
 ALLOWED = {
@@ -90,8 +90,8 @@ def attachment_add(*, actor, case: Case, uploaded, description: str = "") -> Att
     # ``attachment_sweep`` (Django has no rollback hook).
     attachment.file.save(str(attachment.id), ContentFile(bytes(data)), save=False)
     attachment.save()
-    _event(case, EventKind.ATTACHMENT_ADDED, actor=actor, agency_id=case.lead_agency_id,
-           summary=msg(gettext_noop("Lampiran: %(name)s"), name=name), data={"attachment": str(attachment.pk)})
+    case_event_add(case, EventKind.ATTACHMENT_ADDED, actor=actor, agency_id=case.lead_agency_id,
+                   summary=msg(gettext_noop("Lampiran: %(name)s"), name=name), data={"attachment": str(attachment.pk)})
     audit_log(actor=principal.actor(case.lead_agency_id), action=Action.CREATE, object_type="attachment",
               object_id=attachment.pk, detail={"case": str(case.pk), "sha256": attachment.sha256,
                                                "size": attachment.size, "type": content_type})

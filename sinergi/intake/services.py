@@ -118,12 +118,12 @@ def screening_record(*, actor, agency_id, report: Report | None = None, case=Non
                                               "report": str(report.pk) if report else None,
                                               "case": str(case.pk) if case else None})
     if case is not None:
-        from sinergi.cases.services import _event, case_set_victim_status
+        from sinergi.cases.services import case_event_add, case_set_victim_status
 
-        _event(case, EventKind.SCREENED, actor=actor, agency_id=case.lead_agency_id,
-               summary=msg(gettext_noop("Penapisan: %(dimensions)s dimensi positif, %(ilo)s indikator ILO"),
-                           dimensions=len(result.positive_dimensions), ilo=result.ilo_count),
-               data={"screening": str(screening.pk), "suggested": result.suggested_status})
+        case_event_add(case, EventKind.SCREENED, actor=actor, agency_id=case.lead_agency_id,
+                       summary=msg(gettext_noop("Penapisan: %(dimensions)s dimensi positif, %(ilo)s indikator ILO"),
+                                   dimensions=len(result.positive_dimensions), ilo=result.ilo_count),
+                       data={"screening": str(screening.pk), "suggested": result.suggested_status})
         if victim_status:
             case_set_victim_status(actor=actor, case=case, status=victim_status, decided_by=decided_by_org,
                                    screening=screening)
@@ -159,7 +159,7 @@ def report_open_case(*, actor, report: Report, survivor, reported_on: dt.date | 
 @transaction.atomic
 def report_link_case(*, actor, report: Report, case) -> Report:
     """Attach a report to an existing case (a second report about the same person)."""
-    from sinergi.cases.services import _event
+    from sinergi.cases.services import case_event_add
 
     # Both sides must be the user's: linking another agency's report would show it inside this case, and the
     # report's agency must already see the case's survivor in full (a referral receiver does not: NotFound).
@@ -178,9 +178,9 @@ def report_link_case(*, actor, report: Report, case) -> Report:
     report.subject = report.subject or case.survivor
     report.save(update_fields=["case", "status", "subject", "updated_at"])
     report.screenings.update(case=case)
-    _event(case, EventKind.REPORT_LINKED, actor=actor, agency_id=case.lead_agency_id,
-           summary=msg(gettext_noop("Laporan (%(channel)s) ditautkan"), channel=Channel(report.channel)),
-           data={"report": str(report.pk)})
+    case_event_add(case, EventKind.REPORT_LINKED, actor=actor, agency_id=case.lead_agency_id,
+                   summary=msg(gettext_noop("Laporan (%(channel)s) ditautkan"), channel=Channel(report.channel)),
+                   data={"report": str(report.pk)})
     audit_log(actor=principal.actor(case.lead_agency_id), action=Action.UPDATE, object_type="report",
               object_id=report.pk, detail={"linked_case": str(case.pk)})
     return report

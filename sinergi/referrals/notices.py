@@ -21,9 +21,9 @@ from sinergi.audit.enums import Action
 from sinergi.audit.services import Entry, audit_log, audit_log_many
 from sinergi.core import clock
 from sinergi.core.errors import NotFound
-from sinergi.core.ids import is_uuid
 from sinergi.core.validation import Errors, field_error
 
+from . import remote
 from .models import Notice, NoticeAnswer, NoticeRecipient
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
@@ -132,7 +132,7 @@ def notice_issue(*, actor, agency_id, kind: str, description: str, recipients: l
     audit_log(actor=principal.actor(agency_id), action=Action.CREATE, object_type="notice", object_id=notice.pk,
               detail={"recipients": [str(a.pk) for a in agencies], "photo": content is not None})
     if any(a.peer_id for a in agencies):
-        _send_remote_create(notice, agencies, content)
+        remote.notice_send_remote(notice, agencies, content)
     notice_id, ids = notice.pk, [a.pk for a in agencies]
     transaction.on_commit(lambda: _notify_recipients(notice_id, ids))
     return notice
@@ -201,7 +201,7 @@ def notice_answer(*, actor, notice: Notice, body: str, open_referral: dict[str, 
     audit_log(actor=principal.actor(agency), action=Action.CREATE, object_type="notice_answer", object_id=answer.pk,
               detail={"notice": str(notice.pk)})
     if notice.remote_peer_id:  # a copy of a peer's notice: the answer goes back to the issuer over there
-        _send_remote_answer(answer)
+        remote.notice_answer_send_remote(answer)
     return answer
 
 
@@ -230,7 +230,7 @@ def notice_close(*, actor, notice: Notice) -> Notice:
         notice.save(update_fields=["status", "updated_at"])
         audit_log(actor=principal.actor(notice.issued_by_id), action=Action.UPDATE, object_type="notice",
                   object_id=notice.pk, detail={"status": "closed"})
-        _send_remote_close(notice)
+        remote.notice_close_send_remote(notice)
     return notice
 
 
@@ -246,157 +246,3 @@ def _notify_recipients(notice_id, agency_ids) -> None:
     notify(user_ids=_users(agency_ids, WORKERS), title=f"Pemberitahuan {notice.get_kind_display()} dari {notice.issued_by}",
            body="", url=reverse("web:notice_detail", args=[notice.pk]),
            key=f"notice:{notice.pk}")
-
-
-# --- Across instances -------------------------------------------------------------------------------------
-# The outbox row is written in the transaction of the change it reports and delivered after commit by the worker.
-# Only what a partner needs to look for the person leaves: no case, no issuing officer, no other recipients.
-
-def _agency_ref(agency) -> dict[str, str]:
-    return {"code": agency.code, "name": agency.name, "type": agency.type, "country": agency.country_id}
-
-
-def _send_remote_create(notice: Notice, agencies: list, photo: bytes | None) -> None:
-    """One ``notice.create`` per peer, naming only that peer's recipient agencies (by their code over there)."""
-    import base64
-
-    from sinergi.exchange.services import outbox_enqueue
-
-    by_peer: dict[Any, list] = {}
-    for a in agencies:
-        if a.peer_id:
-            by_peer.setdefault(a.peer_id, []).append(a)
-    for group in by_peer.values():
-        body = {
-            "notice_id": str(notice.pk), "kind": notice.kind, "subject_name": notice.subject_name,
-            "description": notice.description[:DESCRIPTION_MAX_CHARS], "last_known_place": notice.last_known_place,
-            "last_known_country": notice.last_known_country_id or "",
-            "last_seen_on": notice.last_seen_on.isoformat() if notice.last_seen_on else "",
-            "issued_by": _agency_ref(notice.issued_by), "to_agencies": sorted(a.remote_code for a in group),
-        }
-        if photo is not None:
-            body["photo"] = base64.b64encode(photo).decode("ascii")
-        outbox_enqueue(peer=group[0].peer, kind="notice.create", body=body)
-
-
-def _send_remote_answer(answer: NoticeAnswer) -> None:
-    from sinergi.exchange.services import outbox_enqueue
-
-    notice = answer.notice
-    outbox_enqueue(peer=notice.remote_peer, kind="notice.answer", body={
-        "notice_id": str(notice.remote_id), "answer_id": str(answer.pk), "agency": answer.agency.code,
-        "body": answer.body,
-    })
-
-
-def _send_remote_close(notice: Notice) -> None:
-    from sinergi.exchange.models import Peer
-    from sinergi.exchange.services import outbox_enqueue
-
-    peer_ids = notice.recipients.filter(peer__isnull=False).values("peer_id")
-    for peer in Peer.objects.filter(pk__in=peer_ids).order_by("code"):
-        outbox_enqueue(peer=peer, kind="notice.close", body={"notice_id": str(notice.pk)})
-
-
-def _remote_photo(value) -> bytes | None:
-    import base64
-    import binascii
-
-    from sinergi.cases.attachments import sniff
-    from sinergi.exchange.crypto import Rejected
-
-    if not value:
-        return None
-    try:
-        content = base64.b64decode(str(value), validate=True)
-    except (binascii.Error, ValueError):
-        raise Rejected("photo is not base64") from None
-    if len(content) > REMOTE_PHOTO_MAX_BYTES:
-        raise Rejected("photo too large")
-    if sniff(content[:8192], None) not in ("image/jpeg", "image/png"):
-        raise Rejected("photo is not JPEG or PNG")
-    return content
-
-
-def _parse_date(value):
-    import datetime as dt
-
-    try:
-        return dt.date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
-
-
-def notice_receive(*, peer, issued_by, recipients: list, body: dict) -> tuple[Notice, bool]:
-    """A notice that arrived from a peer, issued by ``issued_by`` (the local stand-in for the peer's agency) to our
-    ``recipients``. Once per (peer, sender's notice id): a second copy returns the first. Returns (notice, created).
-    Recipients are told after commit, as for a local notice."""
-    from sinergi.exchange.crypto import Rejected
-    from sinergi.regions.models import Country
-
-    remote_id = str(body.get("notice_id", ""))
-    if not is_uuid(remote_id):
-        raise Rejected("notice has no id")
-    existing = Notice.objects.filter(remote_peer=peer, remote_id=remote_id).first()
-    if existing is not None:
-        return existing, False
-    kind = body.get("kind")
-    if kind not in Notice.Kind.values:
-        raise Rejected(f"unknown notice kind {kind!r}")
-    description = str(body.get("description") or "").strip()[:DESCRIPTION_MAX_CHARS]
-    if not description:
-        raise Rejected("notice has no description")
-    if not recipients:
-        raise Rejected("notice has no recipient here")
-    photo = _remote_photo(body.get("photo"))
-    country = str(body.get("last_known_country") or "").upper()[:2]
-    notice = Notice(kind=kind, issued_by=issued_by, issued_by_user=None, description=description,
-                    subject_name=str(body.get("subject_name") or "").strip()[:200],
-                    last_known_place=str(body.get("last_known_place") or "").strip()[:300],
-                    last_known_country_id=country if Country.objects.filter(code=country).exists() else None,
-                    last_seen_on=_parse_date(body.get("last_seen_on")), remote_peer=peer, remote_id=remote_id)
-    if photo is not None:
-        notice.photo.save(uuid.uuid4().hex, ContentFile(photo), save=False)
-    notice.save()
-    NoticeRecipient.objects.bulk_create([NoticeRecipient(notice=notice, agency=a) for a in recipients])
-    notice_id, ids = notice.pk, [a.pk for a in recipients]
-    transaction.on_commit(lambda: _notify_recipients(notice_id, ids))
-    return notice, True
-
-
-def notice_apply_remote_answer(*, peer, body: dict) -> NoticeAnswer:
-    """A recipient on the peer's instance answered one of our notices: stored as an answer from the local stand-in
-    for that agency, which must be one of the notice's recipients. Kept even if the notice was closed meanwhile:
-    it was written while their copy was still open."""
-    from sinergi.exchange.crypto import Rejected
-
-    notice_id = body.get("notice_id")
-    notice = (Notice.objects.filter(pk=notice_id, remote_peer__isnull=True).first()
-              if is_uuid(notice_id) else None)
-    if notice is None:
-        raise Rejected("unknown notice")
-    agency = notice.recipients.filter(peer=peer, remote_code=str(body.get("agency", ""))).first()
-    if agency is None:
-        raise Rejected("the answering agency is not a recipient of the notice")
-    text = str(body.get("body") or "").strip()
-    if not text:
-        raise Rejected("empty answer")
-    # An answer means the agency over there has read the notice (its "seen" does not travel on its own).
-    NoticeRecipient.objects.filter(notice=notice, agency=agency, seen_at__isnull=True).update(seen_at=clock.now())
-    return NoticeAnswer.objects.create(notice=notice, agency=agency, author=None, body=text[:10000])
-
-
-def notice_apply_remote_close(*, peer, body: dict) -> tuple[Notice, bool]:
-    """The issuer on the peer's instance closed the notice: close our copy. Returns (notice, changed)."""
-    from sinergi.exchange.crypto import NotYetKnown
-
-    notice_id = body.get("notice_id")
-    notice = (Notice.objects.select_for_update().filter(remote_peer=peer, remote_id=notice_id).first()
-              if is_uuid(notice_id) else None)
-    if notice is None:
-        raise NotYetKnown("unknown notice")
-    if notice.status == Notice.Status.CLOSED:
-        return notice, False
-    notice.status = Notice.Status.CLOSED
-    notice.save(update_fields=["status", "updated_at"])
-    return notice, True

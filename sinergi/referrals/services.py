@@ -6,7 +6,6 @@ Each change is one transaction with its case timeline event and audit row; notif
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -17,7 +16,7 @@ from sinergi.access.policy import require, require_case
 from sinergi.audit.enums import Action
 from sinergi.audit.services import SYSTEM, audit_log
 from sinergi.cases.enums import EventKind
-from sinergi.cases.services import _event
+from sinergi.cases.services import case_event_add
 from sinergi.cases.timeline import msg
 from sinergi.core import clock
 from sinergi.core.errors import NotFound, PermissionDenied
@@ -25,6 +24,7 @@ from sinergi.core.ids import is_uuid
 from sinergi.core.validation import Errors, field_error
 from sinergi.people.enums import ConsentPurpose
 
+from . import remote
 from .enums import (
     ACTIVE,
     DEFAULT_DEADLINES,
@@ -115,16 +115,16 @@ def referral_send(*, actor, case, type: str, to_agency, sections: list[str] | No
         consent_override_reason=override if not consent_current(case.survivor, purpose) else "",
         idempotency_key=key,
     )
-    _event(case, EventKind.REFERRAL, actor=actor, agency_id=lead.pk,
-           summary=msg(gettext_noop("Rujukan %(type)s dikirim ke %(agency)s"), type=ReferralType(type),
-                       agency=target),
-           data={"referral": str(referral.pk), "status": S.SENT, "sections": sections,
-                 "consent_override": bool(referral.consent_override_reason)})
+    case_event_add(case, EventKind.REFERRAL, actor=actor, agency_id=lead.pk,
+                   summary=msg(gettext_noop("Rujukan %(type)s dikirim ke %(agency)s"), type=ReferralType(type),
+                               agency=target),
+                   data={"referral": str(referral.pk), "status": S.SENT, "sections": sections,
+                         "consent_override": bool(referral.consent_override_reason)})
     audit_log(actor=principal.actor(lead.pk), action=Action.CREATE, object_type="referral", object_id=referral.pk,
               detail={"case": str(case.pk), "to": str(target.pk), "type": type, "sections": sections,
                       "consent_override_reason": referral.consent_override_reason})
     if target.peer_id:
-        _send_remote_create(referral)
+        remote.referral_send_remote(referral)
     _notify(referral, "sent")
     return referral
 
@@ -194,16 +194,16 @@ def _move(referral: Referral, to_status: str, *, actor, agency_id, principal, re
         fields.append("closed_at")
     referral.save(update_fields=fields)
     user = actor if getattr(actor, "pk", None) else None
-    _event(referral.case, EventKind.REFERRAL, actor=user, agency_id=agency_id,
-           summary=msg(gettext_noop("Rujukan %(type)s (%(agency)s): %(status)s"), type=ReferralType(referral.type),
-                       agency=referral.to_agency, status=S(to_status)),
-           data={"referral": str(referral.pk), "from": previous, "status": to_status, "reason": reason[:500],
-                 "outcome": outcome[:1000]})
+    case_event_add(referral.case, EventKind.REFERRAL, actor=user, agency_id=agency_id,
+                   summary=msg(gettext_noop("Rujukan %(type)s (%(agency)s): %(status)s"), type=ReferralType(referral.type),
+                               agency=referral.to_agency, status=S(to_status)),
+                   data={"referral": str(referral.pk), "from": previous, "status": to_status, "reason": reason[:500],
+                         "outcome": outcome[:1000]})
     audit_actor = principal.actor(agency_id) if principal is not None else SYSTEM
     audit_log(actor=audit_actor, action=Action.UPDATE, object_type="referral", object_id=referral.pk,
               detail={"from": previous, "to": to_status})
     if referral.remote_peer_id and not remote:
-        _send_remote_status(referral, reason, outcome)
+        remote.referral_status_send_remote(referral, reason, outcome)
     _notify(referral, to_status)
     return referral
 
@@ -245,9 +245,9 @@ def _escalate(referral: Referral, level: int, now) -> int:
         r.save(update_fields=["escalation_level", "updated_at"])
         text = (gettext_noop("Rujukan %(type)s terlambat: dieskalasi ke supervisor kedua lembaga") if level == 1
                 else gettext_noop("Rujukan %(type)s terlambat: dieskalasi ke gugus tugas"))
-        _event(r.case, EventKind.REFERRAL, actor=None, agency_id=r.from_agency_id,
-               summary=msg(text, type=ReferralType(r.type)),
-               data={"referral": str(r.pk), "escalation_level": level})
+        case_event_add(r.case, EventKind.REFERRAL, actor=None, agency_id=r.from_agency_id,
+                       summary=msg(text, type=ReferralType(r.type)),
+                       data={"referral": str(r.pk), "escalation_level": level})
         audit_log(actor=SYSTEM, action=Action.UPDATE, object_type="referral", object_id=r.pk,
                   detail={"escalation_level": level})
         _notify(r, f"escalated{level}")
@@ -260,131 +260,3 @@ def _notify(referral: Referral, event: str) -> None:
 
     referral_id = referral.pk
     transaction.on_commit(lambda: notify.referral_changed(referral_id, event))
-
-
-# --- Across instances -------------------------------------------------------------------------------------
-
-def _subject_for(case, sections: list[str], agency_id=None) -> dict[str, Any]:
-    """Only the minimum leaves the country: the fields of the shared sections (``access.projection.project_shared``)."""
-    from sinergi.access.projection import project_shared
-
-    view = project_shared(case, sections, agency_id=agency_id)
-    out: dict[str, Any] = {"case_reference": view.reference}
-    if view.identity is not None:
-        p = view.identity
-        age = p.estimated_age
-        if p.date_of_birth:
-            today = clock.today()
-            age = today.year - p.date_of_birth.year - ((today.month, today.day) < (p.date_of_birth.month, p.date_of_birth.day))
-        out["identity"] = {"full_name": p.full_name, "sex": p.sex, "age": age, "citizenship": p.citizenship_code or ""}
-    if view.location is not None:
-        out["location"] = {"country": view.location.country_code or "", "city": view.location.city}
-    if view.exploitation is not None:
-        x = view.exploitation
-        out["exploitation"] = {"types": list(x.exploitation_types), "means_of_control": list(x.means_of_control),
-                               "recruitment_apps": list(x.recruitment_apps)}
-    if view.documents is not None:
-        out["documents"] = [{"type": d.type, "number": d.number, "country": d.issuing_country_code}
-                            for d in view.documents.documents]
-    return out
-
-
-def _send_remote_create(referral: Referral) -> None:
-    from sinergi.exchange.services import outbox_enqueue
-
-    target = referral.to_agency
-    referral.remote_peer = target.peer
-    referral.save(update_fields=["remote_peer", "updated_at"])
-    lead = referral.from_agency
-    outbox_enqueue(peer=target.peer, kind="referral.create", body={
-        "referral_id": str(referral.pk), "type": referral.type, "to_agency": target.remote_code,
-        "from_agency": {"code": lead.code, "name": lead.name, "type": lead.type, "country": lead.country_id},
-        "sections": referral.sections, "message": referral.message,
-        "ack_due_at": referral.ack_due_at.isoformat(), "complete_due_at": referral.complete_due_at.isoformat(),
-        "subject": _subject_for(referral.case, referral.sections, agency_id=target.pk),
-    })
-
-
-def _send_remote_status(referral: Referral, reason: str, outcome: str) -> None:
-    from sinergi.exchange.services import outbox_enqueue
-
-    outbox_enqueue(peer=referral.remote_peer, kind="referral.status", body={
-        "referral_id": str(referral.remote_id) if referral.remote_id else "", "remote_referral_id": str(referral.pk),
-        "origin_referral_id": str(referral.pk), "status": referral.status, "reason": reason[:1000],
-        "outcome": outcome[:2000],
-    })
-
-
-def referral_receive(*, peer, from_agency, to_agency, body: dict) -> Referral:
-    """A referral that arrived from a peer: a local case of the receiving agency with what was shared."""
-    from sinergi.cases.services import case_open_system
-    from sinergi.people.services import person_create_system
-
-    errors = Errors()
-    errors.in_choices("type", body.get("type"), ReferralType.values)
-    sections = body.get("sections") or []
-    errors.in_choices("sections", sections, Section.values)
-    errors.raise_if_any()
-    subject = body.get("subject") or {}
-    identity = subject.get("identity") or {}
-    location = subject.get("location") or {}
-    person = person_create_system(data={
-        "full_name": identity.get("full_name") or "(tidak dibagikan / not shared)",
-        "sex": identity.get("sex") or "NonSpecifiedUnknown", "estimated_age": identity.get("age"),
-        "citizenship": identity.get("citizenship") or None,
-    })
-    case = case_open_system(survivor=person, lead_agency=to_agency, details={
-        "country_of_exploitation": location.get("country") or None, "city_of_exploitation": location.get("city") or "",
-        "exploitation_types": (subject.get("exploitation") or {}).get("types") or [],
-        "summary": f"Rujukan dari {from_agency.name} ({peer.name}), kasus {subject.get('case_reference', '')}.\n"
-                   f"{body.get('message', '')}",
-    }, external_id=f"{peer.code}:{body.get('referral_id')}")
-    now = clock.now()
-    referral = Referral.objects.create(
-        case=case, type=body["type"], from_agency=from_agency, to_agency=to_agency, status=S.SENT,
-        sections=sections, message=str(body.get("message", ""))[:5000], sent_by=None, sent_at=now,
-        ack_due_at=_parse_dt(body.get("ack_due_at"), now), complete_due_at=_parse_dt(body.get("complete_due_at"), now),
-        remote_peer=peer, remote_id=body.get("referral_id"),
-    )
-    _event(case, EventKind.REFERRAL, actor=None, agency_id=to_agency.pk,
-           summary=msg(gettext_noop("Rujukan %(type)s diterima dari %(agency)s (%(peer)s)"),
-                       type=ReferralType(referral.type),
-                       agency=from_agency, peer=peer.name),
-           data={"referral": str(referral.pk), "status": S.SENT, "peer": peer.code})
-    _notify(referral, "sent")
-    return referral
-
-
-def referral_apply_remote_status(*, peer, body: dict) -> Referral:
-    """The peer's agency answered a referral we sent (or the sender withdrew one we received)."""
-    from sinergi.exchange.crypto import NotYetKnown, Rejected
-
-    referral = None
-    for key in ("referral_id",):
-        value = body.get(key)
-        if value and is_uuid(value):
-            referral = Referral.objects.select_for_update().filter(pk=value, remote_peer=peer).first()
-    if referral is None and is_uuid(body.get("origin_referral_id")):
-        referral = Referral.objects.select_for_update().filter(remote_id=body["origin_referral_id"],
-                                                              remote_peer=peer).first()
-    if referral is None:
-        raise NotYetKnown("unknown referral")
-    status = body.get("status")
-    if status not in S.values:
-        raise Rejected(f"unknown status {status!r}")
-    if referral.remote_id is None and is_uuid(body.get("remote_referral_id")):
-        referral.remote_id = body["remote_referral_id"]
-        referral.save(update_fields=["remote_id", "updated_at"])
-    if referral.status == status or referral.status not in ACTIVE:
-        return referral
-    _move(referral, status, actor=None, agency_id=referral.to_agency_id, principal=None,
-          reason=str(body.get("reason", "")), outcome=str(body.get("outcome", "")), remote=True)
-    return referral
-
-
-def _parse_dt(value, default):
-    try:
-        parsed = dt.datetime.fromisoformat(str(value))
-        return parsed if parsed.tzinfo else default
-    except ValueError:
-        return default

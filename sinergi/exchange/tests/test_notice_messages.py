@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sinergi.agencies.enums import AgencyType, Role
 from sinergi.agencies.models import Agency
-from sinergi.audit.models import AuditEvent
 from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
+from sinergi.audit.models import AuditEvent
 from sinergi.cases.tests.factories import CaseFactory
 from sinergi.core import clock
 from sinergi.exchange import crypto, services

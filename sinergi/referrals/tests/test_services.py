@@ -6,12 +6,12 @@ from django.core.exceptions import ValidationError
 from sinergi.access.sections import ALL, case_sections_for
 from sinergi.access.visibility import cases_visible_to
 from sinergi.agencies.enums import AgencyType, Role
+from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
 from sinergi.audit.models import AuditEvent
 from sinergi.cases.models import TimelineEvent
+from sinergi.cases.tests.factories import CaseFactory
 from sinergi.core import clock
 from sinergi.core.errors import NotFound, PermissionDenied
-from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
-from sinergi.cases.tests.factories import CaseFactory
 from sinergi.notifications.models import Notification
 from sinergi.people.models import Consent
 from sinergi.referrals import services

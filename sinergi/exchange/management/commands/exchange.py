@@ -10,6 +10,7 @@
 
 import json
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -63,8 +64,13 @@ class Command(BaseCommand):
     @transaction.atomic
     def do_add_peer(self, code, url, name, jwks_file, agency, **opts):
         from sinergi.agencies.models import Agency
+        from sinergi.agencies.services import agency_link_peer
 
-        peer, _ = Peer.objects.update_or_create(code=code, defaults={"base_url": url, "name": name or code})
+        # The same services as every other caller: the address is checked (HTTPS), each link is audited.
+        try:
+            peer, _ = services.peer_ensure(code=code, name=name or code, base_url=url)
+        except (crypto.Rejected, DjangoValidationError) as exc:
+            raise CommandError(f"cannot add peer {code}: {exc}") from exc
         if jwks_file:
             with open(jwks_file, encoding="utf-8") as fh:
                 peer.jwks = json.load(fh)
@@ -76,9 +82,13 @@ class Command(BaseCommand):
                 raise CommandError(f"cannot fetch the peer's keys from {url}: {exc}") from exc
         for pair in agency:
             local, _, remote = pair.partition("=")
-            updated = Agency.objects.filter(code=local).update(peer=peer, remote_code=remote or local)
-            if not updated:
+            target = Agency.objects.filter(code=local).first()
+            if target is None:
                 raise CommandError(f"no local agency with code {local!r}")
+            try:
+                agency_link_peer(actor=None, agency=target, peer=peer, remote_code=remote or local)
+            except DjangoValidationError as exc:
+                raise CommandError(f"cannot link {local!r}: {exc}") from exc
         self.stdout.write(f"peer {code} at {url}: {len(peer.jwks.get('keys', []))} keys")
 
     def do_refresh_keys(self, code, **opts):
