@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import sources
 from .masking import Sensitivity, may_reveal
 from .principal import Principal
 
@@ -73,8 +74,7 @@ def may_see(sections, section: str) -> bool:
 
 def _active_shares(case_ids, agency_ids) -> list[tuple[Any, Any, list]]:
     """(case id, receiving agency id, sections) of the active referrals of ``case_ids`` to ``agency_ids``."""
-    from sinergi.referrals.enums import ACTIVE
-    from sinergi.referrals.models import Referral
+    ACTIVE, Referral = sources.get("referral_active"), sources.get("referral")
 
     return list(Referral.objects.filter(case_id__in=list(case_ids), to_agency_id__in=list(agency_ids),
                                         status__in=ACTIVE).values_list("case_id", "to_agency_id", "sections"))

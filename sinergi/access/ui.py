@@ -75,6 +75,7 @@ def case_actions(user, case, sight=None) -> dict[str, bool]:
     p = Principal.of(user)
     caps = p.caps_in(case.lead_agency_id)
     return {
+        "caps": frozenset(caps),  # what the rules of other apps check against (e.g. the case's possible moves)
         "edit": Cap.CASE_EDIT in caps,
         "transition": Cap.CASE_TRANSITION in caps,
         "close": Cap.CASE_CLOSE in caps,

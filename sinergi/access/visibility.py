@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, QuerySet
 
+from . import sources
 from .capabilities import Cap
 from .principal import Principal, as_agency_id
 
@@ -11,8 +12,7 @@ from .principal import Principal, as_agency_id
 def _referred(agency_ids, needs: frozenset[str]):
     """Ids of the cases referred to ``agency_ids`` by active referrals (a subquery), or, when ``needs`` names
     sections, only of those whose active referrals to these agencies shared all of them (a list)."""
-    from sinergi.referrals.enums import ACTIVE
-    from sinergi.referrals.models import Referral
+    ACTIVE, Referral = sources.get("referral_active"), sources.get("referral")
 
     referred = Referral.objects.filter(to_agency_id__in=agency_ids, status__in=ACTIVE)
     if not needs:
@@ -32,7 +32,7 @@ def cases_visible_to(user, *, needs=()) -> QuerySet:
     by name must not find, and so name, a survivor whose identity was not shared."""
     from django.db.models import Q
 
-    from sinergi.cases.models import Case
+    Case = sources.get("case")
 
     principal = Principal.of(user)
     agency_ids = principal.casework_agency_ids
@@ -46,7 +46,7 @@ def case_visibility_parts(user, *, needs=()) -> list[QuerySet]:
     """``cases_visible_to(user, needs=needs)`` as disjoint parts (the agencies' own cases; cases referred to them
     and led by another agency). A page of a list ordered by an index is fetched from each part on its own and
     merged: one query with the OR cannot walk the index in order and reads every matching row before sorting."""
-    from sinergi.cases.models import Case
+    Case = sources.get("case")
 
     agency_ids = Principal.of(user).casework_agency_ids
     if not agency_ids:
@@ -59,7 +59,7 @@ def case_visibility_parts(user, *, needs=()) -> list[QuerySet]:
 
 def cases_in_full_for(user) -> QuerySet:
     """Cases the user sees in full: those led by an agency where they do casework (``sections.ALL``)."""
-    from sinergi.cases.models import Case
+    Case = sources.get("case")
 
     agency_ids = Principal.of(user).casework_agency_ids
     if not agency_ids:
@@ -72,9 +72,7 @@ def persons_visible_to(user) -> QuerySet:
     agencies, or the subject of a report one of them received. A survivor seen only through a referral is not
     here: the referred case shows exactly the sections that were shared. (A person an agency created and has not
     attached to a case or report yet is found by ``person_agency_in_full``.)"""
-    from sinergi.cases.models import Case
-    from sinergi.intake.models import Report
-    from sinergi.people.models import Person
+    Case, Report, Person = sources.get("case"), sources.get("report"), sources.get("person")
 
     agency_ids = Principal.of(user).casework_agency_ids
     if not agency_ids:
@@ -90,8 +88,8 @@ def person_agency_in_full(user, person, agency_id=None):
     person's record while it is attached to no case or report yet (an intake saved in steps). Every write that
     names an existing person requires this (``policy.require_person_in_full``)."""
     from sinergi.audit.models import AuditEvent
-    from sinergi.cases.models import Case
-    from sinergi.intake.models import Report
+
+    Case, Report = sources.get("case"), sources.get("report")
 
     ids = set(Principal.of(user).casework_agency_ids)
     if agency_id is not None:
@@ -115,7 +113,7 @@ def person_agency_in_full(user, person, agency_id=None):
 
 
 def reports_visible_to(user) -> QuerySet:
-    from sinergi.intake.models import Report
+    Report = sources.get("report")
 
     principal = Principal.of(user)
     agency_ids = principal.casework_agency_ids
@@ -135,7 +133,7 @@ def referrals_visible_to(user, *, direction: str | None = None) -> QuerySet:
     (``projection_parts.project_case_referrals``); a receiver sees only those made to it."""
     from django.db.models import Q
 
-    from sinergi.referrals.models import Referral
+    Referral = sources.get("referral")
 
     ids = Principal.of(user).casework_agency_ids
     if not ids:
@@ -153,7 +151,7 @@ def notices_visible_to(user) -> QuerySet:
     """Notices issued by, or sent to, an agency where the user does casework."""
     from django.db.models import Q
 
-    from sinergi.referrals.models import Notice, NoticeRecipient
+    Notice, NoticeRecipient = sources.get("notice"), sources.get("notice_recipient")
 
     ids = Principal.of(user).casework_agency_ids
     if not ids:
@@ -166,7 +164,7 @@ def notices_visible_to(user) -> QuerySet:
 def notice_agency_for(user_or_agency_ids, notice):
     """The agency through which the user (or a set of their casework agency ids) sees ``notice``: the issuer if
     they work there, else the first of their agencies it was sent to; None if neither."""
-    from sinergi.referrals.models import NoticeRecipient
+    NoticeRecipient = sources.get("notice_recipient")
 
     ids = (set(user_or_agency_ids) if isinstance(user_or_agency_ids, (set, frozenset, list, tuple))
            else set(Principal.of(user_or_agency_ids).casework_agency_ids))
@@ -180,7 +178,7 @@ def import_jobs_visible_to(user, cap: Cap | None = None) -> QuerySet:
     """Import jobs of the agencies the user works in (any active membership): their error lists name lines
     and fields of the agency's files. With ``cap``, only those of agencies where the user holds it (the web
     pages show the rejected rows, with their original values, to importers only)."""
-    from sinergi.transfer.models import ImportJob
+    ImportJob = sources.get("import_job")
 
     principal = Principal.of(user)
     if cap is None:

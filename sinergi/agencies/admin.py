@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from sinergi.core.admin import AuditedAdmin, admin_actor
+from sinergi.audit.admin_base import AuditedAdmin, admin_actor
 
 from .models import Agency, ContactPoint, Membership, Office, User
 from .revocation import access_revoked

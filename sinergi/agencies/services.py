@@ -15,9 +15,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from sinergi.access.capabilities import Cap
-from sinergi.access.policy import require
-from sinergi.access.principal import Principal
 from sinergi.audit.enums import Action
 from sinergi.audit.services import SYSTEM, Actor, audit_log
 from sinergi.core.errors import Conflict, PermissionDenied
@@ -25,6 +22,7 @@ from sinergi.core.validation import Errors
 from sinergi.regions.models import Country, Region
 from sinergi.regions.selectors import country_by_code
 
+from . import authority
 from .enums import AgencyType, Level, Role
 from .models import Agency, ContactPoint, Membership, Office, User
 from .revocation import access_revoked
@@ -36,9 +34,9 @@ def _reference_admin(actor, agency_id=None) -> Actor:
     """The audit identity of someone allowed to change reference data (agencies, offices, contact points)."""
     if actor is None:
         return SYSTEM
-    principal = Principal.of(actor)
-    if not principal.can(Cap.REFERENCE_ADMIN):
-        raise PermissionDenied(f"missing capability {Cap.REFERENCE_ADMIN}")
+    principal = authority.principal(actor)
+    if not principal.can(authority.REFERENCE_ADMIN):
+        raise PermissionDenied(f"missing capability {authority.REFERENCE_ADMIN}")
     return principal.actor(agency_id if agency_id is not None and principal.roles_in(agency_id) else None)
 
 
@@ -119,6 +117,26 @@ def _remote_code(errors: Errors, peer, remote_code: str) -> str:
 
 
 @transaction.atomic
+def agency_mirror(*, peer, remote_code: str, name: str, type: str, country: str) -> Agency:
+    """The local stand-in for the agency ``remote_code`` of ``peer``'s instance (a message from it names it), made
+    on first sight, as the system, with its audit row. The caller has checked the type and the country."""
+    agency = Agency.objects.filter(peer=peer, remote_code=remote_code).first()
+    if agency is not None:
+        return agency
+    agency, created = Agency.objects.get_or_create(
+        peer=peer, remote_code=remote_code,
+        defaults={"code": f"{peer.code}-{remote_code}"[:64], "name": name, "type": type, "country_id": country,
+                  "level": Level.NATIONAL},
+    )
+    if created:
+        audit_log(actor=Actor(user_id=None, username=f"peer:{peer.code}", agency_id=agency.pk), action=Action.CREATE,
+                  object_type="agency", object_id=agency.pk,
+                  detail={"code": agency.code, "type": type, "country": country, "peer": peer.code,
+                          "remote_code": remote_code})
+    return agency
+
+
+@transaction.atomic
 def agency_link_peer(*, actor, agency: Agency, peer, remote_code: str) -> Agency:
     """Let ``peer`` serve ``agency`` (known there as ``remote_code``): referrals to it then leave through the
     exchange. Linking again to the same peer and code changes nothing."""
@@ -175,12 +193,12 @@ def _user_admin(actor, agency_id, role: str | None = None) -> Actor:
     (who may not create system administrators)."""
     if actor is None:
         return SYSTEM
-    principal = Principal.of(actor)
-    if principal.can(Cap.REFERENCE_ADMIN):
+    principal = authority.principal(actor)
+    if principal.can(authority.REFERENCE_ADMIN):
         return principal.actor(agency_id if principal.roles_in(agency_id) else None)
     if role == Role.SYSTEM_ADMIN:
         raise PermissionDenied("only system administrators make system administrators")
-    return require(actor, Cap.AGENCY_USERS, agency_id).actor(agency_id)
+    return authority.require(actor, authority.AGENCY_USERS, agency_id).actor(agency_id)
 
 
 @transaction.atomic
@@ -203,7 +221,7 @@ def user_create(*, actor, username: str, password: str | None = None, email: str
         errors.in_choices("role", role, Role.values)
         if agency is None:
             errors.add("agency", "Peran butuh lembaga / a role needs an agency.")
-    if admin_site and actor is not None and not Principal.of(actor).can(Cap.REFERENCE_ADMIN):
+    if admin_site and actor is not None and not authority.principal(actor).can(authority.REFERENCE_ADMIN):
         raise PermissionDenied("only system administrators open the admin site to others")
     if preferred_language not in ("id", "en"):
         errors.add("preferred_language", "Bahasa: id atau en / language: id or en.")

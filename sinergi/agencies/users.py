@@ -15,13 +15,12 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from sinergi.access.capabilities import Cap
-from sinergi.access.policy import require
 from sinergi.audit.enums import Action
 from sinergi.audit.services import audit_log
 from sinergi.core.errors import NotFound
 from sinergi.core.validation import Errors
 
+from . import authority
 from .enums import Role
 from .models import Membership, User
 from .revocation import access_revoked
@@ -42,7 +41,7 @@ def set_password_link(user, base_url: str = "") -> str:
 def user_invite(*, actor, agency_id, username: str, email: str, first_name: str = "", last_name: str = "",
                 role: str, base_url: str = "") -> tuple[User, str]:
     """Create a user with a role in ``agency_id`` and mail them a link to set their password."""
-    principal = require(actor, Cap.AGENCY_USERS, agency_id)
+    principal = authority.require(actor, authority.AGENCY_USERS, agency_id)
     errors = Errors()
     username = (username or "").strip()
     errors.required("username", username)
@@ -83,7 +82,7 @@ def _membership(actor, agency_id, membership_id) -> Membership:
 
 @transaction.atomic
 def membership_set_role(*, actor, agency_id, membership_id, role: str) -> Membership:
-    principal = require(actor, Cap.AGENCY_USERS, agency_id)
+    principal = authority.require(actor, authority.AGENCY_USERS, agency_id)
     errors = Errors()
     errors.in_choices("role", role, [r.value for r in GRANTABLE])
     errors.raise_if_any()
@@ -103,7 +102,7 @@ def membership_set_role(*, actor, agency_id, membership_id, role: str) -> Member
 
 @transaction.atomic
 def membership_set_active(*, actor, agency_id, membership_id, active: bool) -> Membership:
-    principal = require(actor, Cap.AGENCY_USERS, agency_id)
+    principal = authority.require(actor, authority.AGENCY_USERS, agency_id)
     m = _membership(actor, agency_id, membership_id)
     if m.user_id == actor.pk and not active:
         errors = Errors()
@@ -120,5 +119,5 @@ def membership_set_active(*, actor, agency_id, membership_id, active: bool) -> M
 
 
 def agency_members(*, actor, agency_id):
-    require(actor, Cap.AGENCY_USERS, agency_id)
+    authority.require(actor, authority.AGENCY_USERS, agency_id)
     return Membership.objects.filter(agency_id=agency_id).select_related("user").order_by("user__username", "role")

@@ -4,3 +4,15 @@ from django.apps import AppConfig
 class CasesConfig(AppConfig):
     name = "sinergi.cases"
     label = "cases"
+
+    def ready(self):
+        from sinergi.access import sources
+        from sinergi.people import hooks
+
+        from . import services, timeline
+        from .enums import ServiceType, Stage, VictimStatus
+        from .models import Case
+
+        sources.register(case=Case)
+        timeline.register_choices(Stage, VictimStatus, ServiceType)
+        hooks.on_origin_changed(services.cases_sync_origin)

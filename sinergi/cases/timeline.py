@@ -10,22 +10,24 @@ were kept show their ``summary``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 from django.db.models import TextChoices
 from django.utils import translation
 from django.utils.translation import gettext
 
+# Vocabularies a message may name, by class name, registered from each app's ``AppConfig.ready()`` (the case's own
+# and those of the apps that write to the timeline), so that this module imports none of those apps.
+_CHOICES: dict[str, type[TextChoices]] = {}
 
-@cache
+
+def register_choices(*enums: type[TextChoices]) -> None:
+    for enum in enums:
+        _CHOICES[enum.__name__] = enum
+
+
 def _choices() -> dict[str, type[TextChoices]]:
-    from sinergi.intake.enums import Channel
-    from sinergi.referrals.enums import ReferralStatus, ReferralType
-
-    from .enums import ServiceType, Stage, VictimStatus
-
-    return {c.__name__: c for c in (Stage, VictimStatus, ServiceType, Channel, ReferralType, ReferralStatus)}
+    return _CHOICES
 
 
 @dataclass(frozen=True)

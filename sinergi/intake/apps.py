@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class IntakeConfig(AppConfig):
     name = "sinergi.intake"
     label = "intake"
+
+    def ready(self):
+        from sinergi.access import sources
+        from sinergi.cases import timeline
+
+        from .enums import Channel
+        from .models import Report
+
+        sources.register(report=Report)
+        timeline.register_choices(Channel)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from sinergi.core.admin import AuditedReadAdmin
+from sinergi.audit.admin_base import AuditedReadAdmin
 
 from .models import Person
 

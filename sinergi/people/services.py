@@ -22,7 +22,7 @@ from sinergi.regions.enums import Level
 from sinergi.regions.models import Country, Region
 from sinergi.regions.selectors import country_by_code
 
-from . import names
+from . import hooks, names
 from .enums import ConsentPurpose, DocumentType, Relationship, Sex
 from .models import Consent, FamilyContact, IdentityDocument, NameKey, Person, PersonAlias
 from .validators import document_number_error, phone_error
@@ -202,9 +202,7 @@ def person_update(*, actor, person: Person, agency_id, data: dict[str, Any], ali
     if "full_name" in changed or aliases is not None:
         person_refresh_name_keys(person)
     if "origin_village" in changed:
-        from sinergi.cases.services import cases_sync_origin
-
-        cases_sync_origin(person)
+        hooks.origin_changed(person)
     if changed:
         audit_log(actor=principal.actor(agency_id), action=Action.UPDATE, object_type="person",
                   object_id=person.pk, detail={"fields": sorted(changed)})
@@ -270,6 +268,25 @@ def consent_current(person: Person, purpose: str) -> bool:
     # Two answers stamped with the same time (a frozen clock, an import) are told apart by when they were saved.
     latest = Consent.objects.filter(person=person, purpose=purpose).order_by("-recorded_at", "-created_at").first()
     return bool(latest and latest.given)
+
+
+@transaction.atomic
+def person_mark_deceased(*, actor, person: Person, agency_id, case_id=None) -> bool:
+    """Record that ``person`` died, as found by a service of another app that checked the actor's right to say so
+    (``cases.services.case_transition`` closing a case with that outcome, for the agency leading it). Audited as
+    ``agency_id``; returns whether anything changed."""
+    from sinergi.access.principal import Principal
+
+    row = Person.objects.select_for_update().get(pk=person.pk)
+    person.deceased = True
+    if row.deceased:
+        return False
+    row.deceased = True
+    row.save(update_fields=["deceased", "updated_at"])
+    detail = {"fields": ["deceased"]} | ({"case": str(case_id)} if case_id else {})
+    audit_log(actor=Principal.of(actor).actor(agency_id), action=Action.UPDATE, object_type="person",
+              object_id=row.pk, detail=detail)
+    return True
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from sinergi.core.admin import ReadOnlyAdmin
+from sinergi.audit.admin_base import ReadOnlyAdmin
 
 from .models import Country, Region
 

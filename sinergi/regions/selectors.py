@@ -16,3 +16,14 @@ def country_by_code(value) -> Country | None:
     if len(code) == 3:
         return Country.objects.filter(alpha3=code).first()
     return None
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """(code, name) of every country, by name in the active language (Indonesian ISO 3166 names where known), for a
+    form's choices; the form adds its own empty choice."""
+    from django.utils.translation import get_language
+
+    rows = Country.objects.values_list("code", "name", "name_id")
+    use_id = (get_language() or "id").startswith("id")
+    named = [(code, (name_id if use_id and name_id else name)) for code, name, name_id in rows]
+    return sorted(named, key=lambda c: c[1])

@@ -6,14 +6,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from sinergi.access.capabilities import CASEWORK_ROLES, ROLE_CAPS, Cap
 from sinergi.access.principal import Principal
 from sinergi.agencies.enums import Role
+from sinergi.agencies.tests.factories import ALL_ROLES, user_with_role
 from sinergi.audit.models import AuditEvent
 from sinergi.cases import attachments, selectors
 from sinergi.cases import services as cases
 from sinergi.cases.enums import Stage
+from sinergi.cases.tests.factories import CaseFactory
 from sinergi.core import clock
 from sinergi.core.errors import NotFound, PermissionDenied
-from sinergi.agencies.tests.factories import ALL_ROLES, user_with_role
-from sinergi.cases.tests.factories import CaseFactory
 from sinergi.intake import services as intake
 from sinergi.intake.models import Report
 from sinergi.people import services as people

@@ -13,9 +13,9 @@ from sinergi.access import mfa
 from sinergi.agencies import services as agency_services
 from sinergi.agencies.enums import Role
 from sinergi.agencies.models import Membership
+from sinergi.agencies.tests.factories import AgencyFactory, UserFactory, user_with_role
 from sinergi.audit.models import AuditEvent
 from sinergi.core.errors import PermissionDenied, ValidationError
-from sinergi.agencies.tests.factories import AgencyFactory, UserFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 

@@ -12,13 +12,13 @@ from django.db import transaction
 from sinergi.access.policy import require_person_in_full
 from sinergi.access.visibility import person_agency_in_full
 from sinergi.agencies.enums import Role
+from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
 from sinergi.audit.models import AuditEvent
 from sinergi.cases import services as cases
 from sinergi.cases.models import Case, TimelineEvent
+from sinergi.cases.tests.factories import CaseFactory
 from sinergi.core import clock
 from sinergi.core.errors import NotFound
-from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
-from sinergi.cases.tests.factories import CaseFactory
 from sinergi.intake import services as intake
 from sinergi.intake.models import Report
 from sinergi.people import services as people

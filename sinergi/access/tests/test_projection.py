@@ -12,10 +12,10 @@ from sinergi.access.projection_parts import project_notice
 from sinergi.access.sections import ALL, sight_of
 from sinergi.agencies.enums import Role
 from sinergi.agencies.models import Membership, User
-from sinergi.core import clock
-from sinergi.core.errors import NotFound
 from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
 from sinergi.cases.tests.factories import CaseFactory
+from sinergi.core import clock
+from sinergi.core.errors import NotFound
 from sinergi.people.models import FamilyContact, IdentityDocument
 from sinergi.referrals import notices
 from sinergi.referrals.enums import Section

@@ -4,16 +4,21 @@ and inactive agencies see nothing."""
 import pytest
 
 from sinergi.access.principal import Principal
-from sinergi.access.visibility import agency_of_person_for, cases_visible_to, persons_visible_to, reports_visible_to
+from sinergi.access.visibility import (
+    agency_of_person_for,
+    cases_visible_to,
+    persons_visible_to,
+    reports_visible_to,
+)
 from sinergi.agencies.enums import Role
 from sinergi.agencies.models import Membership, User
+from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
 from sinergi.cases.selectors import case_get
+from sinergi.cases.tests.factories import CaseFactory
 from sinergi.core import clock
 from sinergi.core.errors import NotFound
-from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
-from sinergi.cases.tests.factories import CaseFactory
-from sinergi.people.tests.factories import PersonFactory
 from sinergi.intake.models import Report
+from sinergi.people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 

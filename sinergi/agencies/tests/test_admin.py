@@ -4,9 +4,9 @@ import pytest
 
 from sinergi.agencies.enums import AgencyType, Level, Role
 from sinergi.agencies.models import Agency, ContactPoint, Membership, Office
+from sinergi.agencies.tests.factories import AgencyFactory, UserFactory, user_with_role
 from sinergi.audit.models import AuditEvent
 from sinergi.audit.selectors import audit_verify
-from sinergi.agencies.tests.factories import AgencyFactory, UserFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 

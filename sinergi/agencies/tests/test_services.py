@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from sinergi.agencies import services
 from sinergi.agencies.enums import AgencyType, Level, Role
 from sinergi.agencies.models import Agency, Membership, User
+from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
 from sinergi.audit.models import AuditEvent
 from sinergi.core.errors import Conflict, PermissionDenied
-from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 

@@ -2,11 +2,11 @@
 
 import pytest
 
+from sinergi.agencies.tests.factories import UserFactory
 from sinergi.audit.enums import Action
 from sinergi.audit.models import AuditEvent
 from sinergi.audit.selectors import audit_verify
 from sinergi.audit.services import Actor, audit_log
-from sinergi.agencies.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -134,8 +134,8 @@ def test_status_shows_sources_keys_and_what_they_protect(key_files):
 
 
 def test_rotating_the_field_key_reencrypts_everything_and_the_old_key_can_go(key_files):
-    from sinergi.people.tests.factories import PersonFactory
     from sinergi.people.models import Person
+    from sinergi.people.tests.factories import PersonFactory
 
     person = PersonFactory(phone="081234567890", address="Jl. Lama 1")
     old = keys.keyring("field").active_kid
@@ -166,9 +166,9 @@ def test_a_key_still_in_use_cannot_be_retired(key_files):
 
 
 def test_rotating_the_index_key_recomputes_digests_and_lookups_never_miss(key_files):
-    from sinergi.people.tests.factories import PersonFactory
     from sinergi.people.models import Person
     from sinergi.people.selectors import persons_with_phone
+    from sinergi.people.tests.factories import PersonFactory
 
     person = PersonFactory(phone="081234567890")
     old = keys.keyring("index").active_kid

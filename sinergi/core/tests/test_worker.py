@@ -4,10 +4,9 @@ import pytest
 from django.core.management import call_command
 
 from sinergi.agencies.enums import AgencyType, Role
-from sinergi.core import clock
 from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
 from sinergi.cases.tests.factories import CaseFactory
-from sinergi.referrals.models import Referral
+from sinergi.core import clock
 from sinergi.referrals.services import referral_send
 
 pytestmark = pytest.mark.django_db

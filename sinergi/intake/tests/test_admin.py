@@ -2,11 +2,11 @@
 
 import pytest
 
+from sinergi.agencies.tests.factories import AgencyFactory, UserFactory
 from sinergi.audit.models import AuditEvent
 from sinergi.core import clock
-from sinergi.agencies.tests.factories import AgencyFactory, UserFactory
-from sinergi.people.tests.factories import PersonFactory
 from sinergi.intake.models import Report
+from sinergi.people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,16 +6,16 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from sinergi.agencies.enums import AgencyType, Role
+from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
 from sinergi.audit.models import AuditEvent
 from sinergi.cases.models import Case, TimelineEvent
+from sinergi.cases.tests.factories import CaseFactory
 from sinergi.core import clock
 from sinergi.core.errors import NotFound, PermissionDenied
-from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
-from sinergi.cases.tests.factories import CaseFactory
-from sinergi.people.tests.factories import PersonFactory
 from sinergi.intake import indicators, services
 from sinergi.intake.models import Report, Screening
 from sinergi.people.services import person_create
+from sinergi.people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -2,10 +2,10 @@
 
 import pytest
 
-from sinergi.audit.models import AuditEvent
 from sinergi.agencies.tests.factories import UserFactory
-from sinergi.people.tests.factories import PersonFactory
+from sinergi.audit.models import AuditEvent
 from sinergi.people.models import IdentityDocument
+from sinergi.people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 

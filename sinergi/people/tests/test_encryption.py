@@ -11,12 +11,12 @@ from django.apps import apps
 from django.db import connection
 
 from sinergi.agencies.enums import Role
-from sinergi.core import sealing
 from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
-from sinergi.people.tests.factories import PersonFactory
+from sinergi.core import sealing
 from sinergi.people import services
 from sinergi.people.models import FamilyContact, IdentityDocument, Person
 from sinergi.people.selectors import persons_with_document, persons_with_email, persons_with_phone
+from sinergi.people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,15 +6,15 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from sinergi.agencies.enums import Role
+from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
 from sinergi.audit.models import AuditEvent
 from sinergi.cases.models import Case
+from sinergi.cases.tests.factories import CaseFactory
 from sinergi.core import clock
 from sinergi.core.errors import NotFound, PermissionDenied
-from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
-from sinergi.cases.tests.factories import CaseFactory
-from sinergi.people.tests.factories import PersonFactory
 from sinergi.people import services
 from sinergi.people.models import Consent, FamilyContact, IdentityDocument, NameKey, Person, PersonAlias
+from sinergi.people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 

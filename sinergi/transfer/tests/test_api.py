@@ -5,9 +5,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from sinergi.agencies.enums import Role
+from sinergi.agencies.tests.factories import ALL_ROLES, AgencyFactory, user_with_role
 from sinergi.audit.models import AuditEvent
 from sinergi.cases.models import Case
-from sinergi.agencies.tests.factories import ALL_ROLES, AgencyFactory, user_with_role
 from sinergi.cases.tests.factories import CaseFactory
 from sinergi.transfer import samples
 from sinergi.transfer.models import ImportJob

@@ -6,8 +6,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from sinergi.agencies.enums import Role
-from sinergi.cases.models import Case
 from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
+from sinergi.cases.models import Case
 from sinergi.cases.tests.factories import CaseFactory
 from sinergi.transfer import samples
 

@@ -6,12 +6,12 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from sinergi.agencies.enums import Role
+from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
 from sinergi.audit.models import AuditEvent
 from sinergi.cases.enums import Stage
+from sinergi.cases.tests.factories import CaseFactory
 from sinergi.core import clock
 from sinergi.core.errors import NotFound, PermissionDenied
-from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
-from sinergi.cases.tests.factories import CaseFactory
 from sinergi.transfer import samples
 from sinergi.transfer.columns import EXPORT_COLUMNS
 from sinergi.transfer.selectors import filters_from

@@ -4,15 +4,15 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from sinergi.agencies.enums import Role
+from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
 from sinergi.audit.models import AuditEvent
 from sinergi.audit.selectors import audit_verify
 from sinergi.cases.enums import EventKind, Stage
 from sinergi.cases.models import Case, CaseExploitationType, StageEntry, TimelineEvent
 from sinergi.cases.selectors import CaseFilters, case_list
+from sinergi.cases.tests.factories import CaseFactory
 from sinergi.core import clock
 from sinergi.core.errors import PermissionDenied
-from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
-from sinergi.cases.tests.factories import CaseFactory
 from sinergi.people.models import NameKey, Person, PersonAlias
 from sinergi.transfer import samples
 from sinergi.transfer.enums import JobStatus
