@@ -8,18 +8,17 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from sinergi.cases.enums import (
-    ALLOWED_TRANSITIONS,
     DecisionOrg,
     Outcome,
     ServiceOutcome,
     ServiceType,
     Stage,
     VictimStatus,
+    moves_from,
 )
 
 from .common import AgencyRefSerializer, StrictSerializer, agency_ref
 from .people_serializers import PersonInputSerializer
-
 
 # ---- input -----------------------------------------------------------------------------------------------
 
@@ -200,7 +199,7 @@ class CaseDetailSerializer(CaseListSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_transitions(self, view):
-        return [s.value for s in Stage if s in ALLOWED_TRANSITIONS[Stage(view.stage)]]
+        return [s.value for s in moves_from(view.stage)]
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_revealed(self, view):

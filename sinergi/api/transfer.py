@@ -1,4 +1,4 @@
-"""REST endpoints for importing and exporting cases. Thin: they read the request, call the services and
+"""REST endpoints for importing and exporting cases (``transfer``'s services, served beside the rest of the API). Thin: they read the request, call the services and
 selectors, and let the API's error handler answer ValidationError (400), PermissionDenied (403), NotFound
 (404) and Conflict (409)."""
 
@@ -16,14 +16,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from sinergi.access.capabilities import Cap
-from sinergi.api.errors import ErrorDetailSerializer, FieldErrorsSerializer
 from sinergi.cases.enums import Stage, VictimStatus
 from sinergi.core import htcds
 
-from .enums import Format
-from .models import ImportJob
-from .selectors import agency_for, filters_from, import_job_get
-from .services import cases_export, cases_import
+from sinergi.transfer.enums import Format
+from sinergi.transfer.models import ImportJob
+from sinergi.transfer.selectors import agency_for, filters_from, import_job_get
+from sinergi.transfer.services import cases_export, cases_import
+
+from .errors import ErrorDetailSerializer, FieldErrorsSerializer
 
 
 class ProblemSerializer(serializers.Serializer):

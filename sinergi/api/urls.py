@@ -1,11 +1,11 @@
-from django.urls import include, path, re_path
+from django.urls import path, re_path
 from django.views.decorators.csp import csp_override
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
 
-from . import analytics, auth, case_parts, cases, intake, notices, people, reference, referrals
+from . import analytics, auth, case_parts, cases, intake, notices, people, reference, referrals, transfer
 from .errors import NOT_FOUND
 
 # Swagger UI styles its widgets with inline style attributes; scripts still come only from this server.
@@ -28,7 +28,9 @@ def not_found(request, rest=""):
 
 C = "cases/<str:case_id>/"
 urlpatterns = [
-    path("", include("sinergi.transfer.api_urls")),
+    path("imports/", transfer.ImportListView.as_view(), name="api-imports"),
+    path("imports/<uuid:job_id>/", transfer.ImportDetailView.as_view(), name="api-import-detail"),
+    path("exports/cases/", transfer.CaseExportView.as_view(), name="api-export-cases"),
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="api-schema"),
     path("docs/", csp_override(DOCS_CSP)(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
     path("auth/token/", auth.TokenView.as_view(), name="api-token"),

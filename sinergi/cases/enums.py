@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sinergi.access.capabilities import Cap
+
 
 class Stage(models.TextChoices):
     REPORTED = "reported", _("Dilaporkan")
@@ -118,3 +120,17 @@ STAGE_REQUIREMENTS: dict[Stage, tuple[str, ...]] = {
     S.REPATRIATED: ("port_of_entry",),
     S.CLOSED: ("outcome",),
 }
+
+# The capability each move needs, by target stage (``access.capabilities.Cap``): closing is its own right.
+MOVE_CAPABILITY: dict[Stage, Cap] = {S.CLOSED: Cap.CASE_CLOSE}
+
+
+def capability_for(to_stage) -> Cap:
+    return MOVE_CAPABILITY.get(Stage(to_stage), Cap.CASE_TRANSITION)
+
+
+def moves_from(stage, caps=None) -> list[Stage]:
+    """The stages a case in ``stage`` may move to, in pathway order; given ``caps`` (what the user holds in the
+    case's lead agency), only the moves those allow. Every caller reads the tables above through this."""
+    allowed = ALLOWED_TRANSITIONS[Stage(stage)]
+    return [s for s in STAGE_ORDER if s in allowed and (caps is None or capability_for(s) in caps)]

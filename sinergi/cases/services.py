@@ -18,11 +18,11 @@ from sinergi.core import clock
 from sinergi.core.errors import Conflict, NotFound
 from sinergi.core.ids import is_uuid
 from sinergi.core.validation import Errors, field_error
+from sinergi.people.services import person_mark_deceased
 from sinergi.regions.models import Country
 from sinergi.regions.selectors import country_by_code
 
 from .enums import (
-    ALLOWED_TRANSITIONS,
     STAGE_REQUIREMENTS,
     DecisionOrg,
     EventKind,
@@ -31,6 +31,8 @@ from .enums import (
     ServiceType,
     Stage,
     VictimStatus,
+    capability_for,
+    moves_from,
 )
 from .models import Case, CaseCounter, CaseExploitationType, Note, ServiceDelivery, StageEntry, TimelineEvent
 from .timeline import Msg, msg
@@ -85,10 +87,12 @@ def validate_details(data: dict[str, Any], errors: Errors) -> dict[str, Any]:
     return clean
 
 
-def _event(case: Case, kind: str, *, actor, agency_id, summary: str | Msg, at: dt.datetime | None = None,
-           data: dict | None = None) -> TimelineEvent:
-    """One timeline event. ``summary`` is a ``timeline.Msg``, so that each reader sees it in their language (its
-    Indonesian text is stored as well), or a plain text."""
+def case_event_add(case: Case, kind: str, *, actor, agency_id, summary: str | Msg, at: dt.datetime | None = None,
+                   data: dict | None = None) -> TimelineEvent:
+    """One timeline event, written inside the caller's transaction: the write of another app (a referral, a
+    report, an attachment) that belongs on a case's timeline. The caller writes its own audit row. ``summary`` is
+    a ``timeline.Msg``, so that each reader sees it in their language (its Indonesian text is stored as well), or a
+    plain text."""
     data = dict(data or {})
     if isinstance(summary, Msg):
         data["msg"] = summary.stored()
@@ -97,6 +101,9 @@ def _event(case: Case, kind: str, *, actor, agency_id, summary: str | Msg, at: d
         case=case, kind=kind, at=at or clock.now(), actor=actor if getattr(actor, "pk", None) else None,
         agency_id=agency_id, summary=summary[:300], data=data,
     )
+
+
+_event = case_event_add  # the short name this module's services use
 
 
 def _sync_exploitation_types(case: Case) -> None:
@@ -213,8 +220,7 @@ def case_transition(*, actor, case: Case, to_stage: str, at: dt.datetime | None 
     errors.in_choices("to_stage", to_stage, Stage.values)
     errors.raise_if_any()
     to_stage = Stage(to_stage)
-    cap = Cap.CASE_CLOSE if to_stage == Stage.CLOSED else Cap.CASE_TRANSITION
-    principal = require_case(actor, case, cap)
+    principal = require_case(actor, case, capability_for(to_stage))
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.stage == to_stage:
         last = case.events.filter(kind=EventKind.STAGE_CHANGED).order_by("-at", "-created_at").first()
@@ -225,16 +231,17 @@ def case_transition(*, actor, case: Case, to_stage: str, at: dt.datetime | None 
     errors.not_future("at", at)
     if at < case.stage_entered_at:
         errors.add("at", "Tidak boleh sebelum tahap sekarang dimulai / cannot be before the current stage began.")
-    if to_stage not in ALLOWED_TRANSITIONS[Stage(case.stage)]:
+    if to_stage not in moves_from(case.stage):
         errors.add("to_stage", f"Perpindahan {case.stage} -> {to_stage} tidak diizinkan / "
                                f"moving from {case.stage} to {to_stage} is not allowed.")
     if outcome:
         errors.in_choices("outcome", outcome, Outcome.values)
-    if to_stage == Stage.CLOSED and not outcome:
+    needs = STAGE_REQUIREMENTS.get(to_stage, ())
+    if "outcome" in needs and not outcome:
         errors.add("outcome", "Kasus ditutup dengan hasil akhir / closing a case needs an outcome.")
-    if to_stage != Stage.CLOSED and outcome:
+    if "outcome" not in needs and outcome:
         errors.add("outcome", "Hasil akhir hanya saat menutup kasus / an outcome is given only when closing.")
-    for field in STAGE_REQUIREMENTS.get(to_stage, ()):
+    for field in needs:
         if field == "outcome":
             continue
         value = (data.get(field) or getattr(case, field) or "")
@@ -268,11 +275,8 @@ def case_transition(*, actor, case: Case, to_stage: str, at: dt.datetime | None 
         case.closed_at = at
         fields += ["outcome", "closed_at"]
     case.save(update_fields=fields)
-    if outcome == Outcome.DECEASED and not case.survivor.deceased:
-        case.survivor.deceased = True
-        case.survivor.save(update_fields=["deceased", "updated_at"])
-        audit_log(actor=principal.actor(case.lead_agency_id), action=Action.UPDATE, object_type="person",
-                  object_id=case.survivor_id, detail={"fields": ["deceased"], "case": str(case.pk)})
+    if outcome == Outcome.DECEASED:
+        person_mark_deceased(actor=actor, person=case.survivor, agency_id=case.lead_agency_id, case_id=case.pk)
     _event(case, EventKind.STAGE_CHANGED, actor=actor, agency_id=case.lead_agency_id, at=at,
            summary=msg(gettext_noop("%(from)s → %(to)s"), **{"from": Stage(previous), "to": Stage(to_stage)}),
            data={"from": previous, "to": to_stage, "outcome": outcome, "note": note[:1000],

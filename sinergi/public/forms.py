@@ -33,10 +33,10 @@ class OfferCheckForm(forms.Form):
     province = forms.ChoiceField(label=_("Provinsi Anda (untuk nomor bantuan terdekat)"), required=False)
 
     def __init__(self, *args, **kwargs):
-        from sinergi.web.forms_intake import country_choices
+        from sinergi.regions.selectors import country_choices
 
         super().__init__(*args, **kwargs)
-        self.fields["destination"].choices = country_choices()
+        self.fields["destination"].choices = [("", "—"), *country_choices()]
         self.fields["province"].choices = provinces()
 
 
@@ -57,11 +57,11 @@ class PublicReportForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
-        from sinergi.web.forms_intake import country_choices
+        from sinergi.regions.selectors import country_choices
 
         super().__init__(*args, **kwargs)
         self.fields["province"].choices = provinces()
-        self.fields["destination"].choices = country_choices()
+        self.fields["destination"].choices = [("", "—"), *country_choices()]
 
 
 class TrackForm(forms.Form):

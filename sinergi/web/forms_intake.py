@@ -13,7 +13,7 @@ from sinergi.intake.enums import Channel
 from sinergi.intake.help import DIMENSION_LABELS, ILO_HELP, STRENGTH_LABELS
 from sinergi.people.enums import Sex
 from sinergi.regions.enums import Level
-from sinergi.regions.models import Country, Region
+from sinergi.regions.models import Region
 
 EMPTY = [("", "—")]
 
@@ -28,13 +28,10 @@ def region_choices(level: int, parent: str | None):
 
 
 def country_choices():
-    """Countries by name in the interface language (Indonesian ISO 3166 names where known)."""
-    from django.utils.translation import get_language
+    """Countries by name in the interface language, after the empty choice."""
+    from sinergi.regions.selectors import country_choices as countries
 
-    rows = Country.objects.values_list("code", "name", "name_id")
-    use_id = (get_language() or "id").startswith("id")
-    named = [(code, (name_id if use_id and name_id else name)) for code, name, name_id in rows]
-    return EMPTY + sorted(named, key=lambda c: c[1])
+    return EMPTY + countries()
 
 
 class IntakeForm(forms.Form):

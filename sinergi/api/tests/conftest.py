@@ -13,15 +13,15 @@ from django.core.files.base import ContentFile
 from rest_framework.test import APIClient
 
 from sinergi.agencies.models import Agency
+from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
 from sinergi.cases.attachments import attachment_add
 from sinergi.cases.models import Case
 from sinergi.cases.services import note_add, service_add
-from sinergi.core import clock
-from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
 from sinergi.cases.tests.factories import CaseFactory
-from sinergi.people.tests.factories import PersonFactory
+from sinergi.core import clock
 from sinergi.intake.models import Report
 from sinergi.people.models import FamilyContact, IdentityDocument, Person
+from sinergi.people.tests.factories import PersonFactory
 
 NIK = "5301234567890123"
 OTHER = "other_supervisor"

@@ -9,9 +9,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from sinergi.agencies.models import Agency
+from sinergi.agencies.tests.factories import user_with_role
 from sinergi.analytics.tests.world import generated_world
 from sinergi.cases.models import Case
-from sinergi.agencies.tests.factories import user_with_role
 from sinergi.people.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -28,8 +28,8 @@ def world(db):
 
 @pytest.fixture
 def agencies(db):
-    from sinergi.analytics.refresh import analytics_refresh
     from sinergi.agencies.tests.factories import AgencyFactory
+    from sinergi.analytics.refresh import analytics_refresh
 
     AgencyFactory(code="uptd-ppa-ntt", region_id="53")
     AgencyFactory(code="kp2mi", region_id="31")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from sinergi.audit.models import AuditEvent
 from sinergi.agencies.tests.factories import PASSWORD, AgencyFactory, user_with_role
+from sinergi.audit.models import AuditEvent
 
 
 @pytest.fixture
@@ -177,8 +177,9 @@ def test_recovery_codes_are_not_taken_by_the_api(guarded):
 
 
 def test_wrong_codes_lock_out_with_a_json_answer(guarded, settings):
-    from sinergi.access import mfa
     from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from sinergi.access import mfa
 
     user, device, _ = guarded
     codes = []

@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sinergi.audit.models import AuditEvent
 from sinergi.cases.models import Case
-from sinergi.core import clock
 from sinergi.cases.tests.factories import CaseFactory
+from sinergi.core import clock
 from sinergi.people.tests.factories import PersonFactory
 from sinergi.regions.models import Region
 

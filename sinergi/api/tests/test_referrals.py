@@ -2,8 +2,8 @@
 
 import pytest
 
-from sinergi.audit.models import AuditEvent
 from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
+from sinergi.audit.models import AuditEvent
 from sinergi.referrals.models import Referral
 
 from .conftest import OTHER, client_for

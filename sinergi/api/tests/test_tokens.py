@@ -13,9 +13,9 @@ from rest_framework.test import APIClient
 from sinergi.agencies import services as agency_services
 from sinergi.agencies import users as agency_users
 from sinergi.agencies.models import Membership
+from sinergi.agencies.tests.factories import PASSWORD, AgencyFactory, UserFactory, user_with_role
 from sinergi.audit.models import AuditEvent
 from sinergi.core import clock
-from sinergi.agencies.tests.factories import PASSWORD, AgencyFactory, UserFactory, user_with_role
 
 
 @pytest.fixture(autouse=True)

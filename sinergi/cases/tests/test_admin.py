@@ -2,8 +2,8 @@
 
 import pytest
 
-from sinergi.audit.models import AuditEvent
 from sinergi.agencies.tests.factories import UserFactory
+from sinergi.audit.models import AuditEvent
 from sinergi.cases.tests.factories import CaseFactory
 from sinergi.people.tests.factories import PersonFactory
 

@@ -7,13 +7,13 @@ have written, and checks that those writes were rolled back with it.
 import pytest
 
 from sinergi.agencies.enums import Role
+from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
 from sinergi.audit.models import AuditEvent, AuditHead
 from sinergi.cases import services
 from sinergi.cases.enums import Stage
 from sinergi.cases.models import Case, CaseExploitationType, Note, StageEntry, TimelineEvent
-from sinergi.core import clock
-from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
 from sinergi.cases.tests.factories import CaseFactory
+from sinergi.core import clock
 from sinergi.intake import services as intake
 from sinergi.intake.models import Report, Screening
 from sinergi.people import services as people

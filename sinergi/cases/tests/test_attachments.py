@@ -9,12 +9,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sinergi.agencies.enums import Role
+from sinergi.agencies.tests.factories import user_with_role
 from sinergi.audit.models import AuditEvent
 from sinergi.cases.attachments import attachment_add, attachment_open, attachment_sweep
 from sinergi.cases.models import Attachment, TimelineEvent
-from sinergi.core.errors import NotFound, PermissionDenied
-from sinergi.agencies.tests.factories import user_with_role
 from sinergi.cases.tests.factories import CaseFactory
+from sinergi.core.errors import NotFound, PermissionDenied
 
 pytestmark = pytest.mark.django_db
 

@@ -4,12 +4,12 @@ import pytest
 from django.db import connection
 
 from sinergi.agencies.enums import Role
+from sinergi.agencies.tests.factories import user_with_role
 from sinergi.cases import services
 from sinergi.cases.enums import Stage
 from sinergi.cases.models import Case
-from sinergi.core.fields import lookup_digests
-from sinergi.agencies.tests.factories import user_with_role
 from sinergi.cases.tests.factories import CaseFactory
+from sinergi.core.fields import lookup_digests
 
 pytestmark = pytest.mark.django_db
 

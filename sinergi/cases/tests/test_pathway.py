@@ -4,14 +4,14 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from sinergi.agencies.enums import Role
+from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
 from sinergi.audit.models import AuditEvent
 from sinergi.cases import services
 from sinergi.cases.enums import ALLOWED_TRANSITIONS, Stage
 from sinergi.cases.models import StageEntry, TimelineEvent
+from sinergi.cases.tests.factories import CaseFactory
 from sinergi.core import clock
 from sinergi.core.errors import NotFound, PermissionDenied
-from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
-from sinergi.cases.tests.factories import CaseFactory
 from sinergi.people.services import person_create
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +109,17 @@ def test_future_dates_refused():
                                                               data={"full_name": "Siti Aminah"}),
                            lead_agency_id=agency.pk, reported_on=clock.today() + dt.timedelta(days=2))
     assert "reported_on" in exc.value.message_dict
+
+
+def test_one_table_says_which_moves_a_holder_of_which_capabilities_may_make():
+    from sinergi.access.capabilities import Cap
+    from sinergi.cases.enums import MOVE_CAPABILITY, capability_for, moves_from
+
+    assert capability_for(Stage.CLOSED) == Cap.CASE_CLOSE == MOVE_CAPABILITY[Stage.CLOSED]
+    assert capability_for(Stage.LOCATED) == Cap.CASE_TRANSITION
+    every = moves_from(Stage.REPORTED)
+    assert every == [s for s in Stage if s in ALLOWED_TRANSITIONS[Stage.REPORTED]]
+    assert Stage.CLOSED in every
+    assert moves_from(Stage.REPORTED, caps={Cap.CASE_TRANSITION}) == [s for s in every if s != Stage.CLOSED]
+    assert moves_from(Stage.REPORTED, caps={Cap.CASE_CLOSE}) == [Stage.CLOSED]
+    assert moves_from(Stage.CLOSED) == []

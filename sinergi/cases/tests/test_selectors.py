@@ -6,14 +6,14 @@ import uuid
 import pytest
 
 from sinergi.agencies.enums import Role
+from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
 from sinergi.audit.models import AuditEvent
 from sinergi.cases.enums import Stage
 from sinergi.cases.selectors import CaseFilters, audit_list_read, case_get, case_list, case_timeline
 from sinergi.cases.services import case_transition
+from sinergi.cases.tests.factories import CaseFactory
 from sinergi.core import clock
 from sinergi.core.errors import NotFound
-from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
-from sinergi.cases.tests.factories import CaseFactory
 from sinergi.people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db

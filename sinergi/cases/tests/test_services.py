@@ -7,15 +7,15 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from sinergi.agencies.enums import Role
+from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
 from sinergi.audit.models import AuditEvent
 from sinergi.cases import services
 from sinergi.cases.enums import Stage
 from sinergi.cases.models import Case, CaseExploitationType, Note, ServiceDelivery, TimelineEvent
 from sinergi.cases.selectors import stage_durations
+from sinergi.cases.tests.factories import CaseFactory
 from sinergi.core import clock
 from sinergi.core.errors import Conflict, NotFound, PermissionDenied
-from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
-from sinergi.cases.tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
 

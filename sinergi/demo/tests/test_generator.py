@@ -4,11 +4,11 @@ import pytest
 from django.utils import timezone
 
 from sinergi.agencies.models import Agency, Membership
+from sinergi.agencies.tests.factories import user_with_role
 from sinergi.audit.models import AuditEvent
 from sinergi.cases.enums import Stage
 from sinergi.cases.models import Case, CaseExploitationType, StageEntry
 from sinergi.cases.selectors import CaseFilters, case_list
-from sinergi.agencies.tests.factories import user_with_role
 from sinergi.demo.services import generate
 from sinergi.people.models import NameKey
 

@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from sinergi.core import clock
 from sinergi.agencies.tests.factories import UserFactory
+from sinergi.core import clock
 from sinergi.notifications import services
 from sinergi.notifications.models import Delivery, Notification
 

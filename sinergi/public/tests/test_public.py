@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from sinergi.agencies.enums import AgencyType
-from sinergi.core import clock
 from sinergi.agencies.tests.factories import AgencyFactory
+from sinergi.core import clock
 from sinergi.intake.models import Report
 from sinergi.public import services
 from sinergi.public.models import PublicReport

@@ -5,8 +5,8 @@ import io
 import pytest
 
 from sinergi.agencies.enums import AgencyType, Role
-from sinergi.audit.models import AuditEvent
 from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
+from sinergi.audit.models import AuditEvent
 from sinergi.recruitment.imports import registry_import
 from sinergi.recruitment.models import Branch, Director
 

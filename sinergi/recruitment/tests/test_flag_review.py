@@ -6,12 +6,24 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from sinergi.agencies.enums import AgencyType, Role
+from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
 from sinergi.audit.models import AuditEvent
 from sinergi.core.errors import PermissionDenied
-from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
-from sinergi.recruitment.models import JobOrder, LicenceEvent, Placement, PlacementAgency, RiskFlag, RiskFlagReview
-from sinergi.recruitment.services import (flags_refresh, name_key, offer_for_placement, risk_flag_reopen,
-                                          risk_flag_resolve)
+from sinergi.recruitment.models import (
+    JobOrder,
+    LicenceEvent,
+    Placement,
+    PlacementAgency,
+    RiskFlag,
+    RiskFlagReview,
+)
+from sinergi.recruitment.services import (
+    flags_refresh,
+    name_key,
+    offer_for_placement,
+    risk_flag_reopen,
+    risk_flag_resolve,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,8 @@ import pytest
 from django.core.exceptions import PermissionDenied as DjangoPD
 
 from sinergi.agencies.enums import AgencyType, Role
-from sinergi.core.errors import PermissionDenied
 from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
+from sinergi.core.errors import PermissionDenied
 from sinergi.recruitment.imports import registry_import
 from sinergi.recruitment.models import JobOrder, LicenceEvent, Placement, PlacementAgency, RiskFlag
 
@@ -41,8 +41,9 @@ def test_bad_rows_reported_with_line_and_field_all_or_nothing(officer):
 
 
 def test_excel_job_orders_and_placements_raise_flags(officer):
-    from openpyxl import Workbook
     import io
+
+    from openpyxl import Workbook
 
     registry_import(actor=officer, kind="agencies", data=AGENCIES, filename="p3mi.csv")
     wb = Workbook()

@@ -4,9 +4,9 @@ from decimal import Decimal
 import pytest
 
 from sinergi.agencies.enums import Role
-from sinergi.core import clock
 from sinergi.agencies.tests.factories import user_with_role
 from sinergi.cases.tests.factories import CaseFactory
+from sinergi.core import clock
 from sinergi.recruitment import rules
 from sinergi.recruitment.models import JobOrder, LicenceEvent, Placement, PlacementAgency, RiskFlag, RiskRule
 from sinergi.recruitment.services import case_link_recruiter, flags_refresh, name_key, offer_for_placement

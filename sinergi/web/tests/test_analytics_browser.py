@@ -5,8 +5,8 @@ import pytest
 
 from sinergi.agencies.enums import Role
 from sinergi.agencies.models import Agency
-from sinergi.analytics.tests.world import generated_world
 from sinergi.agencies.tests.factories import user_with_role
+from sinergi.analytics.tests.world import generated_world
 
 from .test_browser import browser, pytestmark, shot, sign_in  # noqa: F401 - the shared Chromium fixture
 

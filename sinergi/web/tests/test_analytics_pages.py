@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from sinergi.agencies.enums import Role
 from sinergi.agencies.models import Agency
+from sinergi.agencies.tests.factories import PASSWORD, user_with_role
 from sinergi.analytics.tests.world import generated_world
 from sinergi.cases.models import Case
-from sinergi.agencies.tests.factories import PASSWORD, user_with_role
 from sinergi.people.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -31,8 +31,8 @@ def world(db):
 @pytest.fixture
 def agencies(db):
     """The agencies the matrix needs, and (empty) read models: permissions do not depend on the figures."""
-    from sinergi.analytics.refresh import analytics_refresh
     from sinergi.agencies.tests.factories import AgencyFactory
+    from sinergi.analytics.refresh import analytics_refresh
 
     AgencyFactory(code="uptd-ppa-ntt", region_id="53")
     AgencyFactory(code="kp2mi", region_id="31")

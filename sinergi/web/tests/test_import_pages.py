@@ -8,9 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sinergi.agencies.enums import Role
+from sinergi.agencies.tests.factories import PASSWORD, AgencyFactory, user_with_role
 from sinergi.audit.models import AuditEvent
 from sinergi.cases.models import Case
-from sinergi.agencies.tests.factories import PASSWORD, AgencyFactory, user_with_role
 from sinergi.transfer import samples, services
 from sinergi.transfer.enums import JobStatus, Phase
 from sinergi.transfer.models import ImportJob

@@ -15,8 +15,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from sinergi.access import mfa
 from sinergi.agencies.enums import Role
 from sinergi.agencies.models import Agency
-from sinergi.audit.models import AuditEvent
 from sinergi.agencies.tests.factories import PASSWORD, AgencyFactory, UserFactory, user_with_role
+from sinergi.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

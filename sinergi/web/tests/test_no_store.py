@@ -10,8 +10,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from sinergi.agencies.enums import Role
-from sinergi.cases.attachments import attachment_add
 from sinergi.agencies.tests.factories import PASSWORD, AgencyFactory, user_with_role
+from sinergi.cases.attachments import attachment_add
 from sinergi.cases.tests.factories import CaseFactory
 from sinergi.people.tests.factories import PersonFactory
 from sinergi.transfer import samples

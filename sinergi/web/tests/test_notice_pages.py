@@ -6,8 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from sinergi.agencies.enums import AgencyType, Role
-from sinergi.audit.models import AuditEvent
 from sinergi.agencies.tests.factories import ALL_ROLES, PASSWORD, AgencyFactory, user_with_role
+from sinergi.audit.models import AuditEvent
 from sinergi.cases.tests.factories import CaseFactory
 from sinergi.exchange.models import OutboxMessage, Peer
 from sinergi.referrals import notices

@@ -24,14 +24,14 @@ from django.utils import formats, translation
 
 from sinergi.agencies.enums import AgencyType, Role
 from sinergi.agencies.models import Membership
+from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
 from sinergi.cases.attachments import attachment_add
 from sinergi.cases.models import TimelineEvent
 from sinergi.cases.services import note_add, service_add
-from sinergi.core import clock
-from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
 from sinergi.cases.tests.factories import CaseFactory
-from sinergi.people.tests.factories import PersonFactory
+from sinergi.core import clock
 from sinergi.people.models import FamilyContact, IdentityDocument, PersonAlias
+from sinergi.people.tests.factories import PersonFactory
 from sinergi.referrals import notices
 from sinergi.referrals.enums import Section
 from sinergi.referrals.models import Referral

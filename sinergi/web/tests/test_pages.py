@@ -2,9 +2,9 @@ import pytest
 from django.urls import reverse
 
 from sinergi.agencies.enums import Role
+from sinergi.agencies.tests.factories import PASSWORD, AgencyFactory, user_with_role
 from sinergi.audit.models import AuditEvent
 from sinergi.cases.enums import Stage
-from sinergi.agencies.tests.factories import PASSWORD, AgencyFactory, user_with_role
 from sinergi.cases.tests.factories import CaseFactory
 from sinergi.people.tests.factories import PersonFactory
 

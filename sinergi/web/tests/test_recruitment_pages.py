@@ -3,8 +3,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from sinergi.agencies.enums import AgencyType, Role
-from sinergi.audit.models import AuditEvent
 from sinergi.agencies.tests.factories import PASSWORD, AgencyFactory, user_with_role
+from sinergi.audit.models import AuditEvent
 from sinergi.cases.tests.factories import CaseFactory
 from sinergi.recruitment.models import PlacementAgency, RiskFlag
 from sinergi.recruitment.services import case_link_recruiter, risk_flag_resolve

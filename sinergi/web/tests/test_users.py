@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from sinergi.agencies.enums import Role
 from sinergi.agencies.models import Membership, User
-from sinergi.audit.models import AuditEvent
 from sinergi.agencies.tests.factories import PASSWORD, AgencyFactory, user_with_role
+from sinergi.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from sinergi.access.sections import sight_of
 from sinergi.access.ui import case_actions
 from sinergi.agencies.models import Agency
 from sinergi.cases import selectors, services, worklist
-from sinergi.cases.enums import ALLOWED_TRANSITIONS, STAGE_ORDER, Stage
+from sinergi.cases.enums import STAGE_ORDER, Stage, moves_from
 from sinergi.core import clock
 from sinergi.core.errors import NotFound, PermissionDenied
 
@@ -185,9 +185,7 @@ def _detail_context(request, case):
     stagebar = [{"stage": s, "label": s.label,
                  "state": "current" if s == view.stage else ("done" if durations.get(s) or i < current_index else "todo"),
                  "days": durations[s].days if s in durations else None} for i, s in enumerate(STAGE_ORDER)]
-    allowed = [s for s in STAGE_ORDER if s in ALLOWED_TRANSITIONS[Stage(view.stage)]]
-    if not actions["close"]:
-        allowed = [s for s in allowed if s != Stage.CLOSED]
+    allowed = moves_from(view.stage, caps=actions["caps"])
     tf = TransitionForm(initial={"idempotency_key": uuid.uuid4().hex})
     tf.fields["to_stage"].choices = [(s.value, s.label) for s in allowed]
     return {
