@@ -111,6 +111,28 @@ def _sync_exploitation_types(case: Case) -> None:
     CaseExploitationType.objects.bulk_create([CaseExploitationType(case=case, type=t) for t in case.exploitation_types])
 
 
+def _create(*, survivor, lead_agency_id, reported_on: dt.date, clean: dict[str, Any], external_id: str | None,
+            previous_case: Case | None = None, actor=None, event_data: dict | None = None) -> Case:
+    """The case row, its exploitation types, its first stage entry and its "opened" event: what every way of
+    opening a case writes (``case_open`` for a user, ``case_open_system`` for the system). The caller has validated
+    and authorised, and audits. Raises IntegrityError for a duplicate external id."""
+    now = clock.now()
+    case = Case(
+        reference=next_reference(reported_on.year)[0], external_id=external_id, survivor=survivor,
+        lead_agency_id=lead_agency_id, stage=Stage.REPORTED, stage_entered_at=now, reported_on=reported_on,
+        previous_case=previous_case, origin_province_id=survivor.origin_province_id,
+        origin_regency_id=survivor.origin_regency_id, **clean,
+    )
+    with transaction.atomic():
+        case.save()
+    _sync_exploitation_types(case)
+    StageEntry.objects.create(case=case, stage=Stage.REPORTED, entered_at=now, agency_id=lead_agency_id,
+                              actor=actor if getattr(actor, "pk", None) else None)
+    _event(case, EventKind.CASE_OPENED, actor=actor, agency_id=lead_agency_id,
+           summary=msg(gettext_noop("Kasus %(ref)s dibuka"), ref=case.reference), data=event_data)
+    return case
+
+
 @transaction.atomic
 def case_open(*, actor, survivor, lead_agency_id, reported_on: dt.date, details: dict[str, Any] | None = None,
               external_id: str | None = None, previous_case: Case | None = None, report=None) -> Case:
@@ -141,24 +163,12 @@ def case_open(*, actor, survivor, lead_agency_id, reported_on: dt.date, details:
     errors.raise_if_any()
     if external_id and Case.objects.filter(external_id=external_id).exists():
         raise Conflict("ID eksternal sudah dipakai / duplicate external id.", field="external_id")
-    now = clock.now()
-    case = Case(
-        reference=next_reference(reported_on.year)[0], external_id=external_id, survivor=survivor,
-        lead_agency_id=lead_agency_id, stage=Stage.REPORTED, stage_entered_at=now, reported_on=reported_on,
-        previous_case=previous_case, origin_province_id=survivor.origin_province_id,
-        origin_regency_id=survivor.origin_regency_id, **clean,
-    )
     try:
-        with transaction.atomic():
-            case.save()
+        case = _create(survivor=survivor, lead_agency_id=lead_agency_id, reported_on=reported_on, clean=clean,
+                       external_id=external_id, previous_case=previous_case, actor=actor,
+                       event_data={"report": str(report.pk) if report else None})
     except IntegrityError as exc:
         raise Conflict("ID eksternal sudah dipakai / duplicate external id.", field="external_id") from exc
-    _sync_exploitation_types(case)
-    StageEntry.objects.create(case=case, stage=Stage.REPORTED, entered_at=now, agency_id=lead_agency_id,
-                              actor=actor)
-    _event(case, EventKind.CASE_OPENED, actor=actor, agency_id=lead_agency_id,
-           summary=msg(gettext_noop("Kasus %(ref)s dibuka"), ref=case.reference),
-           data={"report": str(report.pk) if report else None})
     act = principal.actor(lead_agency_id)
     if previous_case is not None:
         _event(previous_case, EventKind.OUTCOME_RECORDED, actor=actor, agency_id=lead_agency_id,
@@ -414,14 +424,5 @@ def case_open_system(*, survivor, lead_agency, details: dict[str, Any], external
     errors = Errors()
     clean = validate_details(details, errors)
     errors.raise_if_any()
-    now = clock.now()
-    case = Case.objects.create(
-        reference=next_reference(clock.today().year)[0], external_id=external_id, survivor=survivor,
-        lead_agency=lead_agency, stage=Stage.REPORTED, stage_entered_at=now, reported_on=clock.today(),
-        origin_province_id=survivor.origin_province_id, origin_regency_id=survivor.origin_regency_id, **clean,
-    )
-    _sync_exploitation_types(case)
-    StageEntry.objects.create(case=case, stage=Stage.REPORTED, entered_at=now, agency=lead_agency)
-    _event(case, EventKind.CASE_OPENED, actor=None, agency_id=lead_agency.pk,
-           summary=msg(gettext_noop("Kasus %(ref)s dibuka"), ref=case.reference))
-    return case
+    return _create(survivor=survivor, lead_agency_id=lead_agency.pk, reported_on=clock.today(), clean=clean,
+                   external_id=external_id)

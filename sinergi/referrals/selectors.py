@@ -1,9 +1,6 @@
-"""Reads: referrals for a user's agency, and the per-agency table of acknowledgement and completion times."""
+"""Reads: referrals for a user's agencies."""
 
 from __future__ import annotations
-
-import datetime as dt
-import statistics
 
 from django.db.models import QuerySet
 
@@ -31,38 +28,3 @@ def referrals_awaiting(user, limit: int = 20) -> list[Referral]:
         r.due = r.ack_due_at if r.status == ReferralStatus.SENT else r.complete_due_at
         r.late = r.due < now
     return sorted(rows, key=lambda r: r.due)[:limit]
-
-
-def agency_performance(since: dt.datetime | None = None) -> list[dict]:
-    """Per receiving agency: referrals received, median and 90th-percentile hours to acknowledge, median days to
-    complete, and the share acknowledged on time. Contains no personal data."""
-    since = since or clock.now() - dt.timedelta(days=365)
-    rows = Referral.objects.filter(sent_at__gte=since).values_list(
-        "to_agency_id", "to_agency__name", "status", "sent_at", "ack_due_at", "acknowledged_at", "completed_at")
-    per: dict = {}
-    for agency_id, name, status, sent, ack_due, acked, completed in rows:
-        a = per.setdefault(agency_id, {"agency": name, "received": 0, "ack_hours": [], "complete_days": [],
-                                       "on_time": 0, "declined": 0, "expired": 0})
-        a["received"] += 1
-        if acked:
-            a["ack_hours"].append((acked - sent).total_seconds() / 3600)
-            if acked <= ack_due:
-                a["on_time"] += 1
-        if completed:
-            a["complete_days"].append((completed - sent).total_seconds() / 86400)
-        if status == ReferralStatus.DECLINED:
-            a["declined"] += 1
-        if status == ReferralStatus.EXPIRED:
-            a["expired"] += 1
-    table = []
-    for a in per.values():
-        hours, days = sorted(a["ack_hours"]), sorted(a["complete_days"])
-        table.append({
-            "agency": a["agency"], "received": a["received"],
-            "ack_median_hours": round(statistics.median(hours), 1) if hours else None,
-            "ack_p90_hours": round(hours[min(len(hours) - 1, int(len(hours) * 0.9))], 1) if hours else None,
-            "complete_median_days": round(statistics.median(days), 1) if days else None,
-            "on_time_share": round(a["on_time"] / a["received"], 2),
-            "declined": a["declined"], "expired": a["expired"],
-        })
-    return sorted(table, key=lambda r: r["agency"])

@@ -1,6 +1,20 @@
 from django.urls import path
 
-from .views import account, analytics, auth, cases, exchange, home, imports, intake, notices, recruitment, referrals, users
+from .views import (
+    account,
+    analytics,
+    auth,
+    cases,
+    exchange,
+    home,
+    imports,
+    intake,
+    notices,
+    performance,
+    recruitment,
+    referrals,
+    users,
+)
 
 app_name = "web"
 
@@ -25,7 +39,7 @@ urlpatterns = [
     path("recruitment/agencies/<str:agency_id>/", recruitment.agency_detail, name="recruitment_agency"),
     path("recruitment/recruiters/<str:recruiter_id>/", recruitment.recruiter_detail, name="recruitment_recruiter"),
     path("recruitment/flags/<str:flag_id>/review/", recruitment.flag_review, name="recruitment_flag_review"),
-    path("performance/", exchange.performance, name="performance"),
+    path("performance/", performance.performance, name="performance"),
     path("regions/options/", intake.region_options, name="region_options"),
     path("analytics/", analytics.dashboard, name="analytics"),
     path("analytics/agencies/", analytics.agency_list, name="analytics_agencies"),

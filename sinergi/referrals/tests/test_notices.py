@@ -1,4 +1,3 @@
-import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -8,11 +7,9 @@ from sinergi.agencies.enums import AgencyType, Role
 from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
 from sinergi.audit.models import AuditEvent
 from sinergi.cases.tests.factories import CaseFactory
-from sinergi.core import clock
 from sinergi.core.errors import NotFound
 from sinergi.notifications.models import Notification
-from sinergi.referrals import notices, services
-from sinergi.referrals.selectors import agency_performance
+from sinergi.referrals import notices
 
 pytestmark = pytest.mark.django_db
 
@@ -53,23 +50,3 @@ def test_notice_rejects_bad_photo_and_empty_recipients():
         notices.notice_issue(actor=officer, agency_id=police.pk, kind="missing", description="x", recipients=[],
                              photo=SimpleUploadedFile("foto.png", b"MZ not an image"))
     assert {"recipients", "photo"} <= set(exc.value.message_dict)
-
-
-def test_agency_performance_table():
-    lead = AgencyFactory()
-    fast = AgencyFactory(name="A cepat")
-    slow = AgencyFactory(name="B lambat")
-    manager = user_with_role(Role.CASE_MANAGER, lead)
-    fast_user = user_with_role(Role.CASE_MANAGER, fast)
-    slow_user = user_with_role(Role.CASE_MANAGER, slow)
-    start = clock.now()
-    for agency, user, delay in ((fast, fast_user, 2), (slow, slow_user, 40)):
-        case = CaseFactory(lead_agency=lead)
-        clock.set_now(start)
-        r = services.referral_send(actor=manager, case=case, type="locate", to_agency=agency,
-                                   consent_override_reason="Keadaan darurat, korban hilang")
-        clock.set_now(start + dt.timedelta(hours=delay))
-        services.referral_respond(actor=user, referral=r, to_status="acknowledged")
-    table = {row["agency"]: row for row in agency_performance(since=start - dt.timedelta(days=1))}
-    assert table["A cepat"]["ack_median_hours"] == 2.0 and table["A cepat"]["on_time_share"] == 1.0
-    assert table["B lambat"]["ack_median_hours"] == 40.0 and table["B lambat"]["on_time_share"] == 0.0

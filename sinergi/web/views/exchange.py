@@ -6,7 +6,6 @@ from sinergi.access.capabilities import Cap
 from sinergi.access.principal import Principal
 from sinergi.exchange.models import ExchangeLog
 from sinergi.exchange.services import exchange_status
-from sinergi.referrals.selectors import agency_performance
 
 
 @login_required
@@ -18,12 +17,3 @@ def exchange(request):
     return render(request, "web/exchange.html", {
         "nav": "exchange", "status": exchange_status(), "log": ExchangeLog.objects.all()[:50],
     })
-
-
-@login_required
-def performance(request):
-    """Acknowledgement and completion times per receiving agency: aggregated, for supervisors and analysts."""
-    p = Principal.of(request.user)
-    if not (p.can(Cap.AGGREGATES) or p.can(Cap.AUDIT_VIEW)):
-        raise Http404
-    return render(request, "web/performance.html", {"nav": "performance", "rows": agency_performance()})

@@ -1,0 +1,46 @@
+"""How fast agencies answer the referrals they receive: a figure over every referral, with no personal data (the
+referrals are ``referrals``'s; this reads them for the performance page)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+
+from sinergi.core import clock
+from sinergi.referrals.enums import ReferralStatus
+from sinergi.referrals.models import Referral
+
+
+def referral_response_times(since: dt.datetime | None = None) -> list[dict]:
+    """Per receiving agency: referrals received, median and 90th-percentile hours to acknowledge, median days to
+    complete, and the share acknowledged on time. Contains no personal data."""
+    since = since or clock.now() - dt.timedelta(days=365)
+    rows = Referral.objects.filter(sent_at__gte=since).values_list(
+        "to_agency_id", "to_agency__name", "status", "sent_at", "ack_due_at", "acknowledged_at", "completed_at")
+    per: dict = {}
+    for agency_id, name, status, sent, ack_due, acked, completed in rows:
+        a = per.setdefault(agency_id, {"agency": name, "received": 0, "ack_hours": [], "complete_days": [],
+                                       "on_time": 0, "declined": 0, "expired": 0})
+        a["received"] += 1
+        if acked:
+            a["ack_hours"].append((acked - sent).total_seconds() / 3600)
+            if acked <= ack_due:
+                a["on_time"] += 1
+        if completed:
+            a["complete_days"].append((completed - sent).total_seconds() / 86400)
+        if status == ReferralStatus.DECLINED:
+            a["declined"] += 1
+        if status == ReferralStatus.EXPIRED:
+            a["expired"] += 1
+    table = []
+    for a in per.values():
+        hours, days = sorted(a["ack_hours"]), sorted(a["complete_days"])
+        table.append({
+            "agency": a["agency"], "received": a["received"],
+            "ack_median_hours": round(statistics.median(hours), 1) if hours else None,
+            "ack_p90_hours": round(hours[min(len(hours) - 1, int(len(hours) * 0.9))], 1) if hours else None,
+            "complete_median_days": round(statistics.median(days), 1) if days else None,
+            "on_time_share": round(a["on_time"] / a["received"], 2),
+            "declined": a["declined"], "expired": a["expired"],
+        })
+    return sorted(table, key=lambda r: r["agency"])
