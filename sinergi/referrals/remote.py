@@ -191,7 +191,7 @@ def referral_apply_remote_status(*, peer, body: dict) -> Referral:
     if referral.status == status or referral.status not in ACTIVE:
         return referral
     services._move(referral, status, actor=None, agency_id=referral.to_agency_id, principal=None,
-          reason=str(body.get("reason", "")), outcome=str(body.get("outcome", "")), remote=True)
+                   reason=str(body.get("reason", "")), outcome=str(body.get("outcome", "")), remote=True)
     audit_log(actor=_peer_actor(peer, referral.to_agency_id), action=Action.UPDATE, object_type="referral",
               object_id=referral.pk, detail={"peer": peer.code, "status": body.get("status")})
     return referral
