@@ -24,7 +24,7 @@ from sinergi.core.ids import is_uuid
 from sinergi.core.validation import Errors, field_error
 from sinergi.people.enums import ConsentPurpose
 
-from . import remote
+from . import remote as across  # (``_move`` has a ``remote`` flag)
 from .enums import (
     ACTIVE,
     DEFAULT_DEADLINES,
@@ -124,7 +124,7 @@ def referral_send(*, actor, case, type: str, to_agency, sections: list[str] | No
               detail={"case": str(case.pk), "to": str(target.pk), "type": type, "sections": sections,
                       "consent_override_reason": referral.consent_override_reason})
     if target.peer_id:
-        remote.referral_send_remote(referral)
+        across.referral_send_remote(referral)
     _notify(referral, "sent")
     return referral
 
@@ -203,7 +203,7 @@ def _move(referral: Referral, to_status: str, *, actor, agency_id, principal, re
     audit_log(actor=audit_actor, action=Action.UPDATE, object_type="referral", object_id=referral.pk,
               detail={"from": previous, "to": to_status})
     if referral.remote_peer_id and not remote:
-        remote.referral_status_send_remote(referral, reason, outcome)
+        across.referral_status_send_remote(referral, reason, outcome)
     _notify(referral, to_status)
     return referral
 
