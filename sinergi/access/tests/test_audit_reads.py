@@ -33,7 +33,7 @@ def test_terms_are_not_in_clear_in_the_database(searched):
 
 
 def test_a_reader_of_the_agency_cases_reads_the_terms(searched):
-    agency, manager, row = searched
+    agency, _, row = searched
     supervisor = user_with_role(Role.SUPERVISOR, agency)
     assert row in audit_events_visible_to(supervisor)
     view = audit_event_view(supervisor, row)
