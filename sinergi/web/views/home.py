@@ -7,6 +7,7 @@ from sinergi.access.ui import menu_flags
 from sinergi.analytics.selectors import overview
 from sinergi.cases import worklist
 from sinergi.cases.enums import Stage
+from sinergi.intake.inbox import inbox_count
 from sinergi.referrals.notices import notices_open_received
 from sinergi.referrals.selectors import referrals_awaiting
 
@@ -15,6 +16,8 @@ from sinergi.referrals.selectors import referrals_awaiting
 def home(request):
     flags = menu_flags(request.user)
     context = {"nav": "home", "flags": flags}
+    if flags.get("inbox"):
+        context["inbox_count"] = inbox_count(request.user)
     if flags.get("casework"):
         # Rendered from the projection: a case referred to the user's agency shows only what was shared.
         context.update(
