@@ -61,7 +61,7 @@ def plain_status(report) -> PlainStatus:
         return PlainStatus(where, nxt, False)
     if status == ReportStatus.CASE_OPENED:
         return PlainStatus(
-            _("%(office)s membuka kasus dari laporan ini dan sedang menanganinya.") % {"office": office.capitalize()},
+            _("Petugas %(office)s membuka kasus dari laporan ini dan sedang menanganinya.") % {"office": office},
             _("Berikutnya: petugas mencari tahu keberadaan dan keadaan orang tersebut, lalu mengatur pertolongan. "
               "Bila Anda meninggalkan kontak, petugas dapat menghubungi Anda."), True)
     if status == ReportStatus.LINKED:
