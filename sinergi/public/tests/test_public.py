@@ -113,3 +113,20 @@ def test_the_tracking_page_names_the_office_and_the_next_step(client):
     client.post(reverse("set_language"), {"language": "en"})
     body = client.post(reverse("public_track"), {"code": code}).content.decode()
     assert "provincial victim protection service" in body
+
+
+def test_the_hotline_directory_is_on_the_public_door_and_the_check_page():
+    from django.test import Client
+
+    from sinergi.recruitment.hotlines import hotlines_load
+
+    assert hotlines_load() >= 10 and hotlines_load() == 0  # loading again adds nothing
+    client = Client()
+    home = client.get(reverse("public_home")).content.decode()
+    assert "110" in home and "129" in home and "0800-1000" in home and "KBRI Kuala Lumpur" not in home
+    r = client.post(reverse("public_check"), {
+        "agency": "", "destination": "MY", "position": "pekerja kebun", "pay_amount": "", "pay_currency": "MYR",
+        "needs_qualification": "no", "visa": "tourist", "province": "53"})
+    body = r.content.decode()
+    assert "KBRI Kuala Lumpur" in body and "KJRI Kota Kinabalu" in body and "UPTD PPA Provinsi NTT" in body
+    assert "KDEI Taipei" not in body

@@ -359,10 +359,21 @@ def test_page_permission_matrix(world, role, call, expected, typed):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("call", "expected", "typed"), [pytest.param(*p[1:], id=p[0]) for p in PAGES[:6]])
+@pytest.mark.parametrize(("call", "expected", "typed"), [pytest.param(*p[1:], id=p[0]) for p in PAGES[1:6]])
 def test_signed_out_visitors_are_sent_to_sign_in(world, call, expected, typed):
     response = call(Client(), world, "intake_officer")
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_a_signed_out_visitor_starts_at_the_public_door_with_the_sign_in_one_link_away():
+    client = Client()
+    response = client.get(reverse("web:home"))
+    assert response.status_code == 302 and response["Location"] == reverse("public_home")
+    body = client.get(reverse("public_home")).content.decode()
+    for page in ("public_check", "public_report", "public_track"):
+        assert reverse(page) in body
+    assert f'href="{reverse("web:login")}"' in body
 
 
 @pytest.mark.django_db

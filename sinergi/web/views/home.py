@@ -1,5 +1,4 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from sinergi.access.projection import project_activity, project_case_rows
 from sinergi.access.projection_parts import project_notices
@@ -12,8 +11,11 @@ from sinergi.referrals.notices import notices_open_received
 from sinergi.referrals.selectors import referrals_awaiting
 
 
-@login_required
 def home(request):
+    if not request.user.is_authenticated:
+        # A visitor who is not signed in is most likely a job seeker or a worried family: the public door
+        # (check an offer, report, follow a code, the hotlines), with the staff sign-in one link away.
+        return redirect("public_home")
     flags = menu_flags(request.user)
     context = {"nav": "home", "flags": flags}
     if flags.get("inbox"):
