@@ -34,7 +34,7 @@ def _offices(user) -> tuple[list, set]:
     if cached is None:
         casework = set(p.casework_agency_ids)
         ids = [a for a in p.agencies_with(Cap.CASE_CREATE) if a in casework]
-        cached = (ids, reporting_office_ids(ids))
+        cached = (ids, {a for a in ids if a in p.reporting_office_ids})
         p._report_offices = cached
     return cached
 

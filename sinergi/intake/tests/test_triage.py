@@ -21,6 +21,15 @@ from sinergi.notifications.models import Notification
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _indonesian():
+    """The words are asserted in Indonesian, whatever language an earlier test left active."""
+    from django.utils import translation
+
+    with translation.override("id"):
+        yield
+
+
 @pytest.fixture
 def uptd():
     return AgencyFactory(type=AgencyType.PROVINCIAL_SERVICE, name="UPTD PPA Uji", region_id="53")
@@ -293,3 +302,13 @@ def test_a_region_without_any_receiver_says_so(head, village):
     with pytest.raises(ValidationError):
         triage.report_file_onward(actor=head, office_id=village.pk, data={"narrative": "x"})
     assert not Report.objects.exists() and not ReportMove.objects.exists()
+
+
+def test_no_path_opens_a_case_led_by_a_village_office(village, head):
+    from sinergi.cases.services import case_open
+    from sinergi.people.services import person_create
+
+    person = person_create(actor=head, agency_id=village.pk, data={"full_name": "Maria Seran", "citizenship": "ID"})
+    with pytest.raises(ValidationError) as exc:
+        case_open(actor=head, survivor=person, lead_agency_id=village.pk, reported_on=clock.today())
+    assert "lead_agency" in exc.value.message_dict and not Case.objects.exists()
