@@ -4,7 +4,7 @@ visibility filter; every report shown is audited (reporters' names, contacts and
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from sinergi.access.principal import Principal
 from sinergi.access.reporting import filing_office_ids, triage_agency_ids
@@ -13,8 +13,8 @@ from sinergi.audit.enums import Action
 from sinergi.audit.services import Entry, audit_log_many
 from sinergi.core.errors import NotFound
 
-from .enums import OPEN_STATUSES, Channel
-from .models import Report
+from .enums import OPEN_STATUSES, Channel, MoveKind
+from .models import Report, ReportMove
 
 PAGE = 50
 
@@ -76,8 +76,9 @@ def reports_filed_by(user) -> list[Report]:
     ids = filing_office_ids(user)
     if not ids:
         return []
+    forwarded = ReportMove.objects.filter(report_id=OuterRef("pk"), kind=MoveKind.FORWARDED)
     rows = list(Report.objects.filter(filed_by_agency_id__in=ids).select_related("agency", "filed_by_agency")
-                .order_by("-received_at")[:PAGE])
+                .annotate(was_forwarded=Exists(forwarded)).order_by("-received_at")[:PAGE])
     principal = Principal.of(user)
     with transaction.atomic():
         for office in ids:

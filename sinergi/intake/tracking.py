@@ -47,7 +47,9 @@ def plain_status(report) -> PlainStatus:
     office = office_words(report.agency)
     status = report.status
     if status in OPEN_STATUSES:
-        forwarded = report.moves.filter(kind=MoveKind.FORWARDED).exists()
+        forwarded = getattr(report, "was_forwarded", None)
+        if forwarded is None:
+            forwarded = report.moves.filter(kind=MoveKind.FORWARDED).exists()
         where = (_("Laporan Anda sudah diteruskan ke %(office)s, yang berwenang menanganinya.") if forwarded
                  else _("Laporan Anda sudah diterima oleh %(office)s.")) % {"office": office}
         if report.due_at and report.due_at < clock.now():

@@ -138,3 +138,33 @@ def test_a_village_head_files_a_report_that_goes_to_the_regency_and_follows_it(u
     assert "membuka kasus" in mine and case.reference not in mine
     assert c.get(reverse("web:case_detail", args=[case.pk])).status_code == 404
     assert client_for(officer).get(reverse("web:my_reports")).status_code == 404
+
+
+def test_inbox_pages_are_not_stored_by_the_browser(uptd, officer):
+    rep = public_report(uptd)
+    c = client_for(officer)
+    for url in (reverse("web:inbox"), reverse("web:inbox_detail", args=[rep.pk])):
+        assert "no-store" in c.get(url).get("Cache-Control", "")
+
+
+def test_the_inbox_page_query_count_does_not_grow_with_the_reports(uptd, officer, django_assert_max_num_queries):
+    for _ in range(20):
+        public_report(uptd)
+    c = client_for(officer)
+    with django_assert_max_num_queries(40):
+        r = c.get(reverse("web:inbox"))
+    assert r.status_code == 200 and r.content.decode().count("inbox-item") == 20
+
+
+def test_my_reports_query_count_does_not_grow_with_the_reports(uptd, django_assert_max_num_queries):
+    from sinergi.intake import triage
+
+    village = AgencyFactory(type=AgencyType.VILLAGE, level=Level.VILLAGE, region_id="53.01.04.2003")
+    head = user_with_role(Role.INTAKE_OFFICER, village)
+    user_with_role(Role.INTAKE_OFFICER, uptd)
+    for _ in range(15):
+        triage.report_file_onward(actor=head, office_id=village.pk, data={"narrative": NARRATIVE})
+    c = client_for(head)
+    with django_assert_max_num_queries(30):
+        r = c.get(reverse("web:my_reports"))
+    assert r.content.decode().count("inbox-item") == 15

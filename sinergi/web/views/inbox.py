@@ -45,8 +45,7 @@ def inbox_list(request):
 
 def _row(report) -> dict:
     return {"report": report, "late": bool(report.due_at and report.status in OPEN_STATUSES
-                                           and report.due_at < _now()),
-            "plain": tracking.plain_status(report)}
+                                           and report.due_at < _now())}
 
 
 def _now():
