@@ -312,3 +312,13 @@ def test_no_path_opens_a_case_led_by_a_village_office(village, head):
     with pytest.raises(ValidationError) as exc:
         case_open(actor=head, survivor=person, lead_agency_id=village.pk, reported_on=clock.today())
     assert "lead_agency" in exc.value.message_dict and not Case.objects.exists()
+
+
+def test_the_api_shows_the_reports_deadline_and_escalation(uptd, officer):
+    from rest_framework.test import APIClient
+
+    rep = public_report(uptd)
+    client = APIClient()
+    client.force_authenticate(officer)
+    body = client.get(f"/api/v1/reports/{rep.pk}/").json()
+    assert body["due_at"] and body["escalation_level"] == 0
