@@ -270,6 +270,13 @@ SINERGI_EXCHANGE_CONCURRENCY = int(os.environ.get("SINERGI_EXCHANGE_CONCURRENCY"
 # The public door: who receives anonymous reports when no provincial agency matches, and rough exchange rates
 # (to US dollars) for comparing promised pay. Both are data to keep current, not code.
 SINERGI_PUBLIC_REPORT_AGENCY = os.environ.get("SINERGI_PUBLIC_REPORT_AGENCY", "")
+# Hours to decide on a report in the inbox, per channel ("hotline:12,public_form:24"); unset channels keep the
+# defaults of ``intake.triage.TRIAGE_HOURS``.
+SINERGI_REPORT_TRIAGE_HOURS = {
+    k.strip(): int(v) for k, _, v in (item.partition(":") for item in
+                                       os.environ.get("SINERGI_REPORT_TRIAGE_HOURS", "").split(","))
+    if k.strip() and v.strip().isdigit()
+}
 SINERGI_FX_TO_USD = {"USD": 1, "IDR": 0.000061, "MYR": 0.22, "TWD": 0.031, "HKD": 0.128, "SGD": 0.75, "SAR": 0.266,
                      "KRW": 0.00072, "JPY": 0.0066, "THB": 0.029}
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, analytics, auth, cases, exchange, home, imports, intake, notices, recruitment, referrals, users
+from .views import account, analytics, auth, cases, exchange, home, imports, inbox, intake, notices, recruitment, referrals, users
 
 app_name = "web"
 
@@ -19,6 +19,9 @@ urlpatterns = [
     path("users/", users.user_list, name="users"),
     path("users/memberships/<uuid:membership_id>/", users.membership_update, name="membership_update"),
     path("intake/", intake.intake, name="intake"),
+    path("inbox/", inbox.inbox_list, name="inbox"),
+    path("inbox/<str:report_id>/", inbox.inbox_detail, name="inbox_detail"),
+    path("my-reports/", inbox.my_reports, name="my_reports"),
     path("exchange/", exchange.exchange, name="exchange"),
     path("recruitment/", recruitment.overview, name="recruitment"),
     path("recruitment/import/", recruitment.registry_upload, name="registry_import"),

@@ -1,5 +1,4 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from sinergi.access.audit_reads import audit_list
 from sinergi.access.projection import project_activity, project_case_rows
@@ -9,14 +8,20 @@ from sinergi.analytics.selectors import overview
 from sinergi.cases import worklist
 from sinergi.cases.enums import Stage
 from sinergi.cases.selectors import audit_list_read
+from sinergi.intake.inbox import inbox_count
 from sinergi.referrals.notices import notices_open_received
 from sinergi.referrals.selectors import referrals_awaiting
 
 
-@login_required
 def home(request):
+    if not request.user.is_authenticated:
+        # A visitor who is not signed in is most likely a job seeker or a worried family: the public door
+        # (check an offer, report, follow a code, the hotlines), with the staff sign-in one link away.
+        return redirect("public_home")
     flags = menu_flags(request.user)
     context = {"nav": "home", "flags": flags}
+    if flags.get("inbox"):
+        context["inbox_count"] = inbox_count(request.user)
     if flags.get("casework"):
         # Rendered from the projection: a case referred to the user's agency shows only what was shared.
         waiting, overdue = worklist.cases_waiting(request.user), worklist.cases_overdue(request.user)
