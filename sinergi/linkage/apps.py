@@ -6,3 +6,10 @@ class LinkageConfig(AppConfig):
 
     name = "sinergi.linkage"
     label = "linkage"
+
+    def ready(self):
+        from sinergi.core.jobs import register
+
+        from .background import linkage_refresh
+
+        register("person linkage", linkage_refresh)
