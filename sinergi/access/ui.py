@@ -28,6 +28,7 @@ def menu_flags(user) -> dict[str, bool]:
         "recruitment": _oversees_recruitment(user),
         "notices": bool(p.casework_agency_ids),
         "notice_issue": bool(notice_issuing_agencies(user)),
+        "link_review": p.can(Cap.LINK_REVIEW),
     }
 
 
