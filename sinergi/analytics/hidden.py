@@ -56,8 +56,10 @@ def capture_records(q: HiddenQuery) -> tuple[list[tuple[str, str]], list[tuple[s
     from sinergi.linkage.enums import PairStatus
     from sinergi.linkage.models import MatchPair, PersonCluster
 
-    start = dt.datetime.combine(q.date_from, dt.time.min)
-    end = dt.datetime.combine(q.date_to + dt.timedelta(days=1), dt.time.min)
+    from django.utils import timezone
+
+    start = timezone.make_aware(dt.datetime.combine(q.date_from, dt.time.min))
+    end = timezone.make_aware(dt.datetime.combine(q.date_to + dt.timedelta(days=1), dt.time.min))
     on = set()
     on.update(Case.objects.filter(reported_on__gte=q.date_from, reported_on__lte=q.date_to,
                                   lead_agency__type__in=q.lists, **_region_filter("", q.region))

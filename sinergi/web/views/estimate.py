@@ -23,7 +23,9 @@ def estimate_page(request):
         require_aggregates(request.user)
     except PermissionDenied:
         raise Http404 from None
-    context = {"nav": "analytics", "caveats": mse.caveats()}
+    from .analytics import SECTION_TITLES
+
+    context = {"nav": "analytics", "caveats": mse.caveats(), "sections": SECTION_TITLES}
     if not request.GET:
         return render(request, "web/analytics/estimate.html", {**context, "form": EstimateForm()})
     form = EstimateForm(request.GET)
