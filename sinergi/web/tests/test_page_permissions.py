@@ -29,6 +29,9 @@ from sinergi.cases.models import TimelineEvent
 from sinergi.cases.services import note_add, service_add
 from sinergi.core import clock
 from sinergi.core.testing import AgencyFactory, CaseFactory, PersonFactory, user_with_role
+from sinergi.linkage.merging import pair_confirm
+from sinergi.linkage.models import Merge
+from sinergi.linkage.tests.factories import pair_of
 from sinergi.people.models import FamilyContact, IdentityDocument, PersonAlias
 from sinergi.referrals import notices
 from sinergi.referrals.enums import Section
@@ -104,9 +107,17 @@ def _build(media) -> dict:
                                    filename="kasus.csv", errors=[{"line": 2, "field": "sng_FullName",
                                                                   "message": "Wajib diisi"}])
     job.rejected_file.save("rejected.csv", ContentFile(b"line,field,reason\n2,sng_FullName,Wajib diisi\n"))
+    # A possible duplicate of the survivor held by the unrelated agency (the review queue), and a merge of the
+    # second survivor with a registry record that nobody holds (its undo).
+    duplicate = PersonFactory(full_name="Justina Leto", estimated_age=28, origin_village_id=None, origin_province_id=None,
+                              origin_regency_id=None)
+    CaseFactory(lead_agency=other, survivor=duplicate, summary="Kasus lembaga lain")
+    pair = pair_of(person, duplicate, 0.82)
+    orphan = PersonFactory(full_name="Agustina B. Seranita")
+    pair_confirm(actor=users["case_manager"], pair=pair_of(second.survivor, orphan, 0.7))
     return {"lead": lead, "other": other, "receivers": receivers, "case": case, "second": second, "owner": owner,
             "referrals": referrals, "users": users, "notice": notice, "answers": answers, "job": job,
-            "attachment": case.attachments.get(), "media": media}
+            "attachment": case.attachments.get(), "media": media, "pair": pair, "merge": Merge.objects.get()}
 
 
 @pytest.fixture(scope="module")
@@ -313,6 +324,19 @@ PAGES = [
      expect((404, 404, 200), 404, 200, analyst=200), ()),
     ("record-level release page", lambda c, w, r: c.get(reverse("web:analytics_release")),
      expect(analyst=200), ()),
+    # The review queue of possible duplicates: case managers and supervisors of an agency holding one of the two.
+    # The unrelated supervisor holds the duplicate and sees the survivor only as "held by" the lead agency.
+    ("duplicates list", lambda c, w, r: c.get(reverse("web:linkage_pairs")),
+     expect((404, 200, 200), 404, 200, 200), ()),
+    ("a possible duplicate", lambda c, w, r: c.get(reverse("web:linkage_pair", args=[w["pair"].pk])),
+     expect((404, 200, 200), 404, 200), ()),
+    ("decide on a possible duplicate", lambda c, w, r: c.post(
+        reverse("web:linkage_pair_decide", args=[w["pair"].pk]), {"decision": "reject"}),
+     expect((404, 302, 302), 404, 302), ()),
+    ("undo a merge", lambda c, w, r: c.post(reverse("web:linkage_merge_undo", args=[w["merge"].pk])),
+     expect((404, 302, 302)), ()),
+    ("hidden-victims estimate", lambda c, w, r: c.get(reverse("web:analytics_estimate")),
+     expect((404, 404, 200), 404, 200, analyst=200), ()),
     ("two-factor policy", lambda c, w, r: c.get(reverse("web:agency_mfa_policy")), expect(system_admin=200), ()),
     ("reset a member's second factor", lambda c, w, r: c.post(reverse("web:member_mfa_reset", args=[
         Membership.objects.get(user=w["users"]["intake_officer"]).pk])),
@@ -369,7 +393,8 @@ def test_the_matrix_covers_every_page():
                "notice_new", "notice_answer", "notice_answer_refer", "notice_close", "users", "membership_update",
                "exchange", "performance", "recruitment", "registry_import", "password_change", "account_security",
                "agency_mfa_policy", "member_mfa_reset", "analytics", "analytics_section", "analytics_csv",
-               "analytics_agencies", "analytics_agency", "analytics_report", "analytics_release"}
+               "analytics_agencies", "analytics_agency", "analytics_report", "analytics_release",
+               "linkage_pairs", "linkage_pair", "linkage_pair_decide", "linkage_merge_undo", "analytics_estimate"}
     # Sign-in pages (test_pages, test_mfa_pages), and the recruitment pages for one record
     # (test_recruitment_pages).
     elsewhere = {"login", "logout", "password_set", "mfa_verify", "mfa_enrol", "recruitment_agency",
