@@ -13,3 +13,10 @@ class LinkageConfig(AppConfig):
         from .background import linkage_refresh
 
         register("person linkage", linkage_refresh)
+
+        from sinergi.exchange.handlers import register as register_handler
+
+        from .federation import ANSWER, QUERY, linkage_answer, linkage_query
+
+        register_handler(QUERY, linkage_query)
+        register_handler(ANSWER, linkage_answer)

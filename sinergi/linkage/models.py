@@ -80,3 +80,19 @@ class Merge(BaseModel):
         ordering = ["-merged_at"]
         constraints = [models.UniqueConstraint(fields=["merged"], condition=models.Q(unmerged_at__isnull=True),
                                                name="merge_one_active_per_person")]
+
+
+class ClkQuery(BaseModel):
+    """A question to a partner instance: does it hold this person? Sent as keyed Bloom-filter encodings only
+    (``clk``), never a name; the partner's answer (scores and the agencies holding a match) is kept here."""
+
+    peer = models.ForeignKey("exchange.Peer", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    encodings = models.PositiveSmallIntegerField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+    matches = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
