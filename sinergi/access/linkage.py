@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 from sinergi.core.errors import NotFound
 
@@ -31,16 +31,14 @@ def review_agency_ids(user) -> list:
     return Principal.of(user).agencies_with(Cap.LINK_REVIEW)
 
 
-def pairs_visible_to(user) -> QuerySet:
-    """Candidate pairs with at least one person held by an agency where the user reviews duplicates."""
-    from sinergi.linkage.models import MatchPair
-
+def pair_visibility(user) -> Q | None:
+    """The filter on candidate pairs (``linkage.MatchPair``: ``person_l``, ``person_r``) that the user may see:
+    at least one person held by an agency where they review duplicates. None: no pair at all."""
     ids = review_agency_ids(user)
     if not ids:
-        return MatchPair.objects.none()
+        return None
     cases, reports = _held_person_ids(ids)
-    return MatchPair.objects.filter(Q(person_l__in=cases) | Q(person_l__in=reports) | Q(person_r__in=cases)
-                                    | Q(person_r__in=reports))
+    return Q(person_l__in=cases) | Q(person_l__in=reports) | Q(person_r__in=cases) | Q(person_r__in=reports)
 
 
 def holders_of(person_ids) -> dict[Any, list]:

@@ -107,7 +107,7 @@ def _merge(pair: MatchPair, *, actor, agency_id) -> Merge:
 
 def merges_visible_to(user):
     """Active merges whose survivor the user reviews through one of their agencies."""
-    from sinergi.access.linkage import pairs_visible_to
+    from .selectors import pairs_visible_to
 
     return Merge.objects.filter(unmerged_at__isnull=True, pair__in=pairs_visible_to(user))
 

@@ -1,5 +1,5 @@
 """Reads for the review queue: the pairs a user may review, one pair, and each pair as the user may see it.
-Everything starts from ``access.linkage.pairs_visible_to``; each side is projected by ``access.linkage``."""
+Everything starts from ``pairs_visible_to`` (the filter of ``access.linkage.pair_visibility``); each side is projected by ``access.linkage``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sinergi.access.linkage import PossibleMatch, pairs_visible_to, project_possible_match, review_agency_ids
+from sinergi.access.linkage import PossibleMatch, pair_visibility, project_possible_match, review_agency_ids
 from sinergi.audit.enums import Action
 from sinergi.audit.services import Entry, audit_log_many
 from sinergi.access.principal import Principal
@@ -16,6 +16,12 @@ from sinergi.core.errors import NotFound
 from .enums import PairStatus
 from .labels import explained
 from .models import MatchPair, Merge
+
+
+def pairs_visible_to(user):
+    """Candidate pairs the user may see (``access.linkage.pair_visibility``); none for anyone else."""
+    visible = pair_visibility(user)
+    return MatchPair.objects.none() if visible is None else MatchPair.objects.filter(visible)
 
 
 def pairs_for_review(user, *, status: str = PairStatus.PENDING):
