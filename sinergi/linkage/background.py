@@ -24,7 +24,7 @@ from .models import LinkRun, MatchPair, PersonCluster
 
 logger = logging.getLogger(__name__)
 
-REFRESH_SECONDS = int(getattr(settings, "SINERGI_LINKAGE_REFRESH_SECONDS", 3600))
+REFRESH_SECONDS = int(getattr(settings, "SINERGI_LINKAGE_REFRESH_SECONDS", 3600))  # read again on each run
 REGISTRY_SOURCE = "placement_registry"
 #: Below this many persons there is too little to train a model on (and nothing worth linking in the background).
 MIN_PERSONS = int(getattr(settings, "SINERGI_LINKAGE_MIN_PERSONS", 50))
@@ -67,7 +67,8 @@ def _due(now) -> bool:
     last = LinkRun.objects.filter(error="").exclude(finished_at=None).first()
     if last is None:
         return True
-    if (now - last.started_at).total_seconds() < REFRESH_SECONDS:
+    if (now - last.started_at).total_seconds() < int(getattr(settings, "SINERGI_LINKAGE_REFRESH_SECONDS",
+                                                             REFRESH_SECONDS)):
         return False
     return Person.objects.filter(updated_at__gte=last.started_at).exists()
 
