@@ -25,8 +25,14 @@ def pairs_visible_to(user):
 
 
 def pairs_for_review(user, *, status: str = PairStatus.PENDING):
-    return (pairs_visible_to(user).filter(status=status).select_related("person_l", "person_r")
-            .order_by("-probability", "created_at"))
+    """The user's pairs with this status, most likely first. A pending pair with a person merged away since is
+    left out (that person's records live on the survivor, which the next run compares afresh)."""
+    from .merging import merged_away_ids
+
+    pairs = pairs_visible_to(user).filter(status=status)
+    if status == PairStatus.PENDING:
+        pairs = pairs.exclude(person_l__in=merged_away_ids()).exclude(person_r__in=merged_away_ids())
+    return pairs.select_related("person_l", "person_r").order_by("-probability", "created_at")
 
 
 def pair_for(user, pair_id) -> MatchPair:

@@ -135,3 +135,20 @@ def test_unmerge_needs_a_reviewer_of_the_survivor(two_agencies):
     stranger = user_with_role(Role.CASE_MANAGER, AgencyFactory(code="l-other2"))
     with pytest.raises(NotFound):
         merge_undo(actor=stranger, merge=Merge.objects.get())
+
+
+def test_a_pending_pair_of_a_merged_away_person_leaves_the_queue_and_cannot_merge(two_agencies):
+    from sinergi.linkage.selectors import pairs_for_review
+
+    w = two_agencies
+    third = PersonFactory(full_name="Siti Nur Haliza")
+    CaseFactory(lead_agency=w["police"], survivor=third)
+    other = pair_of(w["newer"], third, 0.6)
+    assert other in pairs_for_review(w["police_cm"])
+    pair_confirm(actor=w["shelter_cm"], pair=w["pair"])
+    pair_confirm(actor=w["police_cm"], pair=w["pair"])  # newer is merged into older
+    assert other not in pairs_for_review(w["police_cm"])
+    with pytest.raises(Conflict):
+        pair_confirm(actor=w["police_cm"], pair=other)
+    other.refresh_from_db()
+    assert other.status == PairStatus.PENDING  # nothing half-written
