@@ -141,3 +141,19 @@ def linkage_answer(peer, body: dict) -> None:
     audit_log(actor=Actor(user_id=None, username=f"peer:{peer.code}", agency_id=query.agency_id),
               action=Action.UPDATE, object_type="clk_query", object_id=query.pk,
               detail={"peer": peer.code, "matches": len(query.matches)})
+
+
+def partners_with_keys():
+    """Active partner instances with which a linkage key was agreed."""
+    from sinergi.exchange.models import Peer
+
+    keys = getattr(settings, "SINERGI_CLK_KEYS", None) or {}
+    return Peer.objects.filter(is_active=True, code__in=list(keys)).order_by("name")
+
+
+def queries_of(user):
+    """The partner queries asked by the agencies where the user reviews duplicates, newest first."""
+    from sinergi.access.linkage import review_agency_ids
+
+    return (ClkQuery.objects.filter(agency_id__in=review_agency_ids(user)).select_related("peer", "agency")
+            .order_by("-created_at"))

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .views import (account, analytics, auth, cases, estimate, exchange, home, imports, intake, linkage, notices,
-                    recruitment, referrals, users)
+                    partners, recruitment, referrals, users)
 
 app_name = "web"
 
@@ -40,6 +40,7 @@ urlpatterns = [
     path("duplicates/<uuid:pair_id>/", linkage.pair_detail, name="linkage_pair"),
     path("duplicates/<uuid:pair_id>/decision/", linkage.pair_decide, name="linkage_pair_decide"),
     path("duplicates/merges/<uuid:merge_id>/undo/", linkage.merge_undo, name="linkage_merge_undo"),
+    path("duplicates/partners/", partners.partner_queries, name="linkage_partners"),
     path("cases/", cases.case_list, name="case_list"),
     path("cases/import/", imports.import_upload, name="case_import"),
     path("cases/import/<uuid:job_id>/", imports.import_job, name="case_import_job"),

@@ -115,3 +115,22 @@ def test_estimate_page_shows_the_estimate_interval_model_and_caveats(world):
     assert c.get(reverse("web:analytics_estimate"), {**params, "lists": [ngo.type]}).status_code == 400
     assert c.get(reverse("web:analytics_estimate"), {**params, "date_from": "kemarin"}).status_code == 400
     assert _client(world["cm"]).get(reverse("web:analytics_estimate")).status_code == 404
+
+
+def test_asking_a_partner_sends_encodings_only_for_a_case_of_the_agency(world, settings):
+    from sinergi.exchange.models import OutboxMessage, Peer
+
+    settings.SINERGI_CLK_KEYS = {"kh": "kunci-bersama-indonesia-kamboja-2026"}
+    Peer.objects.create(code="kh", name="Kamboja Uji", base_url="https://kh.example.org")
+    ours = Case.objects.get(survivor=world["ours"])
+    theirs = Case.objects.get(survivor=world["theirs"])
+    c = _client(world["cm"])
+    assert c.get(reverse("web:linkage_partners")).status_code == 200
+    response = c.post(reverse("web:linkage_partners"), {"case": theirs.reference, "peer": "kh"})
+    assert response.status_code == 400 and not OutboxMessage.objects.exists()  # another agency's case
+    assert c.post(reverse("web:linkage_partners"), {"case": ours.reference, "peer": "xx"}).status_code == 400
+    response = c.post(reverse("web:linkage_partners"), {"case": ours.reference, "peer": "kh"})
+    assert response.status_code == 302
+    sent = OutboxMessage.objects.get()
+    assert sent.kind == "linkage.query" and "wulan" not in str(sent.body).lower()
+    assert "Kamboja Uji" in c.get(reverse("web:linkage_partners")).content.decode()

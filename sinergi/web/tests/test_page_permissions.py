@@ -335,6 +335,10 @@ PAGES = [
      expect((404, 302, 302), 404, 302), ()),
     ("undo a merge", lambda c, w, r: c.post(reverse("web:linkage_merge_undo", args=[w["merge"].pk])),
      expect((404, 302, 302)), ()),
+    ("ask a partner page", lambda c, w, r: c.get(reverse("web:linkage_partners")),
+     expect((404, 200, 200), 404, 200, 200), ()),
+    ("ask a partner (no partner with a key)", lambda c, w, r: c.post(reverse("web:linkage_partners"), {
+        "case": w["case"].reference, "peer": "kh"}), expect((404, 400, 400), 404, 400, 400), ("case",)),
     ("hidden-victims estimate", lambda c, w, r: c.get(reverse("web:analytics_estimate")),
      expect((404, 404, 200), 404, 200, analyst=200), ()),
     ("two-factor policy", lambda c, w, r: c.get(reverse("web:agency_mfa_policy")), expect(system_admin=200), ()),
@@ -394,7 +398,8 @@ def test_the_matrix_covers_every_page():
                "exchange", "performance", "recruitment", "registry_import", "password_change", "account_security",
                "agency_mfa_policy", "member_mfa_reset", "analytics", "analytics_section", "analytics_csv",
                "analytics_agencies", "analytics_agency", "analytics_report", "analytics_release",
-               "linkage_pairs", "linkage_pair", "linkage_pair_decide", "linkage_merge_undo", "analytics_estimate"}
+               "linkage_pairs", "linkage_pair", "linkage_pair_decide", "linkage_merge_undo", "linkage_partners",
+               "analytics_estimate"}
     # Sign-in pages (test_pages, test_mfa_pages), and the recruitment pages for one record
     # (test_recruitment_pages).
     elsewhere = {"login", "logout", "password_set", "mfa_verify", "mfa_enrol", "recruitment_agency",
