@@ -51,12 +51,12 @@ def _region_filter(prefix: str, region: str) -> dict:
 def capture_records(q: HiddenQuery) -> tuple[list[tuple[str, str]], list[tuple[str, str, float]], dict[str, str]]:
     """(record id, list) per person and list; the uncertain pairs between those persons' records; and the
     cluster of every record (its person's linkage cluster, else the person)."""
+    from django.utils import timezone
+
     from sinergi.cases.models import Case
     from sinergi.intake.models import Report
     from sinergi.linkage.enums import PairStatus
     from sinergi.linkage.models import MatchPair, PersonCluster
-
-    from django.utils import timezone
 
     start = timezone.make_aware(dt.datetime.combine(q.date_from, dt.time.min))
     end = timezone.make_aware(dt.datetime.combine(q.date_to + dt.timedelta(days=1), dt.time.min))

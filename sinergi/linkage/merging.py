@@ -20,7 +20,6 @@ from sinergi.core import clock
 from sinergi.core.errors import Conflict, NotFound
 from sinergi.intake.merging import reports_move_subject, reports_of_person
 from sinergi.people.merging import person_parts, person_parts_move
-from sinergi.people.models import Person
 from sinergi.recruitment.merging import placements_move_worker, placements_of_person
 
 from .enums import PairStatus
@@ -145,4 +144,4 @@ def merged_away_ids():
     return Merge.objects.filter(unmerged_at__isnull=True).values("merged_id")
 
 
-__all__ = ["merge_undo", "merged_away_ids", "merges_visible_to", "pair_confirm", "pair_reject", "Person"]
+__all__ = ["merge_undo", "merged_away_ids", "merges_visible_to", "pair_confirm", "pair_reject"]

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sinergi.access.linkage import PossibleMatch, pair_visibility, project_possible_match, review_agency_ids
+from sinergi.access.principal import Principal
 from sinergi.audit.enums import Action
 from sinergi.audit.services import Entry, audit_log_many
-from sinergi.access.principal import Principal
 from sinergi.core.errors import NotFound
 
 from .enums import PairStatus

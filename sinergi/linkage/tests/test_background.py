@@ -3,7 +3,6 @@ with known truth, two agencies, the job run once for the module."""
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 from collections import defaultdict
 
