@@ -18,6 +18,7 @@ from sinergi.linkage.enums import PairStatus
 from sinergi.linkage.merging import merge_undo, pair_confirm, pair_reject
 from sinergi.linkage.models import Merge
 from sinergi.people.models import IdentityDocument, PersonAlias
+from sinergi.recruitment.models import JobOrder, Placement, PlacementAgency
 
 from .factories import pair_of
 
@@ -40,7 +41,11 @@ def two_agencies():
     case_a = CaseFactory(lead_agency=shelter, survivor=older)
     case_b = CaseFactory(lead_agency=police, survivor=newer)
     report_b = _report(police, newer)
-    return {"shelter": shelter, "police": police, "older": older, "newer": newer, "case_a": case_a,
+    company = PlacementAgency.objects.create(name="PT Uji Penempatan", licence_number="SIP3MI-UJI-1", name_key="uji")
+    order = JobOrder.objects.create(agency=company, reference="JO-UJI-1", employer="Pabrik Uji", destination_id="MY",
+                                    position="Operator", quota=5)
+    placement = Placement.objects.create(job_order=order, worker=newer, worker_reference="PMI-UJI-1")
+    return {"placement": placement, "shelter": shelter, "police": police, "older": older, "newer": newer, "case_a": case_a,
             "case_b": case_b, "report_b": report_b, "pair": pair_of(older, newer),
             "shelter_cm": user_with_role(Role.CASE_MANAGER, shelter),
             "police_cm": user_with_role(Role.CASE_MANAGER, police)}
@@ -69,6 +74,7 @@ def test_merge_and_unmerge_keep_every_case_report_and_audit_row(two_agencies):
     older = w["older"]
     assert set(Case.objects.filter(survivor=older)) == {w["case_a"], w["case_b"]}
     assert Report.objects.get(pk=w["report_b"].pk).subject_id == older.pk
+    assert Placement.objects.get(pk=w["placement"].pk).worker_id == older.pk
     assert set(PersonAlias.objects.filter(person=older).values_list("name", flat=True)) == {"Siti N."}
     assert IdentityDocument.objects.get().person_id == older.pk
     for case in (w["case_b"],):
@@ -80,6 +86,7 @@ def test_merge_and_unmerge_keep_every_case_report_and_audit_row(two_agencies):
     assert set(Case.objects.filter(survivor=older)) == {w["case_a"], later}
     assert set(Case.objects.filter(survivor=w["newer"])) == {w["case_b"]}
     assert Report.objects.get(pk=w["report_b"].pk).subject_id == w["newer"].pk
+    assert Placement.objects.get(pk=w["placement"].pk).worker_id == w["newer"].pk
     assert IdentityDocument.objects.get().person_id == w["newer"].pk
     assert PersonAlias.objects.get().person_id == w["newer"].pk
     assert TimelineEvent.objects.filter(case=w["case_b"], data__linkage="unmerged").exists()
