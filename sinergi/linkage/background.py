@@ -9,7 +9,6 @@ last run is older than ``SINERGI_LINKAGE_REFRESH_SECONDS`` and a person changed 
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import threading
 from pathlib import Path
@@ -138,6 +137,3 @@ def _record_pairs(explanations, run) -> int:
         n += pair.status == PairStatus.PENDING
     return n
 
-
-def stale_after() -> dt.timedelta:
-    return dt.timedelta(seconds=REFRESH_SECONDS)

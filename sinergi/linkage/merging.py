@@ -104,13 +104,6 @@ def _merge(pair: MatchPair, *, actor, agency_id) -> Merge:
     return merge
 
 
-def merges_visible_to(user):
-    """Active merges whose survivor the user reviews through one of their agencies."""
-    from .selectors import pairs_visible_to
-
-    return Merge.objects.filter(unmerged_at__isnull=True, pair__in=pairs_visible_to(user))
-
-
 @transaction.atomic
 def merge_undo(*, actor, merge: Merge) -> Merge:
     """Separate the two persons again: exactly what the merge moved goes back to the merged person (what was added
@@ -144,4 +137,4 @@ def merged_away_ids():
     return Merge.objects.filter(unmerged_at__isnull=True).values("merged_id")
 
 
-__all__ = ["merge_undo", "merged_away_ids", "merges_visible_to", "pair_confirm", "pair_reject"]
+__all__ = ["merge_undo", "merged_away_ids", "pair_confirm", "pair_reject"]

@@ -55,7 +55,7 @@ class PairView:
     left: PossibleMatch
     right: PossibleMatch
     explanation: list[dict]       # which fields agreed, how much each weighed (levels, never values)
-    confirmed_by_agencies: tuple[Any, ...]
+    confirmed_by_agencies: tuple[str, ...]  # names of the agencies that have said "same person" so far
     merge_id: Any | None          # the active merge of this pair, if any
 
 
@@ -70,7 +70,14 @@ def project_pair(user, pair: MatchPair) -> PairView:
     merge = Merge.objects.filter(pair=pair, unmerged_at__isnull=True).values_list("pk", flat=True).first()
     return PairView(pair.pk, pair.probability, pair.status, pair.get_status_display(), left, right,
                     explained(pair.explanation),
-                    tuple(a for a in (pair.confirmed_l_agency_id, pair.confirmed_r_agency_id) if a), merge)
+                    _names([pair.confirmed_l_agency_id, pair.confirmed_r_agency_id]), merge)
+
+
+def _names(agency_ids) -> tuple[str, ...]:
+    from sinergi.agencies.models import Agency
+
+    ids = [a for a in agency_ids if a]
+    return tuple(Agency.objects.filter(pk__in=ids).order_by("name").values_list("name", flat=True)) if ids else ()
 
 
 def audit_pairs_read(user, pairs) -> None:

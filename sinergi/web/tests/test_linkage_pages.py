@@ -81,6 +81,8 @@ def test_confirm_by_both_holders_merges_and_the_undo_separates(world):
     assert _client(world["cm"]).post(url, {"decision": "maybe"}).status_code == 400
     assert _client(world["cm"]).post(url, {"decision": "confirm"}).status_code == 302
     assert not Merge.objects.exists()
+    body = _client(world["police_cm"]).get(reverse("web:linkage_pair", args=[pair.pk])).content.decode()
+    assert "Sudah dikonfirmasi sebagai orang yang sama oleh: Rumah Aman Kenanga" in body
     assert _client(world["police_cm"]).post(url, {"decision": "confirm"}).status_code == 302
     merge = Merge.objects.get()
     assert Case.objects.filter(survivor=merge.survivor).count() == 2
