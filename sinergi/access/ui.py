@@ -29,6 +29,7 @@ def menu_flags(user) -> dict[str, bool]:
         "notices": bool(p.casework_agency_ids),
         "notice_issue": bool(notice_issuing_agencies(user)),
         **_report_flags(user, p),
+        "link_review": p.can(Cap.LINK_REVIEW),
     }
 
 

@@ -29,6 +29,9 @@ from sinergi.cases.models import TimelineEvent
 from sinergi.cases.services import note_add, service_add
 from sinergi.core import clock
 from sinergi.core.testing import AgencyFactory, CaseFactory, PersonFactory, user_with_role
+from sinergi.linkage.merging import pair_confirm
+from sinergi.linkage.models import Merge
+from sinergi.linkage.tests.factories import pair_of
 from sinergi.people.models import FamilyContact, IdentityDocument, PersonAlias
 from sinergi.referrals import notices
 from sinergi.referrals.enums import Section
@@ -108,9 +111,18 @@ def _build(media) -> dict:
 
     report = report_create_public(agency_id=lead.pk, data={
         "narrative": "Laporan kotak masuk rahasia 77", "reporter_contact": "081377665544"})
+    # A possible duplicate of the survivor held by the unrelated agency (the review queue), and a merge of the
+    # second survivor with a registry record that nobody holds (its undo).
+    duplicate = PersonFactory(full_name="Justina Leto", estimated_age=28, origin_village_id=None, origin_province_id=None,
+                              origin_regency_id=None)
+    CaseFactory(lead_agency=other, survivor=duplicate, summary="Kasus lembaga lain")
+    pair = pair_of(person, duplicate, 0.82)
+    orphan = PersonFactory(full_name="Agustina B. Seranita")
+    pair_confirm(actor=users["case_manager"], pair=pair_of(second.survivor, orphan, 0.7))
     return {"lead": lead, "other": other, "receivers": receivers, "case": case, "second": second, "owner": owner,
             "referrals": referrals, "users": users, "notice": notice, "answers": answers, "job": job,
-            "attachment": case.attachments.get(), "media": media, "report": report}
+            "attachment": case.attachments.get(), "media": media, "report": report, "pair": pair,
+            "merge": Merge.objects.get()}
 
 
 @pytest.fixture(scope="module")
@@ -333,6 +345,23 @@ PAGES = [
      expect((404, 404, 200), 404, 200, analyst=200), ()),
     ("record-level release page", lambda c, w, r: c.get(reverse("web:analytics_release")),
      expect(analyst=200), ()),
+    # The review queue of possible duplicates: case managers and supervisors of an agency holding one of the two.
+    # The unrelated supervisor holds the duplicate and sees the survivor only as "held by" the lead agency.
+    ("duplicates list", lambda c, w, r: c.get(reverse("web:linkage_pairs")),
+     expect((404, 200, 200), 404, 200, 200), ()),
+    ("a possible duplicate", lambda c, w, r: c.get(reverse("web:linkage_pair", args=[w["pair"].pk])),
+     expect((404, 200, 200), 404, 200), ()),
+    ("decide on a possible duplicate", lambda c, w, r: c.post(
+        reverse("web:linkage_pair_decide", args=[w["pair"].pk]), {"decision": "reject"}),
+     expect((404, 302, 302), 404, 302), ()),
+    ("undo a merge", lambda c, w, r: c.post(reverse("web:linkage_merge_undo", args=[w["merge"].pk])),
+     expect((404, 302, 302)), ()),
+    ("ask a partner page", lambda c, w, r: c.get(reverse("web:linkage_partners")),
+     expect((404, 200, 200), 404, 200, 200), ()),
+    ("ask a partner (no partner with a key)", lambda c, w, r: c.post(reverse("web:linkage_partners"), {
+        "case": w["case"].reference, "peer": "kh"}), expect((404, 400, 400), 404, 400, 400), ("case",)),
+    ("hidden-victims estimate", lambda c, w, r: c.get(reverse("web:analytics_estimate")),
+     expect((404, 404, 200), 404, 200, analyst=200), ()),
     ("two-factor policy", lambda c, w, r: c.get(reverse("web:agency_mfa_policy")), expect(system_admin=200), ()),
     ("reset a member's second factor", lambda c, w, r: c.post(reverse("web:member_mfa_reset", args=[
         Membership.objects.get(user=w["users"]["intake_officer"]).pk])),
@@ -401,7 +430,9 @@ def test_the_matrix_covers_every_page():
                "exchange", "performance", "recruitment", "registry_import", "password_change", "account_security",
                "agency_mfa_policy", "member_mfa_reset", "analytics", "analytics_section", "analytics_csv",
                "analytics_agencies", "analytics_agency", "analytics_report", "analytics_release",
-               "inbox", "inbox_detail", "my_reports"}
+               "inbox", "inbox_detail", "my_reports",
+               "linkage_pairs", "linkage_pair", "linkage_pair_decide", "linkage_merge_undo", "linkage_partners",
+               "analytics_estimate"}
     # Sign-in pages (test_pages, test_mfa_pages), and the recruitment pages for one record
     # (test_recruitment_pages).
     elsewhere = {"login", "logout", "password_set", "mfa_verify", "mfa_enrol", "recruitment_agency",

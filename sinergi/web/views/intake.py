@@ -16,6 +16,7 @@ from sinergi.access.principal import Principal
 from sinergi.access.reporting import filing_office_ids
 from sinergi.core.errors import NotFound, PermissionDenied
 from sinergi.intake.submit import intake_submit
+from sinergi.linkage.intake import possible_matches
 from sinergi.regions.enums import Level
 
 from ..forms_intake import IntakeForm, region_choices
@@ -54,6 +55,14 @@ def intake(request):
         status = 400
         if form.is_valid():
             d = form.cleaned_data
+            if request.POST.get("matches_checked") != "1":
+                # Before a new person is created: likely existing persons, within what the user may know.
+                matches = possible_matches(request.user, {
+                    "full_name": d["full_name"], "sex": d["sex"], "date_of_birth": d["date_of_birth"],
+                    "estimated_age": d["estimated_age"], "origin_village": d["village"], "phone": d["phone"]},
+                    agency_id=agency_id)
+                if matches:
+                    return render(request, "web/intake.html", {"nav": "intake", "form": form, "matches": matches})
             try:
                 result = intake_submit(
                     actor=request.user, agency_id=agency_id,
