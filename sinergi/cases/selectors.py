@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,7 @@ from sinergi.access.sections import EXPLOITATION, IDENTITY, LOCATION, sight_of
 from sinergi.access.visibility import case_visibility_parts, cases_visible_to
 from sinergi.audit.enums import Action
 from sinergi.audit.services import Entry, audit_log, audit_log_many
+from sinergi.core import clock
 from sinergi.core.errors import NotFound
 from sinergi.people import names
 from sinergi.people.models import NameKey
@@ -40,21 +42,40 @@ class CaseFilters:
 LIST_RELATED = ("survivor", "lead_agency", "country_of_exploitation")
 
 
+_CASE_NUMBER = re.compile(r"^(?:SNG)?[\s\-/]*(?:(\d{4})[\s\-/]+)?0*(\d{1,6})$")
+
+
+def case_references(query: str) -> list[str] | None:
+    """The references a query that looks like (part of) a case number may mean, or None for any other query:
+    "SNG-2026-000161", "2026-000161" and "2026-161" mean that case, "161" the 161st case of any year."""
+    match = _CASE_NUMBER.match(query.strip().upper())
+    if not match:
+        return None
+    year, number = match.group(1), int(match.group(2))
+    if number == 0:
+        return []
+    years = [int(year)] if year else range(1990, clock.now().year + 2)
+    return [f"SNG-{y}-{number:06d}" for y in years]
+
+
 def apply_name_search(qs: QuerySet, query: str, person_field: str = "survivor_id") -> QuerySet:
-    """Match every word of ``query`` against the survivor's name keys; the last word may be a prefix."""
-    keys = names.query_keys(query)
-    if not keys:
+    """Match every word of ``query`` against the survivor's name keys (any spelling of the word); the last word
+    may also be the beginning of a name, as written."""
+    terms = names.query_terms(query)
+    if not terms:
         return qs
-    *whole, last = keys
-    for key in dict.fromkeys(whole):
+    *whole, (last_key, last_form) = terms
+    whole_keys = [k for k, _ in whole]
+    for key in dict.fromkeys(whole_keys):
         qs = qs.filter(Exists(NameKey.objects.filter(person_id=OuterRef(person_field), key=key)))
-    if last in whole or len(last) < 2:
-        return qs.filter(Exists(NameKey.objects.filter(person_id=OuterRef(person_field), key=last)))
+    if last_key in whole_keys:
+        return qs.filter(Exists(NameKey.objects.filter(person_id=OuterRef(person_field), key=last_key)))
     # The last word may be unfinished, but it is another word: "Dewi Dew" finds Dewi Dewanti, not Dewi Lestari.
-    prefix = NameKey.objects.filter(person_id=OuterRef(person_field), key__startswith=last)
+    # Its prefix is matched on the spelling, not the key: the key "st" of "Siti" begins "Setiawan" too.
+    last = NameKey.objects.filter(Q(key=last_key) | Q(form__startswith=last_form), person_id=OuterRef(person_field))
     if whole:
-        prefix = prefix.exclude(key__in=whole)
-    return qs.filter(Exists(prefix))
+        last = last.exclude(key__in=whole_keys)
+    return qs.filter(Exists(last))
 
 
 def filter_cases(qs: QuerySet, f: CaseFilters) -> QuerySet:
@@ -82,7 +103,10 @@ def filter_cases(qs: QuerySet, f: CaseFilters) -> QuerySet:
         qs = qs.filter(stage_entered_at__lte=f.stage_entered_to)
     if f.q:
         q = f.q.strip()
-        if q.upper().startswith("SNG-"):
+        references = case_references(q)
+        if references is not None:
+            qs = qs.filter(reference__in=references)
+        elif q.upper().startswith("SNG-"):
             qs = qs.filter(reference__iexact=q)
         else:
             qs = apply_name_search(qs, q)
@@ -95,7 +119,9 @@ def filter_needs(f: CaseFilters | None) -> frozenset[str]:
     if f is None:
         return frozenset()
     needs = set()
-    if (f.q and not f.q.strip().upper().startswith("SNG-")) or f.origin_province or f.origin_regency:
+    if f.q and not (f.q.strip().upper().startswith("SNG-") or case_references(f.q) is not None):
+        needs.add(IDENTITY)
+    if f.origin_province or f.origin_regency:
         needs.add(IDENTITY)
     if f.country_of_exploitation:
         needs.add(LOCATION)
