@@ -70,8 +70,9 @@ class NameKey(models.Model):
                                 opclasses=["varchar_pattern_ops", "uuid_ops"]),
                    models.Index(fields=["form", "person"], name="namekey_form_prefix",
                                 opclasses=["varchar_pattern_ops", "uuid_ops"])]
-        # The key follows from the form.
-        constraints = [models.UniqueConstraint(fields=["person", "form"], name="namekey_unique_form")]
+        # The key follows from the form, so this is unique on (person, form); with the key in it, a name search
+        # checks a survivor's keys from the index alone.
+        constraints = [models.UniqueConstraint(fields=["person", "form", "key"], name="namekey_unique_form")]
 
 
 class IdentityDocument(BaseModel):

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddConstraint(
             model_name="namekey",
-            constraint=models.UniqueConstraint(fields=("person", "form"), name="namekey_unique_form"),
+            constraint=models.UniqueConstraint(fields=("person", "form", "key"), name="namekey_unique_form"),
         ),
         migrations.AddIndex(
             model_name="namekey",
