@@ -61,7 +61,7 @@ def main():
     parser.add_argument("--rate", type=float, default=50.0, help="referrals created per second at the sender")
     parser.add_argument("--failures", action=argparse.BooleanOptionalAction, default=True,
                         help="inject failures between the instances (default: yes)")
-    parser.add_argument("--schedule", default="pass:4,refuse:2,pass:4,timeout:3,pass:4,drop:2",
+    parser.add_argument("--schedule", default="pass:3,drop:5,pass:3,refuse:3,pass:3,timeout:3",
                         help="the proxy's cycle while referrals are created: mode:seconds,...")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = parser.parse_args()

@@ -149,6 +149,10 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
     env = dict(os.environ, SINERGI_SECRET_KEY=secrets.token_urlsafe(50), SINERGI_LOG_LEVEL="warning",
                SINERGI_LOGIN_FAILURE_LIMIT="1000", SINERGI_LOGIN_ADDRESS_FAILURE_LIMIT="1000",
                SINERGI_MFA_REQUIRED="0")
+    # The server refuses to start without every key for data at rest: create those missing (the same key
+    # directory the data was generated with), as an operator would once.
+    subprocess.run([sys.executable, "-m", "sinergi.cli", "keys", "init"], cwd=ROOT, env=env, check=True,
+                   stdout=subprocess.DEVNULL)
     server = subprocess.Popen(
         [sys.executable, "-m", "sinergi.cli", "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
          "--skip-collectstatic", "--insecure"],  # plain HTTP on loopback, signing in with the password alone
