@@ -79,8 +79,10 @@ def case_list(request):
         has_next = len(rows) > PAGE_SIZE
         rows = rows[:PAGE_SIZE]
         has_prev = page > 1
+    # Every parameter the user sent is kept (sealed unless it is one of the form's structured filters).
     selectors.audit_list_read(request.user, rows, filters={k: v for k, v in request.GET.items()
-                                                          if k not in ("page", "after", "before")})
+                                                          if k not in ("page", "after", "before")},
+                              structured=set(form.fields) - {"q"})
     query = request.GET.copy()
     for key in ("page", "after", "before"):
         query.pop(key, None)
