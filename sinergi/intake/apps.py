@@ -14,3 +14,12 @@ class IntakeConfig(AppConfig):
 
         sources.register(report=Report)
         timeline.register_choices(Channel)
+
+        from sinergi.core import jobs
+
+        def _escalate_reports():
+            from .triage import reports_escalate_due
+
+            return reports_escalate_due()
+
+        jobs.register("report escalation", _escalate_reports)

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from sinergi.access.capabilities import Cap
 from sinergi.access.policy import require, require_case, require_person_in_full, require_report
@@ -20,6 +20,8 @@ from sinergi.core.validation import Errors, field_error
 from sinergi.regions.selectors import country_by_code
 
 from . import indicators
+from .routing import is_reporting_office
+from .triage import report_arrived
 from .enums import Channel, ReportStatus
 from .models import Report, Screening
 
@@ -66,9 +68,22 @@ def report_create(*, actor, agency_id, data: dict[str, Any], subject=None) -> Re
     errors.not_future("received_at", received_at)
     fields = _report_fields(data, errors, narrative_max=20000)
     errors.raise_if_any()
-    return _report_save(fields=fields, channel=data["channel"], received_at=received_at, agency_id=agency_id,
-                        received_by=actor, subject=subject, audit_actor=principal.actor(agency_id),
-                        detail={"channel": data["channel"], "subject": str(subject.pk) if subject else None})
+    report = _report_save(fields=fields, channel=data["channel"], received_at=received_at, agency_id=agency_id,
+                          received_by=actor, subject=subject, audit_actor=principal.actor(agency_id),
+                          detail={"channel": data["channel"], "subject": str(subject.pk) if subject else None})
+    # Taken by the agency's own staff: it waits in the inbox with a deadline, but nobody needs telling.
+    report_arrived(report, actor=actor, notify=False, at=received_at)
+    return report
+
+
+def validate_report_data(data: dict[str, Any], errors: Errors | None = None) -> dict[str, Any]:
+    """The report's own fields, checked and trimmed; raises at once unless ``errors`` collects for the caller."""
+    own = errors is None
+    errors = errors if errors is not None else Errors()
+    fields = _report_fields(data, errors, narrative_max=20000)
+    if own:
+        errors.raise_if_any()
+    return fields
 
 
 def decision_org_for_agency(agency_id) -> str:
@@ -144,9 +159,12 @@ def report_open_case(*, actor, report: Report, survivor, reported_on: dt.date | 
     from sinergi.cases.services import case_open, case_set_victim_status
 
     require_report(actor, report, Cap.CASE_CREATE)
-    report = Report.objects.select_for_update().get(pk=report.pk)
+    report = Report.objects.select_for_update().select_related("agency").get(pk=report.pk)
     if report.case_id:
         raise field_error("report", "Laporan sudah punya kasus / this report already has a case.")
+    if is_reporting_office(report.agency):
+        # A village or district office cannot work a case: its reports go on to the regency's services.
+        raise field_error("report", gettext("Kantor desa atau kecamatan tidak memimpin kasus; teruskan laporan ini."))
     details = dict(details or {})
     if report.country_of_exploitation_id and "country_of_exploitation" not in details:
         details["country_of_exploitation"] = report.country_of_exploitation_id
@@ -202,7 +220,9 @@ def report_create_public(*, agency_id, data: dict[str, Any], subject=None) -> Re
     errors = Errors()
     fields = _report_fields(data, errors, narrative_max=5000)
     errors.raise_if_any()
-    return _report_save(fields=fields, channel=Channel.PUBLIC_FORM, received_at=clock.now(), agency_id=agency_id,
-                        received_by=None, subject=subject,
-                        audit_actor=Actor(user_id=None, username="public", agency_id=agency_id),
-                        detail={"channel": Channel.PUBLIC_FORM})
+    report = _report_save(fields=fields, channel=Channel.PUBLIC_FORM, received_at=clock.now(), agency_id=agency_id,
+                          received_by=None, subject=subject,
+                          audit_actor=Actor(user_id=None, username="public", agency_id=agency_id),
+                          detail={"channel": Channel.PUBLIC_FORM})
+    report_arrived(report)
+    return report

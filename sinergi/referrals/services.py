@@ -31,6 +31,7 @@ from .enums import (
     DEFAULT_SECTIONS,
     RECEIVER_MOVES,
     SENDER_MOVES,
+    SYSTEM_MOVES,
     ReferralStatus,
     ReferralType,
     Section,

@@ -81,14 +81,22 @@ def test_list_shows_nothing_of_other_agencies():
     assert list(case_list(user, CaseFilters(lead_agency=CaseFactory().lead_agency_id))) == []
 
 
-def test_audit_list_read_writes_one_row_per_case_shown():
+def test_audit_list_read_writes_one_row_naming_every_case_shown():
+    from sinergi.access.audit_reads import audit_event_view
+    from sinergi.audit.selectors import audit_reads_of
+
     agency = AgencyFactory()
     user = user_with_role(Role.CASE_MANAGER, agency)
     cases = [CaseFactory(lead_agency=agency) for _ in range(3)]
-    audit_list_read(user, cases, filters={"q": "siti"})
-    rows = AuditEvent.objects.filter(action="read").order_by("seq")
-    assert {r.object_id for r in rows} == {str(c.pk) for c in cases}
-    assert all(r.detail == {"via": "list", "filters": {"q": "siti"}} for r in rows)
+    audit_list_read(user, cases, filters={"q": "siti", "stage": "reported"})
+    (row,) = AuditEvent.objects.filter(action="read")
+    assert row.object_type == "case" and row.object_id == ""
+    assert row.detail["ids"] == [str(c.pk) for c in cases] and row.detail["count"] == 3
+    assert row.detail["filters"] == {"stage": "reported"} and "siti" not in str(row.detail)
+    assert str(row.agency_id) == str(agency.pk)
+    # The case manager of the agency may read the terms; an investigator finds the row by each case.
+    assert audit_event_view(user, row).terms == {"q": "siti"}
+    assert [r.pk for r in audit_reads_of("case", cases[1].pk)] == [row.pk]
 
 
 def test_timeline_in_order():
@@ -167,3 +175,57 @@ def test_name_search_last_word_prefix_is_another_word():
     assert found("Dewanti") == {two_names, other}
     assert found("Dewanti Dewanti") == {two_names, other}
     assert found("Dew") == {two_names, other}
+
+
+def test_name_search_folds_the_old_j_for_y_spelling():
+    agency = AgencyFactory()
+    user = user_with_role(Role.CASE_MANAGER, agency)
+    cases = {name: CaseFactory(lead_agency=agency, survivor=PersonFactory(full_name=name))
+             for name in ("Jusuf Rijadi", "Yuliani Wahyu", "Joko Cahyo")}
+
+    def found(q):
+        return {c.survivor.full_name for c in case_list(user, CaseFilters(q=q))}
+
+    assert found("Yusuf") == {"Jusuf Rijadi"}
+    assert found("Yusuf Riyadi") == {"Jusuf Rijadi"}
+    assert found("Juliani") == {"Yuliani Wahyu"}
+    assert found("Tjahjo") == {"Joko Cahyo"}
+    assert found("Djoko") == {"Joko Cahyo"}
+    assert cases
+
+
+def test_name_search_does_not_over_match_a_short_name():
+    agency = AgencyFactory()
+    user = user_with_role(Role.CASE_MANAGER, agency)
+    for name in ("Siti Aminah", "Sigit Purnomo", "Setyo Budi", "Sigit Setiawan", "Nur Sitiawati"):
+        CaseFactory(lead_agency=agency, survivor=PersonFactory(full_name=name))
+
+    def found(q):
+        return {c.survivor.full_name for c in case_list(user, CaseFilters(q=q))}
+
+    assert found("Siti") == {"Siti Aminah", "Nur Sitiawati"}  # a name, or the beginning of one as written
+    assert found("Sity") == {"Siti Aminah"}  # another spelling of the whole word
+    assert found("Setyo") == {"Setyo Budi"}
+    assert found("Sig") == {"Sigit Purnomo", "Sigit Setiawan"}
+    assert found("Sigit Set") == {"Sigit Setiawan"}
+
+
+@pytest.mark.parametrize("query", ["161", "2026-000161", "2026-161", "SNG-2026-000161", "sng-2026-000161", " 000161 "])
+def test_search_by_part_of_a_case_number(query):
+    agency = AgencyFactory()
+    user = user_with_role(Role.CASE_MANAGER, agency)
+    wanted = CaseFactory(lead_agency=agency, reference="SNG-2026-000161")
+    CaseFactory(lead_agency=agency, reference="SNG-2026-001161")
+    CaseFactory(lead_agency=agency, reference="SNG-2026-000016")
+    CaseFactory(reference="SNG-2025-000161")  # another agency's: not visible
+    assert list(case_list(user, CaseFilters(q=query))) == [wanted]
+
+
+def test_a_number_of_another_year_is_found_by_its_number_alone():
+    agency = AgencyFactory()
+    user = user_with_role(Role.CASE_MANAGER, agency)
+    old = CaseFactory(lead_agency=agency, reference="SNG-2024-000161")
+    new = CaseFactory(lead_agency=agency, reference="SNG-2026-000161")
+    assert set(case_list(user, CaseFilters(q="161"))) == {old, new}
+    assert list(case_list(user, CaseFilters(q="2024-161"))) == [old]
+    assert list(case_list(user, CaseFilters(q="0"))) == []
