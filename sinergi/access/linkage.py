@@ -14,15 +14,14 @@ from django.db.models import Q
 
 from sinergi.core.errors import NotFound
 
+from . import sources
 from .capabilities import Cap
 from .principal import Principal
 
 
 def _held_person_ids(agency_ids):
     """A subquery-able union of person ids held by ``agency_ids`` through a case or a report."""
-    from sinergi.cases.models import Case
-    from sinergi.intake.models import Report
-
+    Case, Report = sources.get("case"), sources.get("report")
     return (Case.objects.filter(lead_agency_id__in=agency_ids).values("survivor_id"),
             Report.objects.filter(agency_id__in=agency_ids, subject__isnull=False).values("subject_id"))
 
@@ -43,9 +42,7 @@ def pair_visibility(user) -> Q | None:
 
 def holders_of(person_ids) -> dict[Any, list]:
     """The agencies holding each person (case lead agencies first, then report receivers), by person id."""
-    from sinergi.cases.models import Case
-    from sinergi.intake.models import Report
-
+    Case, Report = sources.get("case"), sources.get("report")
     out: dict[Any, list] = {pk: [] for pk in person_ids}
     rows = list(Case.objects.filter(survivor_id__in=list(person_ids)).order_by("created_at")
                 .values_list("survivor_id", "lead_agency_id"))
