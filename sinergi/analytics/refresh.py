@@ -116,6 +116,10 @@ class _Sql:
         return (f"(substr({col}, 1, 8) || '-' || substr({col}, 9, 4) || '-' || substr({col}, 13, 4) || '-' || "
                 f"substr({col}, 17, 4) || '-' || substr({col}, 21, 12))")
 
+    @property
+    def null_uuid(self) -> str:
+        return "CAST(NULL AS uuid)" if self.pg else "NULL"
+
     def uuid_param(self, value):
         return value if self.pg else value.hex
 
@@ -143,7 +147,7 @@ CELL = ("COALESCE(NULLIF(c.origin_province_id, ''), '?') AS province, "
         "COALESCE(NULLIF(c.origin_regency_id, ''), '?') AS regency, {agency} AS agency, "
         "COALESCE(NULLIF(c.primary_exploitation, ''), '?') AS exploitation")
 CASE_CELL = CELL.format(agency="c.lead_agency_id")
-NO_CELL = "'?' AS province, '?' AS regency, NULL AS agency, '?' AS exploitation"
+NO_CELL = "'?' AS province, '?' AS regency, {null_uuid} AS agency, '?' AS exploitation"
 COLS = "province, regency, agency, exploitation"
 
 
@@ -323,13 +327,20 @@ def _count_recruitment(w: _Writer) -> None:
             f"{CASE_CELL}, cl.case_id {join}WHERE cl.recruiter_id IS NOT NULL")
     w.tally(f"SELECT DISTINCT 'placement_agency' AS dim, {q.uuid_text('cl.placement_agency_id')} AS value, "
             f"{year} AS year, {CASE_CELL}, cl.case_id {join}WHERE cl.placement_agency_id IS NOT NULL")
-    flags = f"FROM {t['flag']} f JOIN {t['rule']} rr ON rr.id = f.rule_id "
-    w.tally(f"SELECT 'flag_raised' AS dim, rr.code AS value, {q.local_year('f.created_at')} AS year, {NO_CELL} {flags}")
-    w.tally(f"SELECT 'flag_confirmed' AS dim, rr.code AS value, {q.local_year('f.created_at')} AS year, {NO_CELL} "
-            f"{flags}WHERE f.resolution = 'confirmed'")
+    # A flag on a placement whose worker became a case counts in that case's cell (the first case of the
+    # survivor), so flags follow the place, agency and type filters; other flags count in no cell.
+    first_case = (f"(SELECT c2.id FROM {t['case']} c2 WHERE c2.survivor_id = p.worker_id "
+                  f"ORDER BY c2.reported_on, c2.id LIMIT 1)")
+    flags = (f"FROM {t['flag']} f JOIN {t['rule']} rr ON rr.id = f.rule_id "
+             f"LEFT JOIN {t['placement']} p ON f.subject_type = 'placement' AND p.id = f.subject_id "
+             f"LEFT JOIN {t['case']} c ON c.id = {first_case} ")
+    w.tally(f"SELECT 'flag_raised' AS dim, rr.code AS value, {q.local_year('f.created_at')} AS year, {CASE_CELL} "
+            f"{flags}")
+    w.tally(f"SELECT 'flag_confirmed' AS dim, rr.code AS value, {q.local_year('f.created_at')} AS year, "
+            f"{CASE_CELL} {flags}WHERE f.resolution = 'confirmed'")
     w.tally(f"SELECT 'placements' AS dim, COALESCE(NULLIF(co.alpha3, ''), '?') AS value, "
             f"CASE WHEN p.departure_date IS NOT NULL THEN {q.year('p.departure_date')} "
-            f"ELSE {q.local_year('p.created_at')} END AS year, {NO_CELL} FROM {t['placement']} p "
+            f"ELSE {q.local_year('p.created_at')} END AS year, {NO_CELL.format(null_uuid=q.null_uuid)} FROM {t['placement']} p "
             f"JOIN {t['joborder']} jo ON jo.id = p.job_order_id LEFT JOIN {t['country']} co ON co.code = jo.destination_id")
 
 

@@ -179,10 +179,21 @@ def _count_recruitment(c: Counts) -> None:
             seen.add((case_id, pa))
             c.add("placement_agency", str(pa), reported.year, cell)
     none = (UNKNOWN, UNKNOWN, None, UNKNOWN)
-    for rule, resolution, created in _stream(RiskFlag.objects.all(), "rule__code", "resolution", "created_at"):
-        c.add("flag_raised", rule, _local_year(created), none)
+    from sinergi.cases.models import Case
+
+    workers = dict(Placement.objects.values_list("pk", "worker_id"))
+    first_case: dict = {}
+    for survivor, reported, case_id, prov, reg, lead, expl in _stream(
+            Case.objects.order_by("-reported_on", "-id"), "survivor_id", "reported_on", "id", "origin_province_id",
+            "origin_regency_id", "lead_agency_id", "primary_exploitation"):
+        first_case[survivor] = _cell(prov, reg, lead, expl)  # the last written is the first case
+    for rule, resolution, created, subject_type, subject in _stream(
+            RiskFlag.objects.all(), "rule__code", "resolution", "created_at", "subject_type", "subject_id"):
+        worker = workers.get(subject) if subject_type == "placement" else None
+        cell = first_case.get(worker, none) if worker else none
+        c.add("flag_raised", rule, _local_year(created), cell)
         if resolution == "confirmed":
-            c.add("flag_confirmed", rule, _local_year(created), none)
+            c.add("flag_confirmed", rule, _local_year(created), cell)
     for country, departed, created in _stream(Placement.objects.all(), "job_order__destination__alpha3",
                                               "departure_date", "created_at"):
         c.add("placements", country or UNKNOWN, departed.year if departed else _local_year(created), none)

@@ -125,3 +125,87 @@ def test_the_refresh_is_fast_enough_to_keep_figures_under_five_minutes_old(world
     assert analytics_refresh() == "fresh"
     RefreshState.objects.filter(pk=state.pk).update(as_of=timezone.now() - dt.timedelta(seconds=REFRESH_SECONDS + 1))
     assert isinstance(analytics_refresh(), dict)
+
+
+def test_risk_flags_follow_the_place_period_and_agency_filters(world):
+    """Flags are filtered by the whole filter, not by the years alone: a flag on a survivor's placement counts
+    with the survivor's case."""
+    from sinergi.analytics import figures, sections
+    from sinergi.analytics.deid import min_cell
+    from sinergi.analytics.figures import Filters
+    from sinergi.cases.models import Case
+    from sinergi.recruitment.models import Placement, RiskFlag
+
+    workers = dict(Placement.objects.values_list("pk", "worker_id"))
+    first = {}
+    for case in Case.objects.order_by("-reported_on", "-id"):
+        first[case.survivor_id] = case
+    flags = [(f, first.get(workers.get(f.subject_id))) for f in RiskFlag.objects.filter(subject_type="placement")]
+    assert flags
+    busiest = Counter(c.origin_province_id for _f, c in flags if c).most_common(1)[0][0]
+    years = sorted({timezone.localtime(f.created_at).year for f, _c in flags})
+    for filt in (Filters(), Filters(province=busiest), Filters(province=busiest, year_from=years[-1]),
+                 Filters(province="11")):
+        expected = Counter()
+        for f, c in flags:
+            if filt.province and (c is None or c.origin_province_id != filt.province):
+                continue
+            if filt.year_from and timezone.localtime(f.created_at).year < filt.year_from:
+                continue
+            expected[f.rule.code] += 1
+        assert dict(figures.tally("flag_raised", filt, "value")) == dict(expected), filt
+        shown = {r["rule"]: r["raised"] for r in sections.recruitment(filt)["flags"]}
+        assert set(shown) == set(expected)
+        assert all(shown[r] in (n, None) and (shown[r] is not None or n < min_cell() or len(expected) > 1)
+                   for r, n in expected.items())
+    national = sum(figures.tally("flag_raised", Filters(), "value").values())
+    local = sum(figures.tally("flag_raised", Filters(province=busiest), "value").values())
+    assert 0 < local < national
+
+
+def test_the_agency_page_gives_referral_times_per_type_against_the_regional_median(world):
+    """Per referral type the agency received: its median hours to acknowledge and days to complete, and the
+    median of the peers' medians, equal to a count over the raw referrals (rounded as the histograms are)."""
+    import math
+    import statistics
+
+    from sinergi.agencies.models import Agency
+    from sinergi.analytics import sections
+    from sinergi.analytics.deid import min_cell
+    from sinergi.analytics.figures import Filters
+    from sinergi.referrals.models import Referral
+
+    k = min_cell()
+    busiest = Counter(Referral.objects.values_list("to_agency_id", flat=True)).most_common(1)[0][0]
+    agency = Agency.objects.get(pk=busiest)
+    data = sections.agency_performance(agency, Filters())
+    rows = {r["type"]: r for r in data["referral_types"]}
+    assert set(rows) == set(Referral.objects.filter(to_agency=agency).values_list("type", flat=True))
+    province = (agency.region_id or "")[:2]
+    peers = list(Agency.objects.filter(region__code__startswith=province, is_active=True)) if province else []
+    if len(peers) < 2:
+        peers = list(Agency.objects.filter(is_active=True))
+
+    def median_hours(qs, field):
+        values = sorted(bucket((getattr(r, field) - r.sent_at).total_seconds()) for r in qs
+                        if getattr(r, field) is not None)
+        if len(values) < k:
+            return None
+        return values[max(1, math.ceil(0.5 * len(values))) - 1]
+
+    def region(field, t):
+        meds = [m for m in (median_hours(Referral.objects.filter(to_agency=p, type=t), field) for p in peers)
+                if m is not None]
+        return statistics.median(meds) if len(meds) >= 2 else None
+
+    checked = 0
+    for t, row in rows.items():
+        mine = Referral.objects.filter(to_agency=agency, type=t)
+        assert row["ack_hours"] == median_hours(mine, "acknowledged_at")
+        done = median_hours(mine, "completed_at")
+        assert row["done_days"] == (None if done is None else round(done / 24, 1))
+        assert row["ack_region_hours"] == region("acknowledged_at", t)
+        r_done = region("completed_at", t)
+        assert row["done_region_days"] == (None if r_done is None else round(r_done / 24, 1))
+        checked += row["ack_hours"] is not None
+    assert checked
