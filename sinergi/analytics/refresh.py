@@ -156,37 +156,41 @@ class _Writer:
 
     def __init__(self, cur, sql: _Sql, t: dict[str, str]):
         self.cur, self.sql, self.t, self.rows = cur, sql, t, 0
+        self.timings: list[tuple[str, float, int]] = []  # (what, seconds, rows) per statement
+
+    def run(self, label: str, statement: str, params: tuple = ()) -> None:
+        started = time.monotonic()
+        self.cur.execute(statement, params)
+        n = max(self.cur.rowcount, 0)
+        self.rows += n
+        self.timings.append((label, round(time.monotonic() - started, 2), n))
 
     def tally(self, inner: str, params: tuple = ()) -> None:
         """``inner`` yields (dim, value, year, province, regency, agency, exploitation, ...): one count per row."""
-        self.cur.execute(
+        self.run(inner[7:60],
             f"INSERT INTO {self.t['tally']} (dim, value, year, {COLS}, n) "
             f"SELECT dim, value, year, {COLS}, COUNT(*) FROM ({inner}) q "
             f"GROUP BY dim, value, year, {COLS}", params)
-        self.rows += max(self.cur.rowcount, 0)
 
     def duration(self, inner: str, params: tuple = ()) -> None:
         """``inner`` yields (kind, key, year, province, regency, agency, exploitation, s): one stay of s seconds."""
-        self.cur.execute(
+        self.run(inner[7:60],
             f"INSERT INTO {self.t['duration']} (kind, {connection.ops.quote_name('key')}, year, {COLS}, bucket, n) "
             f"SELECT kind, k, year, {COLS}, bucket, COUNT(*) FROM ("
             f"SELECT kind, k, year, {COLS}, {self.sql.bucket('s')} AS bucket FROM ({inner}) q0) q "
             f"GROUP BY kind, k, year, {COLS}, bucket", params)
-        self.rows += max(self.cur.rowcount, 0)
 
     def rollups(self) -> None:
         """The province rows (regency ``""``): the regency rows summed."""
         key = connection.ops.quote_name("key")
-        self.cur.execute(
+        self.run("tally roll-up",
             f"INSERT INTO {self.t['tally']} (dim, value, year, province, regency, agency, exploitation, n) "
             f"SELECT dim, value, year, province, '', agency, exploitation, SUM(n) FROM {self.t['tally']} "
             f"WHERE regency <> '' GROUP BY dim, value, year, province, agency, exploitation")
-        self.rows += max(self.cur.rowcount, 0)
-        self.cur.execute(
+        self.run("duration roll-up",
             f"INSERT INTO {self.t['duration']} (kind, {key}, year, province, regency, agency, exploitation, bucket, n) "
             f"SELECT kind, {key}, year, province, '', agency, exploitation, bucket, SUM(n) FROM {self.t['duration']} "
             f"WHERE regency <> '' GROUP BY kind, {key}, year, province, agency, exploitation, bucket")
-        self.rows += max(self.cur.rowcount, 0)
 
 
 def _age_band_sql(age: str) -> str:
@@ -359,6 +363,8 @@ def rebuild() -> int:
         _count_border(w, border)
         _count_recruitment(w)
         w.rollups()
+    for label, seconds, n in w.timings:
+        logger.info("analytics refresh: %6.2f s %8d rows  %s", seconds, n, label)
     return w.rows
 
 

@@ -27,8 +27,11 @@ def test_dashboards_fit_the_screen(figures, browser, live_server, mobile):  # no
     analyst = user_with_role(Role.ANALYST, Agency.objects.get(code="gugus-tugas-ntt"))
     page = sign_in(browser, live_server, analyst, mobile=mobile)
     width = page.viewport_size["width"]
-    for section in ("pathway", "places", "referrals", "border"):
-        page.goto(f"{live_server.url}/analytics/{section}/")
+    lead = Agency.objects.get(code="ncb-jakarta")
+    pages = [(s, f"/analytics/{s}/") for s in ("pathway", "stages", "referrals", "places", "recruitment", "border")]
+    pages.append(("agency", f"/analytics/agencies/{lead.pk}/"))
+    for section, path in pages:
+        page.goto(f"{live_server.url}{path}")
         charts = page.locator("svg.chart")
         assert charts.count() >= 1
         for i in range(charts.count()):
