@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from sinergi.core import clock
 
-from .models import ROLLUP, UNKNOWN, Duration, RefreshState, Tally
+from .models import UNKNOWN, CasePlace, Duration, RefreshState, Tally
 
 logger = logging.getLogger(__name__)
 
@@ -136,7 +136,7 @@ def _tables() -> dict[str, str]:
     from sinergi.referrals.models import Referral
     from sinergi.regions.models import Country
 
-    return {"case": _t(Case), "expl": _t(CaseExploitationType), "service": _t(ServiceDelivery),
+    return {"case": _t(Case), "case_all": _t(Case), "place": _t(CasePlace), "expl": _t(CaseExploitationType), "service": _t(ServiceDelivery),
             "stage": _t(StageEntry), "person": _t(Person), "link": _t(CaseLink), "joborder": _t(JobOrder),
             "placement": _t(Placement), "flag": _t(RiskFlag), "rule": _t(RiskRule), "referral": _t(Referral),
             "country": _t(Country), "agency": _t(Agency), "tally": _t(Tally), "duration": _t(Duration)}
@@ -154,9 +154,22 @@ COLS = "province, regency, agency, exploitation"
 class _Writer:
     """Runs the inserts of one rebuild and counts the rows written."""
 
-    def __init__(self, cur, sql: _Sql, t: dict[str, str]):
-        self.cur, self.sql, self.t, self.rows = cur, sql, t, 0
+    def __init__(self, cur, sql: _Sql, t: dict[str, str], places: "Places | None" = None):
+        self.cur, self.sql, self.rows = cur, sql, 0
         self.timings: list[tuple[str, float, int]] = []  # (what, seconds, rows) per statement
+        self.places = places
+        self.t = dict(t)
+        if places is None:
+            self.places_sql, self.places_params = "1 = 1", ()
+        else:
+            # Every count reads only the cases of the places being recounted.
+            self.places_sql, self.places_params = places.case_predicate("c")
+            pred, params = places.case_predicate("cc")
+            self.t["case"] = self._inline(f"(SELECT * FROM {t['case']} cc WHERE {pred})", params)
+
+    def _inline(self, sql: str, params: tuple) -> str:
+        # The places are region codes checked against a strict pattern (``Places``): written into the statement.
+        return sql % tuple(f"'{p}'" for p in params)
 
     def run(self, label: str, statement: str, params: tuple = ()) -> None:
         started = time.monotonic()
@@ -181,16 +194,66 @@ class _Writer:
             f"GROUP BY kind, k, year, {COLS}, bucket", params)
 
     def rollups(self) -> None:
-        """The province rows (regency ``""``): the regency rows summed."""
+        """The province rows (regency ``""``): the regency rows summed (of the recounted provinces)."""
         key = connection.ops.quote_name("key")
+        where, params = ("", ()) if self.places is None else self.places.province_predicate()
         self.run("tally roll-up",
             f"INSERT INTO {self.t['tally']} (dim, value, year, province, regency, agency, exploitation, n) "
             f"SELECT dim, value, year, province, '', agency, exploitation, SUM(n) FROM {self.t['tally']} "
-            f"WHERE regency <> '' GROUP BY dim, value, year, province, agency, exploitation")
+            f"WHERE regency <> '' {where} GROUP BY dim, value, year, province, agency, exploitation", params)
         self.run("duration roll-up",
             f"INSERT INTO {self.t['duration']} (kind, {key}, year, province, regency, agency, exploitation, bucket, n) "
             f"SELECT kind, {key}, year, province, '', agency, exploitation, bucket, SUM(n) FROM {self.t['duration']} "
-            f"WHERE regency <> '' GROUP BY kind, {key}, year, province, agency, exploitation, bucket")
+            f"WHERE regency <> '' {where} GROUP BY kind, {key}, year, province, agency, exploitation, bucket", params)
+
+    def clear(self) -> None:
+        """Remove the rows about to be recounted: all, or those of the places (and their provinces' roll-ups)."""
+        if self.places is None:
+            self.cur.execute(f"DELETE FROM {self.t['tally']}")
+            self.cur.execute(f"DELETE FROM {self.t['duration']}")
+            return
+        where, params = self.places.row_predicate()
+        for table in (self.t["tally"], self.t["duration"]):
+            self.run(f"clear {table}", f"DELETE FROM {table} WHERE {where}", params)
+        # Placements count in no place and are few: always recounted in full.
+        self.run("clear placements", f"DELETE FROM {self.t['tally']} WHERE dim = 'placements'")
+
+
+class Places:
+    """The places an incremental refresh recounts: known home regencies, and the provinces (``?``: none) whose
+    cases have no regency; the unknown place (no province, no regency) is always among them."""
+
+    def __init__(self, pairs: set[tuple[str, str]]):
+        import re
+
+        ok = re.compile(r"^(\?|\d{2})$"), re.compile(r"^(\?|\d{2}\.\d{2})$")
+        pairs = {(p, r) for p, r in pairs if ok[0].match(p) and ok[1].match(r)} | {(UNKNOWN, UNKNOWN)}
+        self.regencies = sorted({r for _p, r in pairs if r != UNKNOWN})
+        self.unknown_in = sorted({p for p, r in pairs if r == UNKNOWN})
+        self.provinces = sorted({p for p, _r in pairs} | {r[:2] for r in self.regencies})
+
+    def __len__(self) -> int:
+        return len(self.regencies) + len(self.unknown_in)
+
+    @staticmethod
+    def _marks(values) -> str:
+        return ", ".join(["%s"] * len(values)) or "NULL"
+
+    def case_predicate(self, alias: str) -> tuple[str, tuple]:
+        c = alias
+        known = f"{c}.origin_regency_id IN ({self._marks(self.regencies)})" if self.regencies else "1 = 0"
+        unknown = (f"(({c}.origin_regency_id IS NULL OR {c}.origin_regency_id = '') AND "
+                   f"COALESCE(NULLIF({c}.origin_province_id, ''), '?') IN ({self._marks(self.unknown_in)}))")
+        return f"({known} OR {unknown})", tuple(self.regencies) + tuple(self.unknown_in)
+
+    def row_predicate(self) -> tuple[str, tuple]:
+        known = f"regency IN ({self._marks(self.regencies)})" if self.regencies else "1 = 0"
+        return (f"({known} OR (regency = '?' AND province IN ({self._marks(self.unknown_in)})) "
+                f"OR (regency = '' AND province IN ({self._marks(self.provinces)})))",
+                tuple(self.regencies) + tuple(self.unknown_in) + tuple(self.provinces))
+
+    def province_predicate(self) -> tuple[str, tuple]:
+        return f"AND province IN ({self._marks(self.provinces)})", tuple(self.provinces)
 
 
 def _age_band_sql(age: str) -> str:
@@ -333,29 +396,29 @@ def _count_recruitment(w: _Writer) -> None:
             f"{year} AS year, {CASE_CELL}, cl.case_id {join}WHERE cl.placement_agency_id IS NOT NULL")
     # A flag on a placement whose worker became a case counts in that case's cell (the first case of the
     # survivor), so flags follow the place, agency and type filters; other flags count in no cell.
-    first_case = (f"(SELECT c2.id FROM {t['case']} c2 WHERE c2.survivor_id = p.worker_id "
+    first_case = (f"(SELECT c2.id FROM {t['case_all']} c2 WHERE c2.survivor_id = p.worker_id "
                   f"ORDER BY c2.reported_on, c2.id LIMIT 1)")
     flags = (f"FROM {t['flag']} f JOIN {t['rule']} rr ON rr.id = f.rule_id "
              f"LEFT JOIN {t['placement']} p ON f.subject_type = 'placement' AND p.id = f.subject_id "
-             f"LEFT JOIN {t['case']} c ON c.id = {first_case} ")
+             f"LEFT JOIN {t['case_all']} c ON c.id = {first_case} WHERE {w.places_sql} ")
     w.tally(f"SELECT 'flag_raised' AS dim, rr.code AS value, {q.local_year('f.created_at')} AS year, {CASE_CELL} "
-            f"{flags}")
+            f"{flags}", w.places_params)
     w.tally(f"SELECT 'flag_confirmed' AS dim, rr.code AS value, {q.local_year('f.created_at')} AS year, "
-            f"{CASE_CELL} {flags}WHERE f.resolution = 'confirmed'")
+            f"{CASE_CELL} {flags}AND f.resolution = 'confirmed'", w.places_params)
     w.tally(f"SELECT 'placements' AS dim, COALESCE(NULLIF(co.alpha3, ''), '?') AS value, "
             f"CASE WHEN p.departure_date IS NOT NULL THEN {q.year('p.departure_date')} "
             f"ELSE {q.local_year('p.created_at')} END AS year, {NO_CELL.format(null_uuid=q.null_uuid)} FROM {t['placement']} p "
             f"JOIN {t['joborder']} jo ON jo.id = p.job_order_id LEFT JOIN {t['country']} co ON co.code = jo.destination_id")
 
 
-def rebuild() -> int:
-    """Replace the read models' rows with a fresh count (inside the caller's transaction); the rows written."""
+def rebuild(places: Places | None = None) -> tuple[int, list]:
+    """Recount the read models (inside the caller's transaction): everything, or only ``places``; returns
+    the rows written and the time of each statement."""
     now = clock.now()
     border = _border_agencies()
     with connection.cursor() as cur:
-        w = _Writer(cur, _Sql(), _tables())
-        cur.execute(f"DELETE FROM {w.t['tally']}")
-        cur.execute(f"DELETE FROM {w.t['duration']}")
+        w = _Writer(cur, _Sql(), _tables(), places)
+        w.clear()
         _count_cases(w)
         _count_stages(w)
         _count_referrals(w, now)
@@ -363,14 +426,85 @@ def rebuild() -> int:
         _count_border(w, border)
         _count_recruitment(w)
         w.rollups()
+        _remember_places(w, places)
     for label, seconds, n in w.timings:
         logger.info("analytics refresh: %6.2f s %8d rows  %s", seconds, n, label)
-    return w.rows
+    return w.rows, w.timings
 
 
-def analytics_refresh(*, force: bool = False) -> dict | str:
-    """The worker's periodic job: rebuild the read models when they are older than ``REFRESH_SECONDS``
-    (``force``: now). Returns what was done; "fresh" when nothing was due, "busy" when another worker is at it."""
+def _remember_places(w: _Writer, places: Places | None) -> None:
+    """Where each case is counted now (``CasePlace``): all cases, or those of the recounted places."""
+    t = w.t
+    cell = ("COALESCE(NULLIF(c.origin_province_id, ''), '?'), COALESCE(NULLIF(c.origin_regency_id, ''), '?')")
+    if places is None:
+        w.cur.execute(f"DELETE FROM {t['place']}")
+    else:
+        pred, params = places.case_predicate("c")
+        # Forget the cases counted in these places before (moved away or deleted), then note where they are.
+        w.cur.execute(f"DELETE FROM {t['place']} WHERE (regency IN ({Places._marks(places.regencies)}) "
+                      f"OR (regency = '?' AND province IN ({Places._marks(places.unknown_in)})))",
+                      tuple(places.regencies) + tuple(places.unknown_in))
+        w.cur.execute(f"DELETE FROM {t['place']} WHERE case_id IN (SELECT c.id FROM {t['case_all']} c WHERE {pred})",
+                      params)
+    w.run("case places", f"INSERT INTO {t['place']} (case_id, province, regency) SELECT c.id, {cell} "
+                         f"FROM {t['case']} c")
+    w.rows -= w.timings[-1][2]  # not a figure
+
+
+def changed_places(since: dt.datetime, now: dt.datetime) -> tuple[Places, int]:
+    """The places whose figures may have changed since ``since``: the home places, before and now, of every
+    case written since (itself, a stage stay, a referral, a service, a recruitment link, its survivor, a
+    placement or flag of its survivor), of every deleted case, and of cases whose referral passed a deadline
+    unanswered in the meantime (an overdue count changes with time alone). Returns them and the changed
+    cases' count."""
+    sql = _Sql()
+    t = _tables()
+    changed = (
+        f"SELECT c.id FROM {t['case']} c WHERE c.updated_at >= %s "
+        f"UNION SELECT case_id FROM {t['stage']} WHERE updated_at >= %s "
+        f"UNION SELECT case_id FROM {t['referral']} WHERE updated_at >= %s "
+        f"OR (status = 'sent' AND acknowledged_at IS NULL AND ack_due_at >= %s AND ack_due_at < %s) "
+        f"OR (status IN ('acknowledged', 'accepted', 'in_progress') AND completed_at IS NULL "
+        f"AND complete_due_at >= %s AND complete_due_at < %s) "
+        f"UNION SELECT case_id FROM {t['service']} WHERE updated_at >= %s "
+        f"UNION SELECT case_id FROM {t['link']} WHERE updated_at >= %s "
+        f"UNION SELECT c.id FROM {t['case']} c JOIN {t['person']} s ON s.id = c.survivor_id WHERE s.updated_at >= %s "
+        f"UNION SELECT c.id FROM {t['case']} c JOIN {t['placement']} p ON p.worker_id = c.survivor_id "
+        f"WHERE p.updated_at >= %s OR EXISTS (SELECT 1 FROM {t['flag']} f WHERE f.subject_type = 'placement' "
+        f"AND f.subject_id = p.id AND f.updated_at >= %s)")
+    params = (since, since, since, since, now, since, now, since, since, since, since, since)
+    pairs: set[tuple[str, str]] = set()
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT COALESCE(NULLIF(c.origin_province_id, ''), '?'), "
+                    f"COALESCE(NULLIF(c.origin_regency_id, ''), '?') FROM {t['case']} c "
+                    f"WHERE c.id IN ({changed}) GROUP BY 1, 2", params)
+        pairs.update(cur.fetchall())
+        cur.execute(f"SELECT cp.province, cp.regency, COUNT(*) FROM {t['place']} cp WHERE cp.case_id IN ({changed}) "
+                    f"GROUP BY 1, 2", params)
+        n = 0
+        for p, r, k in cur.fetchall():
+            pairs.add((p, r))
+            n += k
+        # Deleted cases: remembered, gone.
+        cur.execute(f"SELECT cp.province, cp.regency FROM {t['place']} cp WHERE NOT EXISTS "
+                    f"(SELECT 1 FROM {t['case']} c WHERE c.id = cp.case_id) GROUP BY 1, 2")
+        pairs.update(cur.fetchall())
+    del sql
+    return Places(pairs), n
+
+
+# A full recount at least this often (catches what no timestamp tells: a deleted stage stay or referral, an
+# agency moved to a border regency, a renamed rule); between, each round recounts the changed places only.
+FULL_SECONDS = int(getattr(settings, "SINERGI_ANALYTICS_FULL_SECONDS", 6 * 3600))
+# Writes may commit a little after the moment they are stamped: look back this far before the last count.
+LOOKBACK = dt.timedelta(seconds=int(getattr(settings, "SINERGI_ANALYTICS_LOOKBACK_SECONDS", 300)))
+
+
+def analytics_refresh(*, force: bool = False, full: bool | None = None) -> dict | str:
+    """The worker's periodic job: recount the read models when they are older than ``REFRESH_SECONDS``
+    (``force``: now, and in full unless ``full=False``). A round recounts only the places whose cases changed
+    since the last count, unless a full recount is due (never done, older than ``FULL_SECONDS``). Returns what was done;
+    "fresh" when nothing was due, "busy" when another worker is at it."""
     now = clock.now()
     RefreshState.objects.get_or_create(name="figures")
     with transaction.atomic():
@@ -383,8 +517,17 @@ def analytics_refresh(*, force: bool = False) -> dict | str:
             return "fresh"
         started = time.monotonic()
         as_of = clock.now()
-        rows = rebuild()
+        if full is None:  # forced (the command, the tests): from scratch; the worker's rounds: the changes
+            full = force or not state.full_at or not state.as_of \
+                or (now - state.full_at).total_seconds() >= FULL_SECONDS
+        places = None
+        if not full:
+            places, _changed = changed_places(state.as_of - LOOKBACK, as_of)
+        rows, timings = rebuild(places)
         state.started_at, state.as_of = now, as_of
+        if places is None:
+            state.full_at = as_of
+        state.mode = "full" if places is None else "incremental"
         state.finished_at = clock.now()
         state.seconds = round(time.monotonic() - started, 2)
         state.rows = rows
@@ -393,8 +536,11 @@ def analytics_refresh(*, force: bool = False) -> dict | str:
         with connection.cursor() as cur:
             cur.execute("ANALYZE analytics_tally")
             cur.execute("ANALYZE analytics_duration")
-    logger.info("analytics refreshed: %s rows in %.1f s", rows, state.seconds)
-    return {"rows": rows, "seconds": state.seconds}
+    logger.info("analytics refreshed (%s): %s rows in %.1f s", state.mode, rows, state.seconds)
+    out = {"mode": state.mode, "rows": rows, "seconds": state.seconds}
+    if places is not None:
+        out["places"] = len(places)
+    return out
 
 
 def last_refresh() -> RefreshState | None:

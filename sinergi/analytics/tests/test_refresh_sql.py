@@ -209,3 +209,67 @@ def test_the_agency_page_gives_referral_times_per_type_against_the_regional_medi
         assert row["done_region_days"] == (None if r_done is None else round(r_done / 24, 1))
         checked += row["ack_hours"] is not None
     assert checked
+
+
+def test_an_incremental_refresh_recounts_the_changed_places_and_equals_a_full_count(world, monkeypatch):
+    """After writes of every kind (a case moved to another regency, a case deleted, a new referral, a flag
+    confirmed, a survivor's sex corrected, a service recorded, a referral passing its deadline unanswered), the
+    worker's incremental round gives exactly the figures of an independent full count."""
+    from sinergi.agencies.models import Agency
+    from sinergi.cases.models import Case, ServiceDelivery
+    from sinergi.recruitment.models import RiskFlag
+    from sinergi.referrals.models import Referral
+
+    from sinergi.analytics import refresh
+
+    state = RefreshState.objects.get()
+    assert state.mode == "full" and state.full_at
+    # The world was written a moment ago: without the look-back margin only the writes below count as changes.
+    monkeypatch.setattr(refresh, "LOOKBACK", dt.timedelta(0))
+    stamp = clock.now()
+    cases = list(Case.objects.order_by("reported_on"))
+    moved = cases[3]
+    other_regency = next(c.origin_regency_id for c in cases if c.origin_regency_id[:2] != moved.origin_regency_id[:2])
+    Case.objects.filter(pk=moved.pk).update(origin_regency_id=other_regency, origin_province_id=other_regency[:2],
+                                            updated_at=stamp)
+    gone = cases[5]
+    gone.stage_entries.all().delete()
+    gone.referrals.all().delete()
+    gone.services.all().delete()
+    gone.recruitment_links.all().delete()
+    Case.objects.filter(pk=gone.pk).delete()
+    target = cases[8]
+    to = Agency.objects.exclude(pk=target.lead_agency_id).first()
+    Referral.objects.create(case=target, type="shelter", from_agency_id=target.lead_agency_id, to_agency=to,
+                            status="sent", sections=[], sent_at=stamp - dt.timedelta(hours=5),
+                            ack_due_at=stamp + dt.timedelta(minutes=30), complete_due_at=stamp + dt.timedelta(days=3))
+    flag = RiskFlag.objects.filter(resolution="open").first()
+    if flag:
+        RiskFlag.objects.filter(pk=flag.pk).update(resolution="confirmed", updated_at=stamp)
+    person = cases[10].survivor
+    person.sex = "Masculine" if person.sex != "Masculine" else "Feminine"
+    person.save()
+    service_case = cases[12]
+    ServiceDelivery.objects.create(case=service_case, type="medical", provider_id=service_case.lead_agency_id,
+                                   started_on=service_case.reported_on, outcome="completed",
+                                   recorded_by=Agency.objects.first().memberships.first().user
+                                   if Agency.objects.first().memberships.exists() else _any_user())
+    # An hour later: the new referral's acknowledgement deadline has passed without an answer.
+    later = stamp + dt.timedelta(hours=1)
+    clock.set_now(later)
+    try:
+        result = analytics_refresh(force=True, full=False)
+        assert result["mode"] == "incremental" and 0 < result["places"] < 20, result
+        expected_tally, expected_duration = reference_counts.rows(reference_counts.compute(later))
+    finally:
+        clock.set_now(None)
+    tally, duration = _stored()
+    assert _diff(tally, expected_tally) == []
+    assert _diff(duration, expected_duration) == []
+    assert RefreshState.objects.get().mode == "incremental"
+
+
+def _any_user():
+    from sinergi.agencies.models import User
+
+    return User.objects.create(username="svc-recorder")
