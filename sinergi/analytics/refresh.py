@@ -171,11 +171,12 @@ class _Writer:
         # The places are region codes checked against a strict pattern (``Places``): written into the statement.
         return sql % tuple(f"'{p}'" for p in params)
 
-    def run(self, label: str, statement: str, params: tuple = ()) -> None:
+    def run(self, label: str, statement: str, params: tuple = (), *, written: bool = True) -> None:
         started = time.monotonic()
         self.cur.execute(statement, params)
         n = max(self.cur.rowcount, 0)
-        self.rows += n
+        if written:  # rows inserted into the read models (not those deleted)
+            self.rows += n
         self.timings.append((label, round(time.monotonic() - started, 2), n))
 
     def tally(self, inner: str, params: tuple = ()) -> None:
@@ -214,9 +215,9 @@ class _Writer:
             return
         where, params = self.places.row_predicate()
         for table in (self.t["tally"], self.t["duration"]):
-            self.run(f"clear {table}", f"DELETE FROM {table} WHERE {where}", params)
+            self.run(f"clear {table}", f"DELETE FROM {table} WHERE {where}", params, written=False)
         # Placements count in no place and are few: always recounted in full.
-        self.run("clear placements", f"DELETE FROM {self.t['tally']} WHERE dim = 'placements'")
+        self.run("clear placements", f"DELETE FROM {self.t['tally']} WHERE dim = 'placements'", written=False)
 
 
 class Places:

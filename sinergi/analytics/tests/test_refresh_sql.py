@@ -273,3 +273,11 @@ def _any_user():
     from sinergi.agencies.models import User
 
     return User.objects.create(username="svc-recorder")
+
+
+def test_the_places_of_an_incremental_round_are_region_codes_only(db):
+    """Place codes are written into the statement: anything but a region code (or '?') is dropped."""
+    from sinergi.analytics.refresh import Places
+
+    p = Places({("53", "53.03"), ("53", "?"), ("x'; DROP TABLE", "53.01"), ("32", "32.01' OR '1'='1")})
+    assert p.regencies == ["53.03"] and p.unknown_in == ["53", "?"] and p.provinces == ["53", "?"]
