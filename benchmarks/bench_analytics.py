@@ -2,11 +2,14 @@
 de-identified release of all cases (time and peak memory).
 
     DATABASE_URL=postgres://... uv run python benchmarks/bench_analytics.py [--requests 200] [--runs 3]
+        [--skip-refresh] [--changes N]
 
 Run against a database filled with ``sinergi generate_cases N`` (after ``migrate``). Dashboards are requested
 in-process through Django's test client, signed in as an analyst, with filters drawn from the data (none, a
 year, a province, a regency, an agency, an exploitation type, combinations); the time is the server's (the
-view from request to response). The release runs as its own process so its peak memory is its own.
+view from request to response). The release runs as its own process so its peak memory is its own. With
+``--changes N`` it also marks N random cases and N referrals as just written and times the worker's incremental
+round (this writes ``updated_at`` in the benchmark database).
 """
 
 from __future__ import annotations
