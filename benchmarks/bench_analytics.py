@@ -2,11 +2,14 @@
 de-identified release of all cases (time and peak memory).
 
     DATABASE_URL=postgres://... uv run python benchmarks/bench_analytics.py [--requests 200] [--runs 3]
+        [--skip-refresh] [--changes N]
 
 Run against a database filled with ``sinergi generate_cases N`` (after ``migrate``). Dashboards are requested
 in-process through Django's test client, signed in as an analyst, with filters drawn from the data (none, a
 year, a province, a regency, an agency, an exploitation type, combinations); the time is the server's (the
-view from request to response). The release runs as its own process so its peak memory is its own.
+view from request to response). The release runs as its own process so its peak memory is its own. With
+``--changes N`` it also marks N random cases and N referrals as just written and times the worker's incremental
+round (this writes ``updated_at`` in the benchmark database).
 """
 
 from __future__ import annotations
@@ -95,6 +98,8 @@ def bench_dashboards(requests: int) -> dict:
             assert r.status_code == 200, (url, f, r.status_code)
         results[s] = {"p50": round(statistics.median(times), 1), "p95": round(pct(times, 0.95), 1),
                       "max": round(max(times), 1)}
+        r = results[s]
+        print(f"  {s:12} p50 {r['p50']:7.1f}  p95 {r['p95']:7.1f}  max {r['max']:7.1f}", flush=True)
     return results
 
 
@@ -147,11 +152,32 @@ def bench_release(runs: int) -> dict:
             "peak_rss_mb": round(max(rss)), "rows": lines - 1, "summary": summary}
 
 
+def bench_incremental(n: int) -> dict:
+    """Mark ``n`` random cases (and one referral each) as just written, then time the worker's round."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from sinergi.analytics.refresh import analytics_refresh
+
+    now = timezone.now()
+    with connection.cursor() as cur:
+        cur.execute("UPDATE cases_case SET updated_at = %s WHERE id IN "
+                    "(SELECT id FROM cases_case TABLESAMPLE SYSTEM (1) LIMIT %s)", (now, n))
+        cur.execute("UPDATE referrals_referral SET updated_at = %s WHERE id IN "
+                    "(SELECT id FROM referrals_referral TABLESAMPLE SYSTEM (1) LIMIT %s)", (now, n))
+    t = time.perf_counter()
+    result = analytics_refresh(force=True, full=False)
+    return {**result, "wall_s": round(time.perf_counter() - t, 1), "touched_cases": n, "touched_referrals": n}
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--skip-refresh", action="store_true")
+    parser.add_argument("--changes", type=int, default=0,
+                        help="then touch this many cases (as five minutes of work would) and time the worker's "
+                             "incremental round")
     args = parser.parse_args()
     from sinergi.analytics.refresh import analytics_refresh
     from sinergi.cases.models import Case
@@ -160,12 +186,13 @@ def main():
           f"load average: {os.getloadavg()}")
     if not args.skip_refresh:
         t = time.perf_counter()
-        print("refresh:", analytics_refresh(force=True), f"({time.perf_counter() - t:.1f} s)")
-    print("dashboards (ms, server time):")
-    for name, r in bench_dashboards(args.requests).items():
-        print(f"  {name:12} p50 {r['p50']:7.1f}  p95 {r['p95']:7.1f}  max {r['max']:7.1f}")
-    print("annual PDF report:", bench_report(args.runs))
-    print("release:", bench_release(args.runs))
+        print("full refresh:", analytics_refresh(force=True), f"({time.perf_counter() - t:.1f} s)", flush=True)
+    if args.changes:
+        print("incremental refresh:", bench_incremental(args.changes), flush=True)
+    print("dashboards (ms, server time):", flush=True)
+    bench_dashboards(args.requests)
+    print("annual PDF report:", bench_report(args.runs), flush=True)
+    print("release:", bench_release(args.runs), flush=True)
     print(f"load average after: {os.getloadavg()}")
 
 

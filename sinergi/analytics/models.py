@@ -66,3 +66,16 @@ class RefreshState(models.Model):
     as_of = models.DateTimeField(null=True)
     seconds = models.FloatField(default=0)
     rows = models.PositiveIntegerField(default=0)
+    # When the figures were last counted from scratch (the rounds between only recount the changed places).
+    full_at = models.DateTimeField(null=True)
+    mode = models.CharField(max_length=12, blank=True)
+
+
+class CasePlace(models.Model):
+    """Where each case was counted at the last refresh (home province and regency, ``?`` when unknown): an
+    incremental refresh recounts the places of the changed cases, including a place a case has left or a
+    deleted case was counted in. Holds no personal data: a case id and two region codes."""
+
+    case_id = models.UUIDField(primary_key=True)
+    province = models.CharField(max_length=2)
+    regency = models.CharField(max_length=5)

@@ -27,8 +27,10 @@ def recruitment(f: Filters) -> dict:
         spread["1" if n == 1 else "2-4" if n < 5 else "5-9" if n < 10 else "10+"] += 1
     recruiters = _series(dict(spread), order=["1", "2-4", "5-9", "10+"])
     year_only = Filters(year_from=f.year_from, year_to=f.year_to)
-    raised = tally("flag_raised", year_only, "value", ignore_agency=True)
-    confirmed = tally("flag_confirmed", year_only, "value", ignore_agency=True)
+    # Flags follow every filter (the period, the place, the agency, the type: a flag on a survivor's placement
+    # counts with the survivor's case); without a place, agency or type filter every flag counts.
+    raised = tally("flag_raised", f, "value")
+    confirmed = tally("flag_confirmed", f, "value")
     rules = sorted(raised, key=lambda r: -raised[r])
     flags = protect_table({**{(r, "raised"): raised[r] for r in rules},
                            **{(r, "confirmed"): confirmed.get(r, 0) for r in rules}},
@@ -114,7 +116,37 @@ def agency_performance(agency, f: Filters) -> dict:
     n_sent = sent.get(agency.pk, 0)
     return {"agency": agency, "rows": rows, "cases_led": None if 0 < n_led < k else n_led,
             "referrals_received": None if 0 < n_sent < k else n_sent, "peers": len(peers),
-            "region": province}
+            "region": province, "referral_types": referral_types_against_region(agency.pk, peers, everyone)}
+
+
+def referral_types_against_region(agency_id, peers: list, f: Filters) -> list[dict]:
+    """Per referral type the agency received: its median hours to acknowledge and days to complete, beside the
+    median of the same medians over the agencies of its region (each agency's median needs k answers)."""
+    ack = durations("ack", f, "agency")
+    done = durations("done", f, "agency")
+    sent = tally("ref_sent", f, "agency", "value")
+    k = min_cell()
+
+    def median_of(values):
+        values = [v for v in values if v is not None]
+        return statistics.median(values) if len(values) >= 2 else None
+
+    def med(table, a, t):
+        return (table.get((a, t)) or {}).get("median")
+
+    rows = []
+    for t in sorted({t for (a, t) in sent if a == agency_id}):
+        n = sent.get((agency_id, t), 0)
+        own_ack, own_done = med(ack, agency_id, t), med(done, agency_id, t)
+        region_ack = median_of(med(ack, a, t) for a in peers)
+        region_done = median_of(med(done, a, t) for a in peers)
+        rows.append({"type": t, "received": None if 0 < n < k else n,
+                     "ack_hours": own_ack, "ack_region_hours": region_ack,
+                     "done_days": _days(own_done), "done_region_days": _days(region_done),
+                     "ack_slower": own_ack is not None and region_ack is not None and own_ack > region_ack * 1.2,
+                     "done_slower": own_done is not None and region_done is not None
+                     and own_done > region_done * 1.2})
+    return rows
 
 
 # -- the comparable annual report ---------------------------------------------------------------------------

@@ -101,7 +101,8 @@ class AgencyFiguresView(APIView):
         return Response({"agency": {"id": found.pk, "code": found.code, "name": str(found)}, "as_of": _as_of(),
                          "k": min_cell(), "region": data["region"], "peers": data["peers"],
                          "cases_led": data["cases_led"], "referrals_received": data["referrals_received"],
-                         "figures": [{k: v for k, v in r.items()} for r in data["rows"]]})
+                         "figures": [{k: v for k, v in r.items()} for r in data["rows"]],
+                         "referral_types": data["referral_types"]})
 
 
 class ReportView(APIView):

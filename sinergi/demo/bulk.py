@@ -3,8 +3,11 @@
 Each batch writes survivors, their name keys, cases, exploitation-type rows and one stage entry per case,
 then one audit row saying what was generated, and commits. On PostgreSQL the rows go in with COPY, so a
 million cases take minutes. The cases follow the same patterns as the realistic demo (``data.py``) and their
-dates are consistent (stage entered after the report, none in the future), but they carry no timeline,
-services or notes: they exist to be listed, filtered and searched at scale.
+dates are consistent (stage entered after the report, none in the future). They carry no timeline or notes,
+but they do carry what the analytics count: services delivered as the case moves on (``data.STAGE_SERVICES``,
+the same providers as the realistic demo), and recruitment: some survivors placed through the one door
+(placements under the demo's fictional licensed agencies, a case link to the agency, risk flags on some
+placements, part of them confirmed), others linked to a recruiter (a few recruiters with many cases).
 """
 
 from __future__ import annotations
@@ -24,12 +27,14 @@ from django.utils import timezone
 from sinergi.audit.enums import Action
 from sinergi.audit.services import SYSTEM, audit_log
 from sinergi.cases.enums import DecisionOrg, Outcome, Stage, VictimStatus
-from sinergi.cases.models import Case, CaseExploitationType, StageEntry
+from sinergi.cases.enums import ServiceOutcome
+from sinergi.cases.models import Case, CaseExploitationType, ServiceDelivery, StageEntry
 from sinergi.cases.services import next_reference
 from sinergi.people import names as name_keys
 from sinergi.people.enums import Sex
 from sinergi.people.models import NameKey, Person
 from sinergi.referrals.enums import DEFAULT_DEADLINES, DEFAULT_SECTIONS
+from sinergi.recruitment.models import CaseLink, Placement, Recruiter, RiskFlag, RiskRule
 from sinergi.referrals.models import Referral
 
 from . import data
@@ -133,6 +138,32 @@ class World:
         self.now = timezone.now()
         self.tz = timezone.get_current_timezone()
         self.new_id = OrderedIds(random.Random())
+        self.recruitment = None  # loaded by ``load_recruitment`` (it needs the database)
+
+    def load_recruitment(self) -> None:
+        """The placement agencies and their job orders, a pool of recruiters, the risk rules and the user the
+        generated services and links are recorded by."""
+        from sinergi.agencies.models import User
+
+        from . import recruitment as demo_recruitment
+
+        pas = demo_recruitment._agencies()
+        orders: dict[str, list] = defaultdict(list)
+        for pa, (_, licence, destinations) in zip(pas, demo_recruitment.AGENCIES):
+            for country in destinations:
+                from sinergi.recruitment.models import JobOrder
+
+                jo = JobOrder.objects.get_or_create(reference=f"{licence}-{country}", defaults={
+                    "agency": pa, "employer": f"Demo employer {country}", "destination_id": country,
+                    "position": "pekerja", "quota": 200, "approved": True,
+                    "approved_on": dt.date(2022, 1, 10)})[0]
+                orders[country].append((jo.pk, pa.pk))
+        recruiters = []
+        for i, name in enumerate(demo_recruitment.RECRUITER_NAMES):
+            recruiters.append(Recruiter.objects.get_or_create(name=f"{name} (generated)")[0].pk)
+        user, _ = User.objects.get_or_create(username="generator", defaults={"is_active": False})
+        rules = list(RiskRule.objects.values_list("pk", flat=True)) or []
+        self.recruitment = {"orders": dict(orders), "recruiters": recruiters, "user": user.pk, "rules": rules}
 
 
 def _one(rng: random.Random, w: World, tables: dict[str, Table], stamp: dt.datetime):
@@ -209,7 +240,78 @@ def _one(rng: random.Random, w: World, tables: dict[str, Table], stamp: dt.datet
                              "stage": st, "entered_at": at, "left_at": nxt[1], "agency_id": w.agency_ids[lead],
                              "actor_id": None})
     _referrals(rng, w, tables, case, lead, reached, stamp)
+    _services(rng, w, tables, case, origin, reached, stamp)
+    _recruitment(rng, w, tables, case, sc.key, pid, reported_at, stamp)
     return case
+
+
+def _services(rng: random.Random, w: World, tables: dict[str, Table], case: dict, origin: str, reached: dict,
+              stamp: dt.datetime) -> None:
+    """The services started as the case enters each stage (as the realistic demo plans them)."""
+    if w.recruitment is None:
+        return
+    country = case["country_of_exploitation_id"]
+    for stage, at in reached.items():
+        for svc, p, dmin, dmax in data.STAGE_SERVICES.get(stage, ()):
+            if rng.random() >= p:
+                continue
+            if svc in ("travel_document", "interpretation") or (svc == "shelter" and country != "ID"
+                                                                 and stage == "protected"):
+                provider = data.ABROAD_PROVIDER.get(country, "kemlu-pwni")
+            else:
+                ntt, national = data.PROVIDERS[svc]
+                provider = rng.choice(ntt if origin == "53" else national)
+            if provider not in w.agency_ids:
+                continue
+            start = at + dt.timedelta(hours=rng.uniform(1, 30))
+            if start > w.now:
+                continue
+            end = start + dt.timedelta(days=rng.uniform(dmin, dmax))
+            done = end <= w.now
+            outcome = (ServiceOutcome.DECLINED if rng.random() < 0.05 else ServiceOutcome.COMPLETED) if done \
+                else ServiceOutcome.ONGOING
+            tables["service"].add({
+                "id": w.new_id(), "created_at": end if done else start, "updated_at": stamp, "case_id": case["id"],
+                "type": svc, "provider_id": w.agency_ids[provider],
+                "started_on": timezone.localtime(start, w.tz).date(),
+                "ended_on": timezone.localtime(end, w.tz).date() if done else None, "outcome": outcome,
+                "notes": "", "recorded_by_id": w.recruitment["user"]})
+
+
+ONE_DOOR_SCENARIOS = {"domestic_work", "plantation", "fishing"}
+
+
+def _recruitment(rng: random.Random, w: World, tables: dict[str, Table], case: dict, scenario: str, pid,
+                 reported_at: dt.datetime, stamp: dt.datetime) -> None:
+    """A placement through the one door (with its case link and perhaps a risk flag), or a recruiter link."""
+    r = w.recruitment
+    if r is None:
+        return
+    orders = r["orders"].get(case["country_of_exploitation_id"])
+    link = {"id": w.new_id(), "created_at": reported_at, "updated_at": stamp, "case_id": case["id"],
+            "recruiter_id": None, "placement_agency_id": None, "linked_by_id": r["user"]}
+    if scenario in ONE_DOOR_SCENARIOS and orders and rng.random() < 0.35:
+        order, pa = rng.choice(orders)
+        placement = w.new_id()
+        departed = case["reported_on"] - dt.timedelta(days=rng.randint(60, 400))
+        tables["placement"].add({
+            "id": placement, "created_at": reported_at - dt.timedelta(days=rng.randint(60, 400)),
+            "updated_at": stamp, "job_order_id": order, "worker_id": pid, "worker_reference": f"GEN-{placement}",
+            "departure_date": departed, "ltsa_office": "LTSA Kupang", "visa_type": "work", "returned_on": None})
+        tables["caselink"].add({**link, "placement_agency_id": pa, "role": "P3MI"})
+        if r["rules"] and rng.random() < 0.3:
+            flagged = reported_at + dt.timedelta(hours=rng.uniform(1, 72))
+            if flagged <= w.now:
+                confirmed = rng.random() < 0.6
+                tables["flag"].add({
+                    "id": w.new_id(), "created_at": flagged, "updated_at": stamp, "rule_id": rng.choice(r["rules"]),
+                    "subject_type": "placement", "subject_id": placement,
+                    "reason": "Penempatan terkait kasus perdagangan orang.", "evidence": {},
+                    "resolution": "confirmed" if confirmed else "open", "resolution_reason": "",
+                    "resolved_by_id": None, "resolved_at": flagged + dt.timedelta(days=2) if confirmed else None})
+    elif rng.random() < 0.5:
+        i = min(int(rng.paretovariate(1.2)) - 1, len(r["recruiters"]) - 1)  # a few recruiters, many cases
+        tables["caselink"].add({**link, "recruiter_id": r["recruiters"][i], "role": "perekrut"})
 
 
 def _port(rng: random.Random, country: str, city: str) -> str:
@@ -270,7 +372,11 @@ def generate_cases(count: int, *, world: World, batch: int = 10_000, seed: int =
     """Write ``count`` cases in batches of ``batch``, each batch in its own transaction with one audit row."""
     rng = random.Random(seed)
     tables = {"person": Table(Person), "namekey": Table(NameKey), "case": Table(Case),
-              "caseexpl": Table(CaseExploitationType), "stage": Table(StageEntry), "referral": Table(Referral)}
+              "caseexpl": Table(CaseExploitationType), "stage": Table(StageEntry), "referral": Table(Referral),
+              "service": Table(ServiceDelivery), "placement": Table(Placement), "caselink": Table(CaseLink),
+              "flag": Table(RiskFlag)}
+    if world.recruitment is None:
+        world.load_recruitment()
     done, started = 0, time.monotonic()
     while done < count:
         n = min(batch, count - done)
@@ -284,7 +390,8 @@ def generate_cases(count: int, *, world: World, batch: int = 10_000, seed: int =
             for year, group in sorted(by_year.items()):
                 for c, ref in zip(group, next_reference(year, len(group))):
                     c["reference"] = ref
-            for key in ("person", "namekey", "case", "caseexpl", "stage", "referral"):
+            for key in ("person", "namekey", "case", "caseexpl", "stage", "referral", "service", "placement",
+                        "caselink", "flag"):
                 tables[key].flush()
             audit_log(actor=SYSTEM, action=Action.CREATE, object_type="generated_cases", object_id="",
                       detail={"cases": n, "persons": n, "seed": seed, "batch_start": done,
@@ -294,7 +401,8 @@ def generate_cases(count: int, *, world: World, batch: int = 10_000, seed: int =
         done += n
         if progress:
             progress(done, count, time.monotonic() - started)
-    analyze([Person, NameKey, Case, CaseExploitationType, StageEntry, Referral])
+    analyze([Person, NameKey, Case, CaseExploitationType, StageEntry, Referral, ServiceDelivery, Placement, CaseLink,
+             RiskFlag])
     return done
 
 

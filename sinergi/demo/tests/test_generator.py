@@ -110,3 +110,29 @@ def test_generated_contacts_and_documents_are_encrypted_in_the_database():
     case = Case.objects.exclude(travel_document_number="").first()
     if case is not None:
         assert case.travel_document_number[:3].isalpha()
+
+
+def test_generated_cases_carry_services_placements_recruiters_and_flags():
+    """The recruitment and services figures are exercised at scale: the generator writes them too."""
+    from sinergi.cases.models import ServiceDelivery
+    from sinergi.recruitment.models import CaseLink, Placement, RiskFlag
+
+    generate(400, seed=6)
+    now = timezone.now()
+    services = list(ServiceDelivery.objects.select_related("case"))
+    assert len(services) > 200
+    assert len({s.type for s in services}) >= 6
+    for s in services:
+        assert s.case.reported_on <= s.started_on <= timezone.localdate(now)
+        assert s.ended_on is None or s.ended_on >= s.started_on
+        assert (s.ended_on is None) == (s.outcome == "ongoing")
+    placements = list(Placement.objects.exclude(worker=None))
+    assert placements
+    survivors = set(Case.objects.values_list("survivor_id", flat=True))
+    assert all(p.worker_id in survivors for p in placements)
+    links = CaseLink.objects.all()
+    assert links.exclude(placement_agency=None).count() == len(placements)
+    assert links.exclude(recruiter=None).values("recruiter").distinct().count() >= 2
+    flags = RiskFlag.objects.filter(subject_type="placement")
+    assert flags.exists() and flags.filter(resolution="confirmed").exists()
+    assert set(flags.values_list("subject_id", flat=True)) <= {p.pk for p in placements}

@@ -69,3 +69,19 @@ def event_text(event):
     from sinergi.cases.timeline import event_text as text
 
     return text(event)
+
+
+@register.filter
+def is_figure(value) -> bool:
+    """A table cell holding a figure (a number, a hidden small count such as "<5", or "—"), right-aligned;
+    any other cell is text and wraps."""
+    if isinstance(value, bool):
+        return False
+    if value is None or isinstance(value, (int, float)):
+        return True
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return True
+    s = str(value).strip()
+    return s in ("—", "-") or (s.startswith("<") and s[1:].isdigit()) or s.rstrip("%").replace(".", "", 1).isdigit()

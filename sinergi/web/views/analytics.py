@@ -147,6 +147,9 @@ def agency_page(request, agency_id):
         f, status = Filters(), 400
     data = sections.agency_performance(agency, f)
     data["rows"] = _labels_for_rows(data["rows"])
+    type_label = tables.Labels().referral
+    for r in data["referral_types"]:
+        r["label"] = type_label.get(r["type"], r["type"])
     from sinergi.analytics import charts
 
     chart = charts.bars([(r["label"], r["own"]) for r in data["rows"] if r["key"].startswith("stage:")],
@@ -157,7 +160,14 @@ def agency_page(request, agency_id):
         t = tables.Table("agency", str(agency), [("measure", _("Ukuran")), ("own", _("Lembaga ini")),
                                                 ("region", _("Median wilayah"))],
                          [[r["label"], r["own"], r["region"]] for r in data["rows"]])
-        return _csv_response(f"agency-{agency.code}", [t])
+        types = tables.Table("referral_types", _("Waktu rujukan per jenis, dibandingkan median wilayah"),
+                             [("type", _("Jenis rujukan")), ("received", _("Diterima")),
+                              ("ack_hours", _("Jam sampai dikonfirmasi")),
+                              ("ack_region_hours", _("Median wilayah (jam)")),
+                              ("done_days", _("Hari sampai selesai")), ("done_region_days", _("Median wilayah (hari)"))],
+                             [[r["label"], r["received"], r["ack_hours"], r["ack_region_hours"], r["done_days"],
+                               r["done_region_days"]] for r in data["referral_types"]])
+        return _csv_response(f"agency-{agency.code}", [t, types])
     return render(request, "web/analytics/agency.html", {
         "nav": "analytics_agencies", "form": form, "data": data, "agency": agency, "chart": chart,
         "peer_chart": peers, "region_name": tables.Labels().region(data["region"]) if data["region"] else "",

@@ -8,5 +8,9 @@ from sinergi.analytics.refresh import analytics_refresh
 class Command(BaseCommand):
     help = "Perbarui angka dasbor / rebuild the analytics read models now."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--changes", action="store_true",
+                            help="recount only the places changed since the last count (as the worker does)")
+
     def handle(self, *args, **options):
-        self.stdout.write(str(analytics_refresh(force=True)))
+        self.stdout.write(str(analytics_refresh(force=True, full=False if options["changes"] else None)))
