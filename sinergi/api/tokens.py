@@ -22,6 +22,7 @@ from rest_framework.authtoken.models import Token
 from sinergi.audit.enums import Action
 from sinergi.audit.services import SYSTEM, Actor, Entry, audit_log_many
 from sinergi.core import clock
+from sinergi.core.middleware import activate_user_language
 
 
 def lifetime() -> dt.timedelta:
@@ -49,6 +50,7 @@ class ExpiringTokenAuthentication(TokenAuthentication):
         if is_expired(token):
             token.delete()
             raise TokenExpired()
+        activate_user_language(user)  # a token's user reads their own language, like on the pages
         return user, token
 
 

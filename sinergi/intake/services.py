@@ -22,6 +22,8 @@ from sinergi.regions.models import Country
 from . import indicators
 from .enums import Channel, ReportStatus
 from .models import Report, Screening
+from django.utils.translation import gettext_lazy as _
+from sinergi.core.i18n import message
 
 
 @transaction.atomic
@@ -36,7 +38,7 @@ def report_create(*, actor, agency_id, data: dict[str, Any], subject=None) -> Re
     narrative = (data.get("narrative") or "").strip()
     errors.required("narrative", narrative)
     if len(narrative) > 20000:
-        errors.add("narrative", "Terlalu panjang / too long (max 20,000 characters).")
+        errors.add("narrative", _("Terlalu panjang (maks. 20,000 karakter)."))
     received_at = data.get("received_at") or clock.now()
     errors.not_future("received_at", received_at)
     country = None
@@ -44,11 +46,11 @@ def report_create(*, actor, agency_id, data: dict[str, Any], subject=None) -> Re
         code = str(data["country_of_exploitation"]).upper()
         country = Country.objects.filter(**({"code": code} if len(code) == 2 else {"alpha3": code})).first()
         if country is None:
-            errors.add("country_of_exploitation", f"Kode negara tidak dikenal / unknown country code: {code}")
+            errors.add("country_of_exploitation", message(_("Kode negara tidak dikenal: %(code)s"), code=code))
     for f, limit in (("reporter_name", 200), ("reporter_relation", 100), ("reporter_contact", 200),
                      ("last_known_location", 200)):
         if len(data.get(f) or "") > limit:
-            errors.add(f, f"Terlalu panjang / too long (max {limit}).")
+            errors.add(f, message(_("Terlalu panjang (maks. %(limit)s)."), limit=limit))
     errors.raise_if_any()
     report = Report.objects.create(
         channel=data["channel"], received_at=received_at, agency_id=agency_id, received_by=actor,
@@ -81,7 +83,7 @@ def screening_record(*, actor, agency_id, report: Report | None = None, case=Non
                      notes: str = "") -> Screening:
     """Record a screening. With ``victim_status`` it also decides the status (on the case, if any)."""
     if report is None and case is None:
-        raise field_error("report", "Penapisan butuh laporan atau kasus / screening needs a report or a case.")
+        raise field_error("report", _("Penapisan butuh laporan atau kasus."))
     # What the user may not see is "not found" before anything is "forbidden".
     if case is not None:
         require_case(actor, case, Cap.SCREEN)
@@ -138,7 +140,7 @@ def report_open_case(*, actor, report: Report, survivor, reported_on: dt.date | 
     require_report(actor, report, Cap.CASE_CREATE)
     report = Report.objects.select_for_update().get(pk=report.pk)
     if report.case_id:
-        raise field_error("report", "Laporan sudah punya kasus / this report already has a case.")
+        raise field_error("report", _("Laporan sudah punya kasus."))
     details = dict(details or {})
     if report.country_of_exploitation_id and "country_of_exploitation" not in details:
         details["country_of_exploitation"] = report.country_of_exploitation_id
@@ -172,7 +174,7 @@ def report_link_case(*, actor, report: Report, case) -> Report:
     if report.case_id == case.pk:
         return report
     if report.case_id:
-        raise field_error("case", "Laporan sudah ditautkan ke kasus lain / report already linked to another case.")
+        raise field_error("case", _("Laporan sudah ditautkan ke kasus lain."))
     report.case, report.status = case, ReportStatus.LINKED
     report.subject = report.subject or case.survivor
     report.save(update_fields=["case", "status", "subject", "updated_at"])
@@ -194,16 +196,16 @@ def report_create_public(*, agency_id, data: dict[str, Any], subject=None) -> Re
     narrative = (data.get("narrative") or "").strip()
     errors.required("narrative", narrative)
     if len(narrative) > 5000:
-        errors.add("narrative", "Terlalu panjang / too long (max 5,000 characters).")
+        errors.add("narrative", _("Terlalu panjang (maks. 5,000 karakter)."))
     country = None
     if data.get("country_of_exploitation"):
         country = Country.objects.filter(code=str(data["country_of_exploitation"]).upper()).first()
         if country is None:
-            errors.add("country_of_exploitation", "Kode negara tidak dikenal / unknown country code.")
+            errors.add("country_of_exploitation", _("Kode negara tidak dikenal."))
     for f, limit in (("reporter_name", 200), ("reporter_relation", 100), ("reporter_contact", 200),
                      ("last_known_location", 200)):
         if len(data.get(f) or "") > limit:
-            errors.add(f, f"Terlalu panjang / too long (max {limit}).")
+            errors.add(f, message(_("Terlalu panjang (maks. %(limit)s)."), limit=limit))
     errors.raise_if_any()
     report = Report.objects.create(
         channel=Channel.PUBLIC_FORM, received_at=clock.now(), agency_id=agency_id, received_by=None,

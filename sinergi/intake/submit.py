@@ -14,6 +14,7 @@ from sinergi.core.validation import field_error
 from sinergi.people.services import person_create
 
 from .services import report_create, report_link_case, report_open_case, screening_record
+from django.utils.translation import gettext_lazy as _
 
 OPEN, LINK, NONE = "open", "link", "none"
 
@@ -34,7 +35,7 @@ def intake_submit(*, actor, agency_id, report: dict[str, Any], person: dict[str,
     in full (another agency's, or one only referred to it) raises NotFound("link_reference"), and nothing is
     written."""
     if decision not in (OPEN, LINK, NONE):
-        raise field_error("decision", "Pilihan tidak dikenal / unknown choice.")
+        raise field_error("decision", _("Pilihan tidak dikenal."))
     linked = None
     if decision == LINK:
         ref = (link_reference or "").strip().upper()

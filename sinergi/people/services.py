@@ -25,6 +25,8 @@ from . import names
 from .enums import ConsentPurpose, DocumentType, Relationship, Sex
 from .models import Consent, FamilyContact, IdentityDocument, NameKey, Person, PersonAlias
 from .validators import document_number_error, phone_error
+from django.utils.translation import gettext_lazy as _
+from sinergi.core.i18n import message
 
 PERSON_FIELDS = (
     "full_name", "sex", "date_of_birth", "estimated_age", "citizenship", "origin_village", "address", "phone",
@@ -40,7 +42,7 @@ def _resolve_country(errors: Errors, field: str, value) -> Country | None:
     code = str(value).strip().upper()
     country = Country.objects.filter(code=code).first() if len(code) == 2 else Country.objects.filter(alpha3=code).first()
     if country is None:
-        errors.add(field, f"Kode negara tidak dikenal / unknown country code: {value}")
+        errors.add(field, message(_("Kode negara tidak dikenal: %(value)s"), value=value))
     return country
 
 
@@ -49,9 +51,9 @@ def _resolve_village(errors: Errors, field: str, value) -> Region | None:
         return None
     region = value if isinstance(value, Region) else Region.objects.filter(code=str(value).strip()).first()
     if region is None:
-        errors.add(field, f"Kode wilayah tidak dikenal / unknown region code: {value}")
+        errors.add(field, message(_("Kode wilayah tidak dikenal: %(value)s"), value=value))
     elif region.level != Level.VILLAGE:
-        errors.add(field, "Kode harus kode desa/kelurahan / the code must be a village code.")
+        errors.add(field, _("Kode harus kode desa/kelurahan."))
         return None
     return region
 
@@ -62,9 +64,9 @@ def validate_person_fields(data: dict[str, Any], errors: Errors, *, partial: boo
     if not partial or "full_name" in data:
         name = (data.get("full_name") or "").strip()
         if not name:
-            errors.add("full_name", "Nama wajib diisi / name is required.")
+            errors.add("full_name", _("Nama wajib diisi."))
         elif len(name) > 200:
-            errors.add("full_name", "Nama terlalu panjang / name too long (max 200).")
+            errors.add("full_name", _("Nama terlalu panjang (maks. 200)."))
         clean["full_name"] = name
     if "sex" in data:
         errors.in_choices("sex", data["sex"], Sex.values)
@@ -72,11 +74,11 @@ def validate_person_fields(data: dict[str, Any], errors: Errors, *, partial: boo
     if "date_of_birth" in data:
         dob = _as_date(data["date_of_birth"])
         if dob is _BAD:
-            errors.add("date_of_birth", "Format tanggal YYYY-MM-DD / date format is YYYY-MM-DD.")
+            errors.add("date_of_birth", _("Format tanggal YYYY-MM-DD."))
         else:
             errors.not_future("date_of_birth", dob)
             if dob and dob < dt.date(1900, 1, 1):
-                errors.add("date_of_birth", "Tanggal lahir tidak masuk akal / implausible date of birth.")
+                errors.add("date_of_birth", _("Tanggal lahir tidak masuk akal."))
             clean["date_of_birth"] = dob
     if "estimated_age" in data:
         age = data["estimated_age"]
@@ -86,10 +88,10 @@ def validate_person_fields(data: dict[str, Any], errors: Errors, *, partial: boo
             try:
                 age = int(age)
             except (TypeError, ValueError):
-                errors.add("estimated_age", "Umur harus angka / age must be a whole number.")
+                errors.add("estimated_age", _("Umur harus angka."))
             else:
                 if not (0 <= age <= 120):
-                    errors.add("estimated_age", "Umur 0-120 / age must be 0-120.")
+                    errors.add("estimated_age", _("Umur 0-120."))
                 clean["estimated_age"] = age
     if "citizenship" in data:
         clean["citizenship"] = _resolve_country(errors, "citizenship", data["citizenship"])
@@ -109,11 +111,11 @@ def validate_person_fields(data: dict[str, Any], errors: Errors, *, partial: boo
         try:
             validate_email(clean["email"])
         except DjangoValidationError:
-            errors.add("email", "Alamat surel tidak valid / not a valid e-mail address.")
+            errors.add("email", _("Alamat surel tidak valid."))
     # Column limits, so that PostgreSQL never answers a long value with an error (SQLite would store it).
     for f, limit in (("email", 254), ("primary_language", 8), ("address", 2000)):
         if len(clean.get(f) or "") > limit:
-            errors.add(f, f"Terlalu panjang / too long (max {limit}).")
+            errors.add(f, message(_("Terlalu panjang (maks. %(limit)s)."), limit=limit))
     if "deceased" in data:
         clean["deceased"] = bool(data["deceased"])
     return clean
@@ -162,7 +164,7 @@ def person_create(*, actor, agency_id, data: dict[str, Any], aliases: list[str] 
     aliases = [a.strip() for a in (aliases or []) if a and a.strip()]
     for a in aliases:
         if len(a) > 200:
-            errors.add("aliases", "Alias terlalu panjang / alias too long.")
+            errors.add("aliases", _("Alias terlalu panjang."))
     errors.raise_if_any()
     person = Person(**clean)
     _apply_origin(person)
@@ -182,7 +184,7 @@ def person_update(*, actor, person: Person, agency_id, data: dict[str, Any], ali
     if aliases is not None:
         aliases = [a.strip() for a in aliases if a and a.strip()]
         if any(len(a) > 200 for a in aliases):
-            errors.add("aliases", "Alias terlalu panjang / alias too long.")
+            errors.add("aliases", _("Alias terlalu panjang."))
     errors.raise_if_any()
     person = Person.objects.select_for_update().get(pk=person.pk)
     changed = [k for k, v in clean.items() if getattr(person, k) != v]
@@ -218,12 +220,12 @@ def document_add(*, actor, person: Person, agency_id, type: str, number: str, is
     errors.in_choices("type", type, DocumentType.values)
     country = _resolve_country(errors, "issuing_country", issuing_country)
     if country is None and "issuing_country" not in errors.fields:
-        errors.add("issuing_country", "Wajib diisi / this field is required.")
+        errors.add("issuing_country", _("Wajib diisi."))
     number = (number or "").strip().upper()
     if msg := document_number_error(type, number, country.code if country else None):
         errors.add("number", msg)
     errors.not_future("issued_on", issued_on)
-    errors.order("issued_on", issued_on, "expires_on", expires_on)
+    errors.order("issued_on", issued_on, "expires_on", expires_on, label=_("tanggal terbit"))
     errors.raise_if_any()
     doc = IdentityDocument.objects.create(person=person, type=type, number=number, issuing_country=country,
                                           issued_on=issued_on, expires_on=expires_on)

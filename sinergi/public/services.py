@@ -62,24 +62,24 @@ def spam_errors(data: dict[str, Any], token: str, text_fields: list[str]) -> Err
     on links and script-like content."""
     errors = Errors()
     if (data.get("website") or "").strip():
-        errors.add("__all__", str(_("Laporan tidak dapat diterima. / The report could not be accepted.")))
+        errors.add("__all__", str(_("Laporan tidak dapat diterima.")))
         return errors
     try:
         issued = signing.loads(token or "", salt="public-form", max_age=FORM_MAX_SECONDS)["t"]
         if clock.now().timestamp() - issued < FORM_MIN_SECONDS:
-            errors.add("__all__", str(_("Terlalu cepat; periksa isian lalu kirim lagi. / Too fast; check and send again.")))
+            errors.add("__all__", str(_("Terlalu cepat; periksa isian lalu kirim lagi.")))
     except (signing.BadSignature, KeyError, TypeError):
-        errors.add("__all__", str(_("Formulir kedaluwarsa; muat ulang halaman. / The form expired; reload the page.")))
+        errors.add("__all__", str(_("Formulir kedaluwarsa; muat ulang halaman.")))
     for field in text_fields:
         text = data.get(field) or ""
         if len(re.findall(r"https?://|www\.", text, re.I)) > 2:
-            errors.add(field, str(_("Terlalu banyak tautan. / Too many links.")))
+            errors.add(field, str(_("Terlalu banyak tautan.")))
         if re.search(r"<\s*(script|iframe|object|embed|svg)|javascript:|on\w+\s*=", text, re.I):
-            errors.add(field, str(_("Isi tidak diizinkan. / Content not allowed.")))
+            errors.add(field, str(_("Isi tidak diizinkan.")))
         if re.search(r"(.)\1{30,}", text):
-            errors.add(field, str(_("Isi tidak terbaca. / Unreadable content.")))
+            errors.add(field, str(_("Isi tidak terbaca.")))
         if "\x00" in text:
-            errors.add(field, str(_("Isi tidak terbaca. / Unreadable content.")))
+            errors.add(field, str(_("Isi tidak terbaca.")))
     return errors
 
 

@@ -112,9 +112,9 @@ class IntakeForm(forms.Form):
         chain = [("regency", "province"), ("district", "regency"), ("village", "district")]
         for child, parent in chain:
             if data.get(child) and data.get(parent) and not data[child].startswith(data[parent] + "."):
-                self.add_error(child, _("Tidak termasuk wilayah di atasnya / not inside the chosen parent area."))
+                self.add_error(child, _("Tidak termasuk wilayah di atasnya."))
         if data.get("decision") == "link" and not data.get("link_reference"):
-            self.add_error("link_reference", _("Wajib diisi / this field is required."))
+            self.add_error("link_reference", _("Wajib diisi."))
         return data
 
     def ilo_rows(self):

@@ -277,6 +277,8 @@ def test_timeline_speaks_the_readers_language(client):
     assert event.summary == "Dilaporkan → Ditemukan"  # written once in Indonesian for exports and the audit trail
     login(client, manager)
     url = reverse("web:case_detail", args=[case.pk])
-    assert "Dilaporkan → Ditemukan" in client.get(url, HTTP_ACCEPT_LANGUAGE="id").content.decode()
-    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Dilaporkan → Ditemukan" in client.get(url).content.decode()
+    manager.preferred_language = "en"
+    manager.save(update_fields=["preferred_language"])
+    english = client.get(url).content.decode()
     assert "Reported → Located" in english and "Dilaporkan → Ditemukan" not in english

@@ -3,10 +3,11 @@
 from django.core.management.base import BaseCommand
 
 from sinergi.analytics.refresh import analytics_refresh
+from django.utils.translation import gettext as _
 
 
 class Command(BaseCommand):
-    help = "Perbarui angka dasbor / rebuild the analytics read models now."
+    help = _("Perbarui angka dasbor.")
 
     def handle(self, *args, **options):
         self.stdout.write(str(analytics_refresh(force=True)))
