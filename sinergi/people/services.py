@@ -29,8 +29,8 @@ from django.utils.translation import gettext_lazy as _
 from sinergi.core.i18n import message
 
 PERSON_FIELDS = (
-    "full_name", "sex", "date_of_birth", "estimated_age", "citizenship", "origin_village", "address", "phone",
-    "email", "primary_language", "deceased",
+    "full_name", "sex", "date_of_birth", "estimated_age", "citizenship", "origin_village", "origin_area", "address",
+    "phone", "email", "primary_language", "deceased",
 )
 
 
@@ -44,6 +44,22 @@ def _resolve_country(errors: Errors, field: str, value) -> Country | None:
     if country is None:
         errors.add(field, message(_("Kode negara tidak dikenal: %(value)s"), value=value))
     return country
+
+
+def _resolve_area(errors: Errors, value) -> dict[str, Region | None]:
+    """The origin as far as it is known: a village, or only its district, regency or province (a family that knows
+    the regency but not the village). Returns the person's origin fields."""
+    if value in (None, ""):
+        return {"origin_village": None, "origin_province": None, "origin_regency": None}
+    region = value if isinstance(value, Region) else Region.objects.filter(code=str(value).strip()).first()
+    if region is None:
+        errors.add("origin_area", message(_("Kode wilayah tidak dikenal: %(value)s"), value=value))
+        return {}
+    if region.level == Level.VILLAGE:
+        return {"origin_village": region}
+    codes = {"origin_province": region.code[:2], "origin_regency": region.code[:5] if region.level >= 2 else None}
+    found = {r.code: r for r in Region.objects.filter(code__in=[c for c in codes.values() if c])}
+    return {"origin_village": None, **{k: found.get(c) if c else None for k, c in codes.items()}}
 
 
 def _resolve_village(errors: Errors, field: str, value) -> Region | None:
@@ -97,6 +113,8 @@ def validate_person_fields(data: dict[str, Any], errors: Errors, *, partial: boo
         clean["citizenship"] = _resolve_country(errors, "citizenship", data["citizenship"])
     if "origin_village" in data:
         clean["origin_village"] = _resolve_village(errors, "origin_village", data["origin_village"])
+    if "origin_area" in data:
+        clean.update(_resolve_area(errors, data["origin_area"]))
     if "phone" in data:
         if msg := phone_error(data["phone"] or ""):
             errors.add("phone", msg)
@@ -138,10 +156,13 @@ def _as_date(value):
         return _BAD
 
 
-def _apply_origin(person: Person) -> None:
+def _apply_origin(person: Person, known: dict | None = None) -> None:
+    """The province and regency follow the village; without a village, what is known of the area is kept."""
     village = person.origin_village
     if village is None:
-        person.origin_province_id = person.origin_regency_id = None
+        known = known or {}
+        person.origin_province = known.get("origin_province")
+        person.origin_regency = known.get("origin_regency")
     else:
         person.origin_province_id = village.code[:2]
         person.origin_regency_id = village.code[:5]
@@ -166,8 +187,9 @@ def person_create(*, actor, agency_id, data: dict[str, Any], aliases: list[str] 
         if len(a) > 200:
             errors.add("aliases", _("Alias terlalu panjang."))
     errors.raise_if_any()
+    area = {k: clean.pop(k) for k in ("origin_province", "origin_regency") if k in clean}
     person = Person(**clean)
-    _apply_origin(person)
+    _apply_origin(person, area)
     person.save()
     PersonAlias.objects.bulk_create([PersonAlias(person=person, name=a) for a in aliases])
     person_refresh_name_keys(person)
@@ -187,12 +209,15 @@ def person_update(*, actor, person: Person, agency_id, data: dict[str, Any], ali
             errors.add("aliases", _("Alias terlalu panjang."))
     errors.raise_if_any()
     person = Person.objects.select_for_update().get(pk=person.pk)
+    area = {k: clean.pop(k) for k in ("origin_province", "origin_regency") if k in clean}
     changed = [k for k, v in clean.items() if getattr(person, k) != v]
+    if area and any(getattr(person, k) != v for k, v in area.items()) and "origin_village" not in changed:
+        changed.append("origin_village")
     for k in changed:
         setattr(person, k, clean[k])
     update_fields = list(changed) + digest_companions(Person, changed)
     if "origin_village" in changed:
-        _apply_origin(person)
+        _apply_origin(person, area)
         update_fields += ["origin_province", "origin_regency"]
     if update_fields:
         person.save(update_fields=update_fields + ["updated_at"])
@@ -279,8 +304,9 @@ def person_create_system(*, data: dict[str, Any]) -> Person:
     errors = Errors()
     clean = validate_person_fields(data, errors)
     errors.raise_if_any()
+    area = {k: clean.pop(k) for k in ("origin_province", "origin_regency") if k in clean}
     person = Person(**clean)
-    _apply_origin(person)
+    _apply_origin(person, area)
     person.save()
     person_refresh_name_keys(person)
     return person

@@ -22,8 +22,8 @@ def cell(value):
 @register.filter
 def htcds(value):
     if isinstance(value, (list, tuple)):
-        return ", ".join(htcds_vocab.humanize(v) for v in value)
-    return htcds_vocab.humanize(value) if value else ""
+        return ", ".join(str(htcds_vocab.label(v)) for v in value)
+    return htcds_vocab.label(value) if value else ""
 
 
 @register.filter

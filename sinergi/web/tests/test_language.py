@@ -74,3 +74,10 @@ def test_api_answers_in_the_token_users_language(client):
     r = client.get("/api/v1/cases/00000000-0000-0000-0000-000000000000/")
     assert r.status_code == 404
     assert r.json()["detail"] == "Not found."
+
+
+def test_sign_in_error_says_nama_pengguna_once(client):
+    user = user_with_role(Role.CASE_MANAGER)
+    body = client.post(reverse("web:login"), {"username": user.username, "password": "salah-sekali"}).content.decode()
+    assert "nama pengguna nama pengguna" not in body.lower()
+    assert "Nama pengguna atau kata sandi salah" in body

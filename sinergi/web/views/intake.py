@@ -20,7 +20,7 @@ from sinergi.regions.enums import Level
 from ..forms_intake import IntakeForm, region_choices
 
 MULTI = {"exploitation_types", "recruitment_apps", "ilo_indicators", "delphi_items"}
-FIELD_MAP = {"origin_village": "village", "citizenship": "citizenship", "link_reference": "link_reference"}
+FIELD_MAP = {"origin_village": "village", "origin_area": "village", "citizenship": "citizenship", "link_reference": "link_reference"}
 
 
 def _initial_from(post) -> dict:
@@ -51,7 +51,9 @@ def intake(request):
                     | ({"received_at": d["received_at"]} if d["received_at"] else {}),
                     person={"full_name": d["full_name"], "sex": d["sex"], "date_of_birth": d["date_of_birth"],
                             "estimated_age": d["estimated_age"], "citizenship": d["citizenship"],
-                            "origin_village": d["village"], "phone": d["phone"], "address": d["address"]},
+                            # As far as the family knows it: the village, else the district, regency or province.
+                            "origin_area": d["village"] or d["district"] or d["regency"] or d["province"],
+                            "phone": d["phone"], "address": d["address"]},
                     aliases=[a for a in d["aliases"].split(",") if a.strip()],
                     screening={"ilo_indicators": d["ilo_indicators"], "delphi_items": d["delphi_items"],
                                "victim_status": d["victim_status"], "decided_by_org": d["decided_by_org"]},
