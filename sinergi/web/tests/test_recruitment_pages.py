@@ -61,7 +61,7 @@ def test_branch_and_director_upload_shown_on_agency_page(client):
     bad = client.post(upload, {"kind": "directors", "file": SimpleUploadedFile(
         "d.csv", b"licence_number,name,position\nKEP-0/0000,Budi,Direktur\n")})
     assert bad.status_code == 400
-    assert "licence_number" in bad.content.decode() and "unknown licence number" in bad.content.decode()
+    assert "licence_number" in bad.content.decode() and "Perusahaan tidak terdaftar" in bad.content.decode()
     agency = PlacementAgency.objects.get()
     body = client.get(reverse("web:recruitment_agency", args=[agency.pk])).content.decode()
     assert "Kota Kupang" in body and "Nusa Tenggara Timur" in body and "Jl. El Tari 5" in body
