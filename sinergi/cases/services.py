@@ -202,6 +202,10 @@ def case_update_details(*, actor, case: Case, data: dict[str, Any]) -> Case:
 
 
 @transaction.atomic
+def _stage_label(value: str):
+    return Stage(value).label if value in Stage.values else value
+
+
 def case_transition(*, actor, case: Case, to_stage: str, at: dt.datetime | None = None, outcome: str = "",
                     note: str = "", data: dict[str, Any] | None = None, idempotency_key: str = "") -> Case:
     """Move ``case`` to ``to_stage``.
@@ -228,7 +232,8 @@ def case_transition(*, actor, case: Case, to_stage: str, at: dt.datetime | None 
     if at < case.stage_entered_at:
         errors.add("at", _("Tidak boleh sebelum tahap sekarang dimulai."))
     if to_stage not in ALLOWED_TRANSITIONS[Stage(case.stage)]:
-        errors.add("to_stage", message(_("Perpindahan %(stage)s -> %(to_stage)s tidak diizinkan."), stage=case.stage, to_stage=to_stage))
+        errors.add("to_stage", message(_("Perpindahan dari %(stage)s ke %(to_stage)s tidak diizinkan."),
+                                       stage=_stage_label(case.stage), to_stage=_stage_label(to_stage)))
     if outcome:
         errors.in_choices("outcome", outcome, Outcome.values)
     if to_stage == Stage.CLOSED and not outcome:

@@ -154,7 +154,10 @@ def referral_respond(*, actor, referral: Referral, to_status: str, reason: str =
     allowed = RECEIVER_MOVES.get(referral.status, frozenset())
     errors = Errors()
     if to_status not in allowed:
-        errors.add("status", message(_("Perubahan %(status)s -> %(to_status)s tidak diizinkan."), status=referral.status, to_status=to_status))
+        labels = dict(ReferralStatus.choices)
+        errors.add("status", message(_("Perubahan dari %(status)s ke %(to_status)s tidak diizinkan."),
+                                     status=labels.get(referral.status, referral.status),
+                                     to_status=labels.get(to_status, to_status)))
     if to_status == S.DECLINED and len((reason or "").strip()) < 5:
         errors.add("reason", _("Tulis alasan penolakan."))
     if to_status == S.COMPLETED and not (outcome or "").strip():

@@ -54,7 +54,7 @@ class IntakeForm(forms.Form):
     aliases = forms.CharField(label=_("Nama lain / panggilan"), required=False, max_length=400,
                               help_text=_("Pisahkan dengan koma."))
     sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=Sex.choices, initial=Sex.UNKNOWN)
-    date_of_birth = forms.DateField(label=_("Tanggal lahir"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_of_birth = forms.DateField(label=_("Tanggal lahir"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     estimated_age = forms.IntegerField(label=_("Perkiraan umur"), required=False, min_value=0, max_value=120)
     citizenship = forms.ChoiceField(label=_("Kewarganegaraan"), required=False, initial="ID")
     province = forms.ChoiceField(label=_("Provinsi asal"), required=False)

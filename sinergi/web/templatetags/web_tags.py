@@ -27,6 +27,17 @@ def htcds(value):
 
 
 @register.filter
+def age_years(born) -> int | None:
+    """Whole years since ``born``, today."""
+    from sinergi.core import clock
+
+    if not born:
+        return None
+    today = clock.today()
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+@register.filter
 def yesno_id(value):
     return _("Ya") if value else _("Tidak")
 

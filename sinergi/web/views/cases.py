@@ -162,7 +162,11 @@ def _case_form_post(request, case, form, name, write, *, done, denied):
 
 def _rerender_with(request, case, name, form, status):
     """The case page again, with the bound form in place of the blank one: errors next to the fields, input kept."""
-    return render(request, "web/case_detail.html", {**_detail_context(request, case), name: form}, status=status)
+    context = _detail_context(request, case)
+    if name == "transition_form" and context.get(name) is not None:
+        # After a refused move, offer what the page offers: the moves allowed from the current stage.
+        form.fields["to_stage"].choices = context[name].fields["to_stage"].choices
+    return render(request, "web/case_detail.html", {**context, name: form}, status=status)
 
 
 def _detail_context(request, case):
