@@ -44,6 +44,10 @@ class CaseFilterForm(forms.Form):
         regencies = Region.objects.filter(level=Level.REGENCY)
         regencies = regencies.filter(parent_id=province) if province else regencies.none()
         self.fields["origin_regency"].choices = all_ + list(regencies.values_list("code", "name"))
+        # With htmx the regency list fills as soon as a province is chosen; without it, on the next submit.
+        self.fields["origin_province"].widget.attrs.update({
+            "hx-get": "/regions/options/", "hx-target": "#id_origin_regency", "hx-trigger": "change",
+            "hx-vals": '{"level": "regency"}', "hx-include": "this", "hx-swap": "innerHTML"})
         from .forms_intake import country_choices
 
         self.fields["country_of_exploitation"].choices = all_ + country_choices()[1:]

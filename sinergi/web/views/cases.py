@@ -71,6 +71,7 @@ def case_list(request):
         "nav": "cases", "form": form, "cases": project_case_rows(request.user, rows), "page": page,
         "has_next": has_next,
         "has_prev": page > 1, "query": query.urlencode(),
+        "filtering": any(v for k, v in request.GET.items() if k not in ("q", "page", "sort")),
     }
     template = "web/partials/case_rows.html" if request.headers.get("HX-Request") else "web/case_list.html"
     return render(request, template, context)

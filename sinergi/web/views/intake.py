@@ -92,6 +92,7 @@ def region_options(request):
     if level_name not in LEVELS:
         return HttpResponse(status=400)
     level, parent_param = LEVELS[level_name]
-    parent = request.GET.get(parent_param) or None
+    # The intake form names its pickers "province", ...; the case list's filter "origin_province", ...
+    parent = request.GET.get(parent_param) or request.GET.get(f"origin_{parent_param}") or None
     html = "".join(f'<option value="{escape(code)}">{escape(name)}</option>' for code, name in region_choices(level, parent))
     return HttpResponse(html)
