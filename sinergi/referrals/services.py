@@ -178,6 +178,9 @@ def referral_withdraw(*, actor, referral: Referral, reason: str = "") -> Referra
         return referral
     if S.WITHDRAWN not in SENDER_MOVES.get(referral.status, frozenset()):
         raise field_error("status", _("Rujukan sudah selesai."))
+    if not (reason or "").strip():
+        # The receiver stops work it may have started: it is told why.
+        raise field_error("reason", _("Tulis alasan menarik rujukan."))
     return _move(referral, S.WITHDRAWN, actor=actor, agency_id=referral.from_agency_id, principal=principal,
                  reason=reason)
 
