@@ -77,3 +77,24 @@ def test_withdrawing_a_referral_asks_for_a_reason_first(client):
     client.post(reverse("web:referral_answer", args=[referral.pk]), {"status": "withdrawn", "reason": "Sudah pulang"})
     referral.refresh_from_db()
     assert referral.status == "withdrawn"
+
+
+def test_an_embassy_is_not_told_of_notes_it_may_not_read(client):
+    from sinergi.cases.services import note_add
+    from sinergi.referrals.services import referral_send
+
+    lead = AgencyFactory()
+    embassy = AgencyFactory(type=AgencyType.FOREIGN_MINISTRY)
+    case = CaseFactory(lead_agency=lead)
+    manager = user_with_role(Role.CASE_MANAGER, lead)
+    consul = user_with_role(Role.CASE_MANAGER, embassy)
+    referral_send(actor=manager, case=case, type="verify_citizenship", to_agency=embassy,
+                  consent_override_reason="Penyintas belum dapat dihubungi")
+    for i in range(3):
+        note_add(actor=manager, case=case, body=f"Catatan internal {i}")
+    client.login(username=consul.username, password=PASSWORD)
+    body = client.get(reverse("web:home")).content.decode()
+    assert "Catatan ditambahkan" not in body and "Catatan internal" not in body
+    client.logout()
+    client.login(username=manager.username, password=PASSWORD)
+    assert "Catatan ditambahkan" in client.get(reverse("web:home")).content.decode()
