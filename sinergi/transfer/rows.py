@@ -106,7 +106,8 @@ def _parser(col: Column, lk: Lookups) -> Callable[[Any], Any]:
         canonical = {v.lower(): v for v in col.allowed()}
         label = _("Nilai HTCDS tidak dikenal") if col.vocabulary else \
             _("Nilai tidak dikenal")
-        allowed_hint = "" if col.vocabulary else f" (allowed: {', '.join(col.allowed())})"
+        # Name what is accepted, so that "Male" is answered with "Masculine" among the choices.
+        allowed_hint = " " + _("(pilihan: %(allowed)s)") % {"allowed": ", ".join(col.allowed())}
         if kind == MULTI_PICK:
             def parse(v):
                 out, bad = [], []
