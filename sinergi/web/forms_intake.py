@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sinergi.cases.enums import DecisionOrg, VictimStatus
 from sinergi.core import htcds
+from sinergi.core.i18n import message
 from sinergi.intake import indicators
 from sinergi.intake.enums import Channel
 from sinergi.intake.help import DIMENSION_LABELS, ILO_HELP, STRENGTH_LABELS
@@ -99,6 +100,11 @@ class IntakeForm(forms.Form):
         self.fields["recruitment_apps"].choices = htcds.choices("vic_RecruitmentWebsitesAndApps")
         self.fields["ilo_indicators"].choices = [(i.key, ILO_HELP.get(i.key, (i.label,))[0]) for i in indicators.ilo_indicators()]
         self.fields["delphi_items"].choices = [(d.key, d.label) for d in indicators.delphi_items()]
+        for field in self.fields.values():
+            if isinstance(field, forms.ChoiceField):
+                # Django's own message shows the submitted code ("53.01 bukan salah satu dari pilihan").
+                field.error_messages["invalid_choice"] = message(
+                    _("Pilihan untuk %(field)s tidak tersedia; pilih lagi dari daftar."), field=field.label)
         for name in ("province", "regency", "district"):
             child = {"province": "regency", "regency": "district", "district": "village"}[name]
             self.fields[name].widget.attrs.update({

@@ -59,3 +59,15 @@ def test_an_splp_number_is_accepted_as_a_travel_document(client):
     assert r.status_code == 302, r.content.decode()[:3000]
     case.refresh_from_db()
     assert case.stage == Stage.DOCUMENTED
+
+
+def test_a_regency_that_does_not_fit_is_named_by_the_field_not_by_its_code(client):
+    from .test_pages import _intake_post
+
+    officer = user_with_role(Role.INTAKE_OFFICER)
+    login(client, officer)
+    r = client.post(reverse("web:intake"), _intake_post(province="35"))  # the regency 53.01 is in NTT, not East Java
+    body = r.content.decode()
+    assert r.status_code == 400
+    assert "bukan salah satu dari pilihan" not in body and "53.01 bukan" not in body
+    assert "Kabupaten/kota asal" in body and "pilih lagi dari daftar" in body
