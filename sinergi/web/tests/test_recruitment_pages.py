@@ -166,3 +166,16 @@ def test_review_needs_login_and_csrf(client):
     assert strict.post(url, {"decision": "dismissed", "reason": "x"}).status_code == 403
     flag.refresh_from_db()
     assert flag.is_open
+
+
+def test_licence_status_is_shown_by_its_label(client):
+    import datetime as dt
+
+    from sinergi.recruitment.models import LicenceEvent
+
+    oversight_client(client)
+    agency = PlacementAgency.objects.create(name="PT Dicabut Jaya", licence_number="KEP-7/2019", name_key="dicabut jaya")
+    LicenceEvent.objects.create(agency=agency, status="revoked", effective_from=dt.date(2025, 6, 1))
+    body = client.get(reverse("web:recruitment_agency", args=[agency.pk])).content.decode()
+    heading = body[body.index("<h1>"):body.index("</h1>")]
+    assert "revoked" not in heading and "Dicabut" in heading

@@ -108,3 +108,12 @@ def test_the_same_pages_in_english_show_english_labels(pages, client):
     for value in cases[1].means_of_control:
         assert english_of(value) in body
     assert "Cambodia" in body
+
+
+def test_djangos_blank_choice_is_indonesian_too():
+    from django.db.models.fields import BLANK_CHOICE_LABEL
+
+    with translation.override("id"):
+        assert str(BLANK_CHOICE_LABEL) == "- Pilih salah satu -"
+    with translation.override("en"):
+        assert str(BLANK_CHOICE_LABEL) == "- Select an option -"
