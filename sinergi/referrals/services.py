@@ -345,7 +345,7 @@ def referral_receive(*, peer, from_agency, to_agency, body: dict) -> Referral:
     identity = subject.get("identity") or {}
     location = subject.get("location") or {}
     person = person_create_system(data={
-        "full_name": identity.get("full_name") or _("(tidak dibagikan)"),
+        "full_name": identity.get("full_name") or str(_("(tidak dibagikan)")),
         "sex": identity.get("sex") or "NonSpecifiedUnknown", "estimated_age": identity.get("age"),
         "citizenship": identity.get("citizenship") or None,
     })
