@@ -201,11 +201,11 @@ def case_update_details(*, actor, case: Case, data: dict[str, Any]) -> Case:
     return case
 
 
-@transaction.atomic
 def _stage_label(value: str):
     return Stage(value).label if value in Stage.values else value
 
 
+@transaction.atomic
 def case_transition(*, actor, case: Case, to_stage: str, at: dt.datetime | None = None, outcome: str = "",
                     note: str = "", data: dict[str, Any] | None = None, idempotency_key: str = "") -> Case:
     """Move ``case`` to ``to_stage``.

@@ -72,7 +72,7 @@ def test_htcds_picklists():
     assert "DebtBondage" in htcds.values("vic_MethodsOfControl")
     assert set(htcds.values("vic_TraffickingStatus")) >= {
         "PossibleVictimOfTrafficking", "ActualVictimOfTrafficking", "NotAVictimOfTrafficking"}
-    assert htcds.choices("vic_RelationshipToTrafficker")[0] == ("Familial", "Familial")
+    assert htcds.choices("vic_RelationshipToTrafficker")[0] == ("Familial", "Keluarga")  # labelled, not raw
     with pytest.raises(KeyError):
         htcds.values("vic_NoSuchField")
 

@@ -247,7 +247,8 @@ def test_upload_page_lists_the_columns_and_offers_a_template(client, importer):
     body = client.get(reverse("web:case_import")).content.decode()
     for column in COLUMNS:
         assert f"<code>{column.name}</code>" in body, column.name
-    assert "Masculine" in body  # the values a picklist column takes
+    assert "reported, located" in body  # the values a column of Sinergi's own list takes
+    assert reverse("api-vocabularies") in body  # and where the HTCDS picklists' values are
     assert reverse("web:case_import_template") in body
     template = client.get(reverse("web:case_import_template"))
     assert template.status_code == 200 and template["Content-Type"].startswith("text/csv")

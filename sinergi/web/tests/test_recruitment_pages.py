@@ -22,7 +22,7 @@ def test_oversight_pages_import_and_agency_cases(client):
     manager = user_with_role(Role.CASE_MANAGER, case.lead_agency)
     case_link_recruiter(actor=manager, case=case, placement_agency=agency, role="perekrut")
     body = client.get(reverse("web:recruitment_agency", args=[agency.pk])).content.decode()
-    assert case.reference in body and "revoked" in body
+    assert case.reference in body and "Dicabut" in body
     assert case.survivor.full_name not in body  # oversight sees the case exists, not who the survivor is
     overview = client.get(reverse("web:recruitment")).content.decode()
     assert "PT Cahaya Timur" in overview

@@ -79,8 +79,11 @@ def _column_rows():
     """The columns of the import format, what each holds and the values a picklist column takes."""
     from sinergi.transfer.columns import COLUMNS, REQUIRED_COLUMNS
 
+    # Sinergi's own lists are named here; the HTCDS picklists are the standard's (listed by the API's
+    # vocabularies, and named in full when a value is refused).
     return [{"name": c.name, "kind": KIND_WORDS.get(c.kind, c.kind), "required": c.name in REQUIRED_COLUMNS,
-             "allowed": ", ".join(c.allowed()), "max_length": c.max_length} for c in COLUMNS]
+             "allowed": "" if c.vocabulary else ", ".join(c.allowed()), "vocabulary": c.vocabulary,
+             "max_length": c.max_length} for c in COLUMNS]
 
 
 @login_required
