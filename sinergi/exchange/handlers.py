@@ -109,3 +109,8 @@ def notice_close(peer, body: dict) -> None:
 
 HANDLERS = {"referral.create": referral_create, "referral.status": referral_status, "notice.create": notice_create,
             "notice.answer": notice_answer, "notice.close": notice_close}
+
+
+def register(kind: str, handler) -> None:
+    """Add a message kind from an app's ``AppConfig.ready()`` (an app that exchange must not import)."""
+    HANDLERS.setdefault(kind, handler)

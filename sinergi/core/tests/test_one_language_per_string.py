@@ -55,6 +55,10 @@ def bilingual_strings() -> list[str]:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         inside_fstrings = {id(v) for n in ast.walk(tree) if isinstance(n, ast.JoinedStr) for v in n.values}
+        # Docstrings are for programmers (and may hold formulas such as "2|a∧b| / (|a| + |b|)").
+        inside_fstrings |= {id(n.body[0].value) for n in ast.walk(tree)
+                            if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+                            and n.body and isinstance(n.body[0], ast.Expr)}
         for node in ast.walk(tree):
             if id(node) in inside_fstrings:
                 continue

@@ -68,6 +68,7 @@ class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
     redirect_authenticated_user = True
     authentication_form = SignInForm
+    extra_context = {"nav": "login"}
 
     def form_valid(self, form):
         user = form.get_user()
