@@ -76,7 +76,7 @@ def serve(argv: list[str]) -> int:
     args = parser.parse_args(argv)
 
     if not os.environ.get("SINERGI_SECRET_KEY"):
-        print("sinergi serve: SINERGI_SECRET_KEY belum diatur / is not set. Set a long random value, e.g.\n"
+        print("sinergi serve: SINERGI_SECRET_KEY is not set. Set a long random value, e.g.\n"
               "  export SINERGI_SECRET_KEY=\"$(python -c 'import secrets; print(secrets.token_urlsafe(50))')\"",
               file=sys.stderr)
         return 2
@@ -86,7 +86,7 @@ def serve(argv: list[str]) -> int:
               "them in the environment; see the README's key configuration.", file=sys.stderr)
         return 2
     if not os.environ.get("DATABASE_URL"):
-        print("sinergi serve: peringatan / warning: DATABASE_URL is not set; using the SQLite database under "
+        print("sinergi serve: warning: DATABASE_URL is not set; using the SQLite database under "
               "SINERGI_DATA_DIR (fine for one small office, not for a real deployment).", file=sys.stderr)
 
     import django
@@ -109,7 +109,10 @@ def serve(argv: list[str]) -> int:
 
     executor = MigrationExecutor(connections["default"])
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
-        print("sinergi serve: peringatan / warning: unapplied migrations; run `sinergi migrate`.", file=sys.stderr)
+        from django.utils.translation import gettext as _
+
+        print("sinergi serve: " + _("peringatan: ada migrasi yang belum dijalankan; jalankan `sinergi migrate`."),
+              file=sys.stderr)
     # No connection may cross the fork into the workers.
     connections.close_all()
 

@@ -26,6 +26,7 @@ from . import authority
 from .enums import AgencyType, Level, Role
 from .models import Agency, ContactPoint, Membership, Office, User
 from .revocation import access_revoked
+from sinergi.core.i18n import message
 
 _CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 
@@ -45,11 +46,11 @@ def _country(errors: Errors, field: str, value) -> Country | None:
         return value
     code = str(value or "").strip().upper()
     if not code:
-        errors.add(field, "Wajib diisi / this field is required.")
+        errors.add(field, _("Wajib diisi."))
         return None
     country = country_by_code(code)
     if country is None:
-        errors.add(field, f"Kode negara tidak dikenal / unknown country code: {value}")
+        errors.add(field, message(_("Kode negara tidak dikenal: %(value)s"), value=value))
     return country
 
 
@@ -60,7 +61,7 @@ def _region(errors: Errors, field: str, value) -> Region | None:
         return value
     region = Region.objects.filter(code=str(value).strip()).first()
     if region is None:
-        errors.add(field, f"Kode wilayah tidak dikenal / unknown region code: {value}")
+        errors.add(field, message(_("Kode wilayah tidak dikenal: %(value)s"), value=value))
     return region
 
 
@@ -75,16 +76,15 @@ def agency_create(*, actor, code: str, name: str, type: str, country, level: str
     errors = Errors()
     code = (code or "").strip().lower()
     if not _CODE_RE.match(code):
-        errors.add("code", "Kode 2-64 huruf kecil, angka atau tanda hubung / code: 2-64 lowercase letters, "
-                           "digits or hyphens.")
+        errors.add("code", _("Kode 2-64 huruf kecil, angka atau tanda hubung."))
     name = (name or "").strip()
     errors.required("name", name)
     if len(name) > 200:
-        errors.add("name", "Terlalu panjang / too long (max 200).")
+        errors.add("name", _("Terlalu panjang (maks. 200)."))
     if len(short_name or "") > 60:
-        errors.add("short_name", "Terlalu panjang / too long (max 60).")
+        errors.add("short_name", _("Terlalu panjang (maks. 60)."))
     if len(local_name or "") > 200:
-        errors.add("local_name", "Terlalu panjang / too long (max 200).")
+        errors.add("local_name", _("Terlalu panjang (maks. 200)."))
     remote_code = _remote_code(errors, peer, remote_code)
     errors.required("type", type)
     errors.in_choices("type", type, AgencyType.values)
@@ -93,10 +93,10 @@ def agency_create(*, actor, code: str, name: str, type: str, country, level: str
     country_obj = _country(errors, "country", country)
     region_obj = _region(errors, "region", region)
     if region_obj is not None and country_obj is not None and country_obj.code != "ID":
-        errors.add("region", "Wilayah hanya untuk lembaga di Indonesia / a region is only for agencies in Indonesia.")
+        errors.add("region", _("Wilayah hanya untuk lembaga di Indonesia."))
     errors.raise_if_any()
     if Agency.objects.filter(code=code).exists():
-        raise Conflict("Kode lembaga sudah dipakai / agency code already taken.", field="code")
+        raise Conflict(_("Kode lembaga sudah dipakai."), field="code")
     agency = Agency.objects.create(code=code, name=name, short_name=(short_name or "").strip(),
                                    local_name=(local_name or "").strip(), type=type, country=country_obj, level=level,
                                    region=region_obj, parent=parent, peer=peer, remote_code=remote_code)
@@ -110,9 +110,9 @@ def agency_create(*, actor, code: str, name: str, type: str, country, level: str
 def _remote_code(errors: Errors, peer, remote_code: str) -> str:
     remote_code = (remote_code or "").strip().lower()
     if peer is not None and not _CODE_RE.match(remote_code):
-        errors.add("remote_code", "Kode lembaga di instans mitra / the agency's code on the peer's instance.")
+        errors.add("remote_code", _("Kode lembaga di instans mitra."))
     if peer is None and remote_code:
-        errors.add("remote_code", "Hanya untuk lembaga instans mitra / only for an agency served by a peer.")
+        errors.add("remote_code", _("Hanya untuk lembaga instans mitra."))
     return remote_code
 
 
@@ -216,15 +216,15 @@ def user_create(*, actor, username: str, password: str | None = None, email: str
     username = (username or "").strip()
     errors.required("username", username)
     if len(username) > 150:
-        errors.add("username", "Terlalu panjang / too long (max 150).")
+        errors.add("username", _("Terlalu panjang (maks. 150)."))
     if role is not None:
         errors.in_choices("role", role, Role.values)
         if agency is None:
-            errors.add("agency", "Peran butuh lembaga / a role needs an agency.")
+            errors.add("agency", _("Peran butuh lembaga."))
     if admin_site and actor is not None and not authority.principal(actor).can(authority.REFERENCE_ADMIN):
         raise PermissionDenied("only system administrators open the admin site to others")
     if preferred_language not in ("id", "en"):
-        errors.add("preferred_language", "Bahasa: id atau en / language: id or en.")
+        errors.add("preferred_language", _("Bahasa: id atau en."))
     user = User(username=username, email=(email or "").strip(), first_name=(first_name or "").strip(),
                 last_name=(last_name or "").strip(), preferred_language=preferred_language,
                 is_staff=admin_site, is_superuser=admin_site)
@@ -236,7 +236,7 @@ def user_create(*, actor, username: str, password: str | None = None, email: str
                 errors.add("password", message)
     errors.raise_if_any()
     if User.objects.filter(username__iexact=username).exists():
-        raise Conflict("Nama pengguna sudah dipakai / username already taken.", field="username")
+        raise Conflict(_("Nama pengguna sudah dipakai."), field="username")
     if password:
         user.set_password(password)
     elif password_hash:
@@ -259,7 +259,7 @@ def membership_grant(*, actor, user: User, agency: Agency, role: str, office: Of
     errors.required("role", role)
     errors.in_choices("role", role, Role.values)
     if office is not None and office.agency_id != agency.pk:
-        errors.add("office", "Kantor lembaga lain / the office belongs to another agency.")
+        errors.add("office", _("Kantor itu milik lembaga lain."))
     errors.raise_if_any()
     audit_actor = _user_admin(actor, agency.pk, role)
     membership, created = Membership.objects.get_or_create(user=user, agency=agency, role=role,
@@ -336,4 +336,20 @@ def user_set_active(*, actor, user: User, active: bool) -> User:
               detail={"active": user.is_active})
     if not user.is_active:
         access_revoked(user_ids=[user.pk], reason="user_inactive", actor=audit_actor)
+    return user
+
+
+def user_set_language(*, actor, user: User, language: str) -> User:
+    """A user's own interface language, saved on their account (they choose it; nobody else does)."""
+    from django.conf import settings
+
+    if actor is not None and getattr(actor, "pk", None) != user.pk:
+        raise PermissionDenied(_("Hanya pemilik akun yang memilih bahasanya."))
+    if language not in dict(settings.LANGUAGES):
+        errors = Errors()
+        errors.add("preferred_language", _("Pilih Bahasa Indonesia atau English."))
+        errors.raise_if_any()
+    if user.preferred_language != language:
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])
     return user

@@ -24,6 +24,7 @@ from . import authority
 from .enums import Role
 from .models import Membership, User
 from .revocation import access_revoked
+from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ def user_invite(*, actor, agency_id, username: str, email: str, first_name: str 
     username = (username or "").strip()
     errors.required("username", username)
     if username and User.objects.filter(username__iexact=username).exists():
-        errors.add("username", "Nama pengguna sudah dipakai / username already taken.")
+        errors.add("username", _("Nama pengguna sudah dipakai."))
     errors.required("email", (email or "").strip())
     errors.in_choices("role", role, [r.value for r in GRANTABLE])
     errors.raise_if_any()
@@ -90,7 +91,7 @@ def membership_set_role(*, actor, agency_id, membership_id, role: str) -> Member
     if m.role == role:
         return m
     if Membership.objects.filter(user=m.user, agency_id=agency_id, role=role).exclude(pk=m.pk).exists():
-        errors.add("role", "Pengguna sudah punya peran ini / the user already has this role.")
+        errors.add("role", _("Pengguna sudah punya peran ini."))
         errors.raise_if_any()
     old = m.role
     m.role = role
@@ -106,7 +107,7 @@ def membership_set_active(*, actor, agency_id, membership_id, active: bool) -> M
     m = _membership(actor, agency_id, membership_id)
     if m.user_id == actor.pk and not active:
         errors = Errors()
-        errors.add("active", "Anda tidak dapat menonaktifkan diri sendiri / you cannot deactivate yourself.")
+        errors.add("active", _("Anda tidak dapat menonaktifkan diri sendiri."))
         errors.raise_if_any()
     if m.is_active != active:
         m.is_active = active

@@ -72,7 +72,7 @@ class Labels:
         return self._regions.get(code, _("Tidak diketahui"))
 
     def value(self, v: str) -> str:
-        return _("Tidak diketahui") if v in ("", "?") else htcds.humanize(v)
+        return _("Tidak diketahui") if v in ("", "?") else str(htcds.label(v))
 
 
 def _days(hours):

@@ -29,6 +29,7 @@ from sinergi.core.errors import NotFound, PermissionDenied
 from sinergi.core.validation import field_error
 
 from .errors import ErrorDetailSerializer
+from django.utils.translation import gettext_lazy as _
 
 FILTERS = [
     OpenApiParameter("year_from", int, description="First year (of registration; of sending for referrals)"),
@@ -114,10 +115,10 @@ class ReportView(APIView):
         require_aggregates(request.user)
         raw = request.query_params.get("year") or ""
         if not raw.isdigit() or not 1990 <= int(raw) <= 2100:
-            raise field_error("year", "Tahun wajib diisi / a year is required.")
+            raise field_error("year", _("Tahun wajib diisi."))
         province = request.query_params.get("province") or ""
         if province and not (len(province) == 2 and province.isdigit()):
-            raise field_error("province", "Kode provinsi tidak sah / invalid province code.")
+            raise field_error("province", _("Kode provinsi tidak sah."))
         with translation.override(_lang(request)):
             data = [_plain(t) for t in report_tables(int(raw), province)]
         return Response({"section": "report", "year": int(raw), "province": province, "as_of": _as_of(),
@@ -137,10 +138,10 @@ class ReleaseView(APIView):
             raise PermissionDenied(str(Cap.RELEASE))
         raw = request.query_params.get("k") or "5"
         if not raw.isdigit() or not 2 <= int(raw) <= 100:
-            raise field_error("k", "k harus 2 sampai 100 / k must be from 2 to 100.")
+            raise field_error("k", _("k harus 2 sampai 100."))
         fmt = request.query_params.get("format") or "csv"
         if fmt not in ("csv", "json"):
-            raise field_error("format", "csv atau json / csv or json.")
+            raise field_error("format", _("csv atau json."))
         spool = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024, mode="w+", encoding="utf-8", newline="")
         plan = release_export(actor=request.user, out=spool, k=int(raw), fmt=fmt, via="api")
         spool.seek(0)

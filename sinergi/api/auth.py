@@ -25,8 +25,8 @@ from .common import AgencyRefSerializer, StrictSerializer, agency_ref
 from .errors import ErrorDetailSerializer, FieldErrorsSerializer
 from .tokens import expires_at, token_issue
 
-BAD_CREDENTIALS = "Nama pengguna atau kata sandi salah / wrong username or password."
-LOCKED = "Terlalu banyak percobaan gagal; akun dikunci sementara / too many failed attempts, try again later."
+BAD_CREDENTIALS = _("Nama pengguna atau kata sandi salah.")
+LOCKED = _("Terlalu banyak percobaan gagal; akun dikunci sementara.")
 
 
 class TokenRequestSerializer(StrictSerializer):

@@ -14,6 +14,8 @@ from sinergi.regions.models import Region
 from sinergi.regions.selectors import country_by_code
 
 from .common import agency_lookup
+from django.utils.translation import gettext_lazy as _
+from sinergi.core.i18n import message
 
 FILTER_NAMES = (
     "stage", "lead_agency", "origin_province", "origin_regency", "country_of_exploitation", "exploitation_type",
@@ -74,12 +76,12 @@ class CaseFilterSerializer(serializers.Serializer):
     def validate_lead_agency(self, value):
         agency = agency_lookup(value)
         if agency is None:
-            raise serializers.ValidationError("Lembaga tidak dikenal / unknown agency.")
+            raise serializers.ValidationError(_("Lembaga tidak dikenal."))
         return agency.pk
 
     def _region(self, value, level):
         if not Region.objects.filter(code=value.strip(), level=level).exists():
-            raise serializers.ValidationError("Kode wilayah tidak dikenal / unknown region code.")
+            raise serializers.ValidationError(_("Kode wilayah tidak dikenal."))
         return value.strip()
 
     def validate_origin_province(self, value):
@@ -92,14 +94,14 @@ class CaseFilterSerializer(serializers.Serializer):
         code = value.strip().upper()
         country = country_by_code(code)
         if country is None:
-            raise serializers.ValidationError("Kode negara tidak dikenal / unknown country code.")
+            raise serializers.ValidationError(_("Kode negara tidak dikenal."))
         return country.code
 
     def validate(self, attrs):
         errors = {}
         for lo, hi in (("reported_from", "reported_to"), ("stage_entered_from", "stage_entered_to")):
             if attrs.get(lo) and attrs.get(hi) and attrs[hi] < attrs[lo]:
-                errors[hi] = [f"Harus sesudah {lo} / must not be before {lo}."]
+                errors[hi] = [message(_("Harus sesudah %(lo)s."), lo=lo)]
         if errors:
             raise serializers.ValidationError(errors)
         return attrs

@@ -19,6 +19,7 @@ from sinergi.cases.enums import (
 
 from .common import AgencyRefSerializer, StrictSerializer, agency_ref
 from .people_serializers import PersonInputSerializer
+from django.utils.translation import gettext_lazy as _
 
 # ---- input -----------------------------------------------------------------------------------------------
 
@@ -60,7 +61,7 @@ class CaseCreateSerializer(StrictSerializer):
     def validate(self, attrs):
         if ("survivor" in attrs) == ("survivor_data" in attrs):
             raise serializers.ValidationError(
-                {"survivor": ["Isi salah satu: survivor atau survivor_data / give either survivor or survivor_data."]})
+                {"survivor": [_("Isi salah satu: survivor atau survivor_data.")]})
         return attrs
 
 

@@ -40,6 +40,7 @@ from .common import agency_for_write, as_uuid, parse_reveal
 from .errors import ErrorDetailSerializer, FieldErrorsSerializer
 from .pagination import CasePagination
 from .reads import person_lookup
+from django.utils.translation import gettext_lazy as _
 
 CASE_ID = OpenApiParameter("case_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
 ERRORS = {400: FieldErrorsSerializer, 403: ErrorDetailSerializer, 404: ErrorDetailSerializer}
@@ -81,8 +82,7 @@ def open_case(user, data: dict, *, lead_agency_id, report=None):
     else:
         survivor = report.subject
         if survivor is None:
-            raise field_error("survivor", "Wajib diisi: laporan belum punya orang / "
-                                          "required: the report has no subject.")
+            raise field_error("survivor", _("Wajib diisi: laporan belum punya orang."))
     previous = None
     if data.get("previous_case"):
         previous = cases_visible_to(user).filter(pk=as_uuid(data["previous_case"])).first()

@@ -17,8 +17,10 @@ from sinergi.audit.services import audit_log
 from sinergi.core.errors import NotFound, PermissionDenied
 from sinergi.core.ids import as_uuid
 from sinergi.core.validation import field_error
+from django.utils.translation import gettext_lazy as _
+from sinergi.core.i18n import message
 
-NOT_FOUND_FIELD = "Tidak ditemukan / not found."
+NOT_FOUND_FIELD = _("Tidak ditemukan.")
 
 
 def get_visible(qs, pk, what: str = "object"):
@@ -51,12 +53,10 @@ def agency_for_write(user, cap: Cap, requested, *, field_name: str = "agency"):
     if requested in (None, ""):
         if len(allowed) == 1:
             return allowed[0]
-        raise field_error(field_name, "Pilih lembaga; Anda bekerja di beberapa lembaga / "
-                                      "choose the agency: you work in several.")
+        raise field_error(field_name, _("Pilih lembaga; Anda bekerja di beberapa lembaga."))
     agency = agency_lookup(requested)
     if agency is None or agency.pk not in allowed:
-        raise field_error(field_name, "Anda tidak dapat bertindak untuk lembaga ini / "
-                                      "you cannot act for this agency.")
+        raise field_error(field_name, _("Anda tidak dapat bertindak untuk lembaga ini."))
     return agency.pk
 
 
@@ -86,14 +86,12 @@ def parse_reveal(request, roles: set[str]) -> RevealRequest:
         return RevealRequest(set(), "")
     unknown = sorted(w for w in wanted if w not in Sensitivity._value2member_map_)
     if unknown:
-        raise field_error("reveal", f"Nilai tidak dikenal / unknown value: {', '.join(unknown)} "
-                                    f"(identity, contact, address)")
+        raise field_error("reveal", message(_("Nilai tidak dikenal: %(values)s (identity, contact, address)"), values=', '.join(unknown)))
     purpose = (request.query_params.get("purpose") or "").strip()
     if not purpose:
-        raise field_error("purpose", "Tujuan wajib diisi untuk membuka data tersamar / "
-                                     "a purpose is required to reveal masked data.")
+        raise field_error("purpose", _("Tujuan wajib diisi untuk membuka data tersamar."))
     if len(purpose) > 300:
-        raise field_error("purpose", "Terlalu panjang / too long (max 300).")
+        raise field_error("purpose", _("Terlalu panjang (maks. 300)."))
     what = {Sensitivity(w) for w in wanted}
     if not all(may_reveal(roles, s) for s in what):
         raise PermissionDenied("may not reveal")
@@ -115,11 +113,11 @@ def audit_read(user, *, agency_id, object_type: str, object_id, purpose: str = "
 class StrictSerializer(serializers.Serializer):
     """An input serializer that names unknown keys instead of silently dropping them."""
 
-    default_error_messages = {"invalid": "Harus berupa objek / expected an object, got {datatype}."}
+    default_error_messages = {"invalid": _("Harus berupa objek.")}
 
     def to_internal_value(self, data):
         unknown = sorted(set(data) - set(self.fields)) if isinstance(data, dict) else []
-        errors = {k: ["Kolom tidak dikenal / unknown field."] for k in unknown}
+        errors = {k: [_("Kolom tidak dikenal.")] for k in unknown}
         try:
             value = super().to_internal_value(data)
         except serializers.ValidationError as exc:

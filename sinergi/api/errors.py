@@ -2,7 +2,7 @@
 
 * field errors (services' django ``ValidationError``, serializers' DRF ``ValidationError``) -> 400
   ``{"errors": {field: [messages]}}``; errors that belong to no field go under ``non_field_errors``;
-* ``NotFound``/``Http404`` -> 404 ``{"detail": "Tidak ditemukan / not found."}``, with the same words whether the
+* ``NotFound``/``Http404`` -> 404 ``{"detail": "Tidak ditemukan."}`` (in the reader's language), with the same words whether the
   object does not exist or the user may not know it exists;
 * ``PermissionDenied`` -> 403; ``Conflict`` -> 409 with the field error.
 """
@@ -20,21 +20,23 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from sinergi.core import errors as core
+from django.utils.translation import gettext_lazy as _
+from sinergi.core.i18n import message
 
 NON_FIELD = "non_field_errors"
-NOT_FOUND = "Tidak ditemukan / not found."
-FORBIDDEN = "Peran Anda tidak boleh melakukan ini / your role may not do this."
+NOT_FOUND = _("Tidak ditemukan.")
+FORBIDDEN = _("Peran Anda tidak boleh melakukan ini.")
 
 # DRF's own messages come in the request's language only; these codes get both, like the services' messages.
 BILINGUAL = {
-    "required": "Wajib diisi / this field is required.",
-    "null": "Wajib diisi / this field may not be null.",
-    "blank": "Wajib diisi / this field may not be blank.",
-    "not_a_list": "Harus berupa daftar / must be a list.",
-    "not_a_dict": "Harus berupa objek / must be an object.",
-    "empty": "Tidak boleh kosong / may not be empty.",
-    "no_name": "Nama berkas tidak ada / the file has no name.",
-    "invalid_image": "Gambar tidak valid / not a valid image.",
+    "required": _("Wajib diisi."),
+    "null": _("Wajib diisi."),
+    "blank": _("Wajib diisi."),
+    "not_a_list": _("Harus berupa daftar."),
+    "not_a_dict": _("Harus berupa objek."),
+    "empty": _("Tidak boleh kosong."),
+    "no_name": _("Nama berkas tidak ada."),
+    "invalid_image": _("Gambar tidak valid."),
 }
 
 
@@ -88,11 +90,11 @@ def exception_handler(exc, context):
         return Response({"detail": FORBIDDEN}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, drf.ParseError):
         set_rollback()
-        message = f"Isi permintaan tidak dapat dibaca / malformed request body: {exc.detail}"
-        return errors_response({NON_FIELD: [message]})
+        text = message(_("Isi permintaan tidak dapat dibaca: %(detail)s"), detail=exc.detail)
+        return errors_response({NON_FIELD: [text]})
     if isinstance(exc, django_exceptions.RequestDataTooBig):
         set_rollback()
-        return errors_response({NON_FIELD: ["Permintaan terlalu besar / request too large."]},
+        return errors_response({NON_FIELD: [_("Permintaan terlalu besar.")]},
                                status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     response = drf_exception_handler(exc, context)
     if isinstance(exc, (drf.AuthenticationFailed, drf.NotAuthenticated)) and response is not None:

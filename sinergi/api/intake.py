@@ -42,6 +42,7 @@ from .intake_serializers import (
 )
 from .pagination import KeysetPagination
 from .reads import audit_reports_read, person_lookup, report_get, report_queryset
+from django.utils.translation import gettext_lazy as _
 
 REPORT_ID = OpenApiParameter("report_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
 REPORT_FIELDS = ("channel", "received_at", "reporter_name", "reporter_relation", "reporter_contact", "narrative",
@@ -56,7 +57,7 @@ class ReportFilterSerializer(serializers.Serializer):
     def validate_agency(self, value):
         agency = agency_lookup(value)
         if agency is None:
-            raise serializers.ValidationError("Lembaga tidak dikenal / unknown agency.")
+            raise serializers.ValidationError(_("Lembaga tidak dikenal."))
         return agency.pk
 
 

@@ -11,6 +11,7 @@ from sinergi.intake.enums import Channel, ReportStatus
 from .case_serializers import CaseDetailsInputSerializer, CaseRefSerializer, SurvivorRefSerializer
 from .common import AgencyRefSerializer, StrictSerializer, agency_ref
 from .people_serializers import PersonInputSerializer
+from django.utils.translation import gettext_lazy as _
 
 
 class ReportCreateSerializer(StrictSerializer):
@@ -30,7 +31,7 @@ class ReportCreateSerializer(StrictSerializer):
     def validate(self, attrs):
         if "subject" in attrs and "subject_data" in attrs:
             raise serializers.ValidationError(
-                {"subject": ["Isi salah satu: subject atau subject_data / give subject or subject_data, not both."]})
+                {"subject": [_("Isi salah satu: subject atau subject_data.")]})
         return attrs
 
 
@@ -57,8 +58,7 @@ class ReportOpenCaseSerializer(StrictSerializer):
     def validate(self, attrs):
         if "survivor" in attrs and "survivor_data" in attrs:
             raise serializers.ValidationError(
-                {"survivor": ["Isi salah satu: survivor atau survivor_data / "
-                              "give survivor or survivor_data, not both."]})
+                {"survivor": [_("Isi salah satu: survivor atau survivor_data.")]})
         return attrs
 
 

@@ -20,6 +20,8 @@ from sinergi.referrals.models import Notice
 from .cases import ERRORS
 from .common import agency_lookup
 from .errors import ErrorDetailSerializer
+from django.utils.translation import gettext_lazy as _
+from sinergi.core.i18n import message
 
 NOTICE_ID = OpenApiParameter("notice_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
 
@@ -85,7 +87,7 @@ class NoticeListView(APIView):
     def get(self, request):
         wanted = request.query_params.get("status") or None
         if wanted and wanted not in Notice.Status.values:
-            raise field_error("status", "Status tidak dikenal / unknown status.")
+            raise field_error("status", _("Status tidak dikenal."))
         rows = list(notices.notice_list(request.user, status=wanted).select_related("issued_by")[:200])
         notices.notices_audit_list_read(request.user, rows, via="api list",
                                         filters={"status": wanted} if wanted else None)
@@ -103,15 +105,15 @@ class NoticeListView(APIView):
         d = body.validated_data
         agency = agency_lookup(d["agency"]) if d.get("agency") else None
         if d.get("agency") and (agency is None or agency.pk not in allowed):
-            raise field_error("agency", "Bukan lembaga Anda / not one of your agencies.")
+            raise field_error("agency", _("Bukan lembaga Anda."))
         if agency is None and len(allowed) > 1:
-            raise field_error("agency", "Pilih lembaga penerbit / choose the issuing agency.")
+            raise field_error("agency", _("Pilih lembaga penerbit."))
         agency_id = agency.pk if agency else allowed[0]
         recipients = []
         for value in d["recipients"]:
             target = agency_lookup(value)
             if target is None:
-                raise field_error("recipients", f"Lembaga tidak dikenal / unknown agency: {value[:64]}")
+                raise field_error("recipients", message(_("Lembaga tidak dikenal: %(value)s"), value=value[:64]))
             recipients.append(target)
         case = None
         if d.get("case"):

@@ -19,8 +19,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import Cursor, CursorPagination
+from django.utils.translation import gettext_lazy as _
 
-INVALID_CURSOR = "Kursor tidak valid / invalid cursor."
+INVALID_CURSOR = _("Kursor tidak valid.")
 
 
 def _flip(field: str) -> str:

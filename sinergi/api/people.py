@@ -27,6 +27,7 @@ from .people_serializers import (
     PersonSerializer,
 )
 from .reads import person_get
+from django.utils.translation import gettext_lazy as _
 
 PERSON_ID = OpenApiParameter("person_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
 PERSON_FIELDS = ("full_name", "sex", "date_of_birth", "estimated_age", "citizenship", "origin_village", "address",
@@ -41,7 +42,7 @@ def acting_agency(user, seen_through, requested):
     agency = agency_lookup(requested)
     if agency is None or agency.pk not in Principal.of(user).casework_agency_ids:
         raise ValidationError(
-            {"agency": ["Anda tidak dapat bertindak untuk lembaga ini / you cannot act for this agency."]})
+            {"agency": [_("Anda tidak dapat bertindak untuk lembaga ini.")]})
     return agency.pk
 
 

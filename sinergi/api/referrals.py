@@ -28,6 +28,7 @@ from sinergi.referrals.enums import ReferralStatus, ReferralType, Section
 from .cases import CASE_ID, ERRORS
 from .common import agency_lookup, get_visible
 from .errors import ErrorDetailSerializer
+from django.utils.translation import gettext_lazy as _
 
 ANSWERS = ["acknowledged", "accepted", "in_progress", "declined", "completed", "withdrawn"]
 
@@ -101,7 +102,7 @@ class CaseReferralListView(APIView):
         d = body.validated_data
         target = agency_lookup(d["to_agency"])
         if target is None:
-            raise field_error("to_agency", "Lembaga tidak dikenal / unknown agency.")
+            raise field_error("to_agency", _("Lembaga tidak dikenal."))
         referral = services.referral_send(
             actor=request.user, case=case, type=d["type"], to_agency=target, sections=d.get("sections") or None,
             message=d.get("message") or "", consent_override_reason=d.get("consent_override_reason") or "",
@@ -121,9 +122,9 @@ class ReferralListView(APIView):
         direction = request.query_params.get("direction", "incoming")
         wanted = request.query_params.get("status")
         if direction not in ("incoming", "outgoing"):
-            raise field_error("direction", "Pilih incoming atau outgoing / choose incoming or outgoing.")
+            raise field_error("direction", _("Pilih incoming atau outgoing."))
         if wanted and wanted not in ReferralStatus.values:
-            raise field_error("status", "Status tidak dikenal / unknown status.")
+            raise field_error("status", _("Status tidak dikenal."))
         qs = _related(referrals_visible_to(request.user, direction=direction))
         if wanted:
             qs = qs.filter(status=wanted)

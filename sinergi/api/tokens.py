@@ -30,6 +30,7 @@ from rest_framework.authtoken.models import Token
 from sinergi.audit.enums import Action
 from sinergi.audit.services import SYSTEM, Actor, Entry, audit_log_many
 from sinergi.core import clock
+from sinergi.core.middleware import activate_user_language
 
 from .models import TokenAccess
 
@@ -106,6 +107,7 @@ class ExpiringTokenAuthentication(TokenAuthentication):
         if granted is None or granted.fingerprint != access_fingerprint(user):
             _revoke(token, "access_changed")
             raise TokenRevoked()
+        activate_user_language(user)  # a token's user reads their own language, like on the pages
         return user, token
 
 

@@ -25,6 +25,7 @@ from sinergi.transfer.selectors import agency_for, filters_from, import_job_get
 from sinergi.transfer.services import cases_export, cases_import
 
 from .errors import ErrorDetailSerializer, FieldErrorsSerializer
+from django.utils.translation import gettext_lazy as _
 
 
 class ProblemSerializer(serializers.Serializer):
@@ -145,7 +146,7 @@ class CaseExportView(APIView):
         params = request.query_params
         fmt = params.get("format")
         if not fmt:
-            raise ValidationError({"format": ["Wajib diisi / this field is required (csv, json)."]})
+            raise ValidationError({"format": [_("Wajib diisi.")]})
         filters, used = filters_from(params)
         export = cases_export(actor=request.user, format=fmt, filters=filters, used_filters=used,
                               agency_code=params.get("agency") or None, purpose=params.get("purpose", "")[:300])

@@ -21,6 +21,8 @@ from .enums import EventKind
 from .models import Attachment, Case
 from .services import case_event_add
 from .timeline import msg
+from django.utils.translation import gettext_lazy as _
+from sinergi.core.i18n import message
 
 ALLOWED = {
     "application/pdf": "PDF",
@@ -65,18 +67,18 @@ def attachment_add(*, actor, case: Case, uploaded, description: str = "") -> Att
     limit = settings.SINERGI_ATTACHMENT_MAX_BYTES
     size = getattr(uploaded, "size", None)
     if size is None or size > limit:
-        raise field_error("file", f"Berkas terlalu besar / file too large (max {limit // (1024 * 1024)} MB).")
+        raise field_error("file", message(_("Berkas terlalu besar (maks. %(mb)s MB)."), mb=limit // (1024 * 1024)))
     if size == 0:
-        raise field_error("file", "Berkas kosong / the file is empty.")
+        raise field_error("file", _("Berkas kosong."))
     uploaded.seek(0)
     head = uploaded.read(8192)
     uploaded.seek(0)
     content_type = sniff(head, uploaded)
     if content_type is None:
-        raise field_error("file", "Jenis berkas tidak diizinkan / file type not allowed (PDF, JPEG, PNG, DOCX, TXT).")
+        raise field_error("file", _("Jenis berkas tidak diizinkan (PDF, JPEG, PNG, DOCX, TXT)."))
     description = (description or "").strip()
     if len(description) > 300:
-        raise field_error("description", "Terlalu panjang / too long (max 300).")
+        raise field_error("description", _("Terlalu panjang (maks. 300)."))
     uploaded.seek(0)
     digest = hashlib.sha256()
     data = bytearray()

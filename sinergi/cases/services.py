@@ -37,6 +37,8 @@ from .enums import (
 from .models import Case, CaseCounter, CaseExploitationType, Note, ServiceDelivery, StageEntry, TimelineEvent
 from .timeline import Msg, msg
 from .vocab import validate_vocab
+from django.utils.translation import gettext_lazy as _
+from sinergi.core.i18n import message
 
 DETAIL_FIELDS = (
     "exploitation_types", "forced_labour_industry", "sex_exploitation_types", "means_of_control",
@@ -68,20 +70,21 @@ def validate_details(data: dict[str, Any], errors: Errors) -> dict[str, Any]:
             code = str(value).strip().upper()
             country = country_by_code(code)
             if country is None:
-                errors.add("country_of_exploitation", f"Kode negara tidak dikenal / unknown country code: {value}")
+                errors.add("country_of_exploitation", message(_("Kode negara tidak dikenal: %(value)s"), value=value))
             clean["country_of_exploitation"] = country
     for f in ("recruited_on", "exploitation_started_on", "exploitation_ended_on"):
         if f in data:
             errors.not_future(f, data[f])
             clean[f] = data[f]
-    errors.order("recruited_on", data.get("recruited_on"), "exploitation_started_on", data.get("exploitation_started_on"))
+    errors.order("recruited_on", data.get("recruited_on"), "exploitation_started_on",
+                 data.get("exploitation_started_on"), label=_("tanggal direkrut"))
     errors.order("exploitation_started_on", data.get("exploitation_started_on"), "exploitation_ended_on",
-                 data.get("exploitation_ended_on"))
+                 data.get("exploitation_ended_on"), label=_("mulai eksploitasi"))
     for f in ("city_of_exploitation", "summary"):
         if f in data:
             clean[f] = (data[f] or "").strip()
     if len(clean.get("city_of_exploitation", "")) > 120:
-        errors.add("city_of_exploitation", "Terlalu panjang / too long (max 120).")
+        errors.add("city_of_exploitation", _("Terlalu panjang (maks. 120)."))
     if "exploitation_types" in clean:
         clean["primary_exploitation"] = clean["exploitation_types"][0] if clean["exploitation_types"] else ""
     return clean
@@ -172,16 +175,16 @@ def case_open(*, actor, survivor, lead_agency_id, reported_on: dt.date, details:
     clean = validate_details(details or {}, errors)
     external_id = (external_id or "").strip() or None
     if external_id and len(external_id) > 100:
-        errors.add("external_id", "Terlalu panjang / too long (max 100).")
+        errors.add("external_id", _("Terlalu panjang (maks. 100)."))
     errors.raise_if_any()
     if external_id and Case.objects.filter(external_id=external_id).exists():
-        raise Conflict("ID eksternal sudah dipakai / duplicate external id.", field="external_id")
+        raise Conflict(_("ID eksternal sudah dipakai."), field="external_id")
     try:
         case = _create(survivor=survivor, lead_agency_id=lead_agency_id, reported_on=reported_on, clean=clean,
                        external_id=external_id, previous_case=previous_case, actor=actor,
                        event_data={"report": str(report.pk) if report else None})
     except IntegrityError as exc:
-        raise Conflict("ID eksternal sudah dipakai / duplicate external id.", field="external_id") from exc
+        raise Conflict(_("ID eksternal sudah dipakai."), field="external_id") from exc
     act = principal.actor(lead_agency_id)
     if previous_case is not None:
         _event(previous_case, EventKind.OUTCOME_RECORDED, actor=actor, agency_id=lead_agency_id,
@@ -202,7 +205,7 @@ def case_update_details(*, actor, case: Case, data: dict[str, Any]) -> Case:
     errors = Errors()
     unknown = set(data) - set(DETAIL_FIELDS)
     for f in sorted(unknown):
-        errors.add(f, "Kolom tidak dapat diubah di sini / field cannot be changed here.")
+        errors.add(f, _("Kolom tidak dapat diubah di sini."))
     clean = validate_details(data, errors)
     errors.raise_if_any()
     case = Case.objects.select_for_update().get(pk=case.pk)
@@ -210,9 +213,10 @@ def case_update_details(*, actor, case: Case, data: dict[str, Any]) -> Case:
     merged_recruited = clean.get("recruited_on", case.recruited_on)
     merged_start = clean.get("exploitation_started_on", case.exploitation_started_on)
     merged_end = clean.get("exploitation_ended_on", case.exploitation_ended_on)
-    errors.order("recruited_on", merged_recruited, "exploitation_started_on", merged_start)
+    errors.order("recruited_on", merged_recruited, "exploitation_started_on", merged_start,
+                 label=_("tanggal direkrut"))
     if merged_start and merged_end and merged_end < merged_start:
-        errors.add("exploitation_ended_on", "Harus sesudah tanggal mulai / must not be before the start.")
+        errors.add("exploitation_ended_on", _("Harus sesudah tanggal mulai."))
     errors.raise_if_any()
     changed = [k for k, v in clean.items() if getattr(case, k) != v]
     if not changed:
@@ -227,6 +231,10 @@ def case_update_details(*, actor, case: Case, data: dict[str, Any]) -> Case:
     audit_log(actor=principal.actor(case.lead_agency_id), action=Action.UPDATE, object_type="case",
               object_id=case.pk, detail={"fields": sorted(changed)})
     return case
+
+
+def _stage_label(value: str):
+    return Stage(value).label if value in Stage.values else value
 
 
 @transaction.atomic
@@ -253,23 +261,23 @@ def case_transition(*, actor, case: Case, to_stage: str, at: dt.datetime | None 
     at = at or now
     errors.not_future("at", at)
     if at < case.stage_entered_at:
-        errors.add("at", "Tidak boleh sebelum tahap sekarang dimulai / cannot be before the current stage began.")
+        errors.add("at", _("Tidak boleh sebelum tahap sekarang dimulai."))
     if to_stage not in moves_from(case.stage):
-        errors.add("to_stage", f"Perpindahan {case.stage} -> {to_stage} tidak diizinkan / "
-                               f"moving from {case.stage} to {to_stage} is not allowed.")
+        errors.add("to_stage", message(_("Perpindahan dari %(stage)s ke %(to_stage)s tidak diizinkan."),
+                                       stage=_stage_label(case.stage), to_stage=_stage_label(to_stage)))
     if outcome:
         errors.in_choices("outcome", outcome, Outcome.values)
     needs = STAGE_REQUIREMENTS.get(to_stage, ())
     if "outcome" in needs and not outcome:
-        errors.add("outcome", "Kasus ditutup dengan hasil akhir / closing a case needs an outcome.")
+        errors.add("outcome", _("Kasus ditutup dengan hasil akhir."))
     if "outcome" not in needs and outcome:
-        errors.add("outcome", "Hasil akhir hanya saat menutup kasus / an outcome is given only when closing.")
+        errors.add("outcome", _("Hasil akhir hanya saat menutup kasus."))
     for field in needs:
         if field == "outcome":
             continue
         value = (data.get(field) or getattr(case, field) or "")
         if not str(value).strip():
-            errors.add(field, "Wajib untuk tahap ini / required for this stage.")
+            errors.add(field, _("Wajib untuk tahap ini."))
     tdn = (data.get("travel_document_number") or "").strip().upper()
     if tdn:
         from sinergi.people.validators import document_number_error
@@ -278,7 +286,7 @@ def case_transition(*, actor, case: Case, to_stage: str, at: dt.datetime | None 
             errors.add("travel_document_number", problem)
     poe = (data.get("port_of_entry") or "").strip()
     if len(poe) > 120:
-        errors.add("port_of_entry", "Terlalu panjang / too long (max 120).")
+        errors.add("port_of_entry", _("Terlalu panjang (maks. 120)."))
     errors.raise_if_any()
 
     previous = case.stage
@@ -346,7 +354,7 @@ def _validate_service(data: dict[str, Any], errors: Errors, *, partial: bool) ->
             provider = Agency.objects.filter(pk=provider).first() if is_uuid(provider) else \
                 Agency.objects.filter(code=str(provider)).first()
             if provider is None:
-                errors.add("provider", "Lembaga tidak dikenal / unknown agency.")
+                errors.add("provider", _("Lembaga tidak dikenal."))
         errors.required("provider", provider)
         clean["provider"] = provider
     if not partial or "started_on" in data:
@@ -369,7 +377,7 @@ def service_add(*, actor, case: Case, data: dict[str, Any]) -> ServiceDelivery:
     principal = require_case(actor, case, Cap.CASE_EDIT)
     errors = Errors()
     clean = _validate_service(data, errors, partial=False)
-    errors.order("started_on", clean.get("started_on"), "ended_on", clean.get("ended_on"))
+    errors.order("started_on", clean.get("started_on"), "ended_on", clean.get("ended_on"), label=_("tanggal mulai"))
     errors.raise_if_any()
     service = ServiceDelivery.objects.create(case=case, recorded_by=actor, **clean)
     _event(case, EventKind.SERVICE_ADDED, actor=actor, agency_id=case.lead_agency_id,
@@ -388,7 +396,7 @@ def service_update(*, actor, service: ServiceDelivery, data: dict[str, Any]) -> 
     errors = Errors()
     clean = _validate_service(data, errors, partial=True)
     errors.order("started_on", clean.get("started_on", service.started_on), "ended_on",
-                 clean.get("ended_on", service.ended_on))
+                 clean.get("ended_on", service.ended_on), label=_("tanggal mulai"))
     errors.raise_if_any()
     changed = [k for k, v in clean.items() if getattr(service, k) != v]
     for k in changed:
@@ -408,9 +416,9 @@ def note_add(*, actor, case: Case, body: str) -> Note:
     principal = require_case(actor, case, Cap.CASE_EDIT)
     body = (body or "").strip()
     if not body:
-        raise field_error("body", "Catatan kosong / the note is empty.")
+        raise field_error("body", _("Catatan kosong."))
     if len(body) > 20000:
-        raise field_error("body", "Catatan terlalu panjang / note too long (max 20,000 characters).")
+        raise field_error("body", _("Catatan terlalu panjang (maks. 20,000 karakter)."))
     note = Note.objects.create(case=case, author=actor, agency_id=case.lead_agency_id, body=body)
     _event(case, EventKind.NOTE_ADDED, actor=actor, agency_id=case.lead_agency_id,
            summary=msg(gettext_noop("Catatan ditambahkan")),

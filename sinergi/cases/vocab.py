@@ -6,6 +6,7 @@ from typing import Any
 
 from sinergi.core import htcds
 from sinergi.core.validation import Errors
+from django.utils.translation import gettext_lazy as _
 
 LIST_FIELDS = {
     "exploitation_types": "vic_TypeOfExploitation",
@@ -29,7 +30,7 @@ def validate_vocab(data: dict[str, Any], errors: Errors) -> dict[str, Any]:
             if isinstance(value, str):
                 value = [v.strip() for v in value.replace(";", ",").split(",") if v.strip()]
             if not isinstance(value, (list, tuple)):
-                errors.add(field, "Harus berupa daftar / must be a list.")
+                errors.add(field, _("Harus berupa daftar."))
                 continue
             errors.in_choices(field, value, htcds.values(htcds_field))
             clean[field] = list(dict.fromkeys(value))

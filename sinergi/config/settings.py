@@ -76,10 +76,13 @@ MIDDLEWARE = [
     # Below WhiteNoise, so public static files (served above) stay cacheable and everything else is not stored.
     "sinergi.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # The instance's language (or the visitor's chosen one), never the browser's Accept-Language.
+    "sinergi.core.middleware.InstanceLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in user reads the language saved on their account.
+    "sinergi.core.middleware.UserLanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # A signed-in user whom two-factor authentication applies to goes nowhere else until they gave a code.
     "sinergi.web.middleware.TwoFactorMiddleware",

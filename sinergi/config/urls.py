@@ -3,11 +3,12 @@ from django.urls import include, path
 
 from sinergi.exchange import views as exchange_views
 from sinergi.public import views as public_views
+from sinergi.web.views import account as account_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("sinergi.api.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", account_views.language_set, name="set_language"),
     path("publik/", public_views.home, name="public_home"),
     path("publik/cek-lowongan/", public_views.check_offer, name="public_check"),
     path("publik/lapor/", public_views.report, name="public_report"),

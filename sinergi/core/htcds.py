@@ -34,11 +34,19 @@ def values(field: str) -> tuple[str, ...]:
 
 
 def choices(field: str) -> list[tuple[str, str]]:
-    """Django choices with a readable label made from the value name (``ForcedLabour`` -> ``Forced labour``)."""
-    return [(v, humanize(v)) for v in values(field)]
+    """Django choices with the value's label (lazy: Indonesian, or English in an English request)."""
+    return [(v, label(v)) for v in values(field)]
+
+
+def label(value: str):
+    """What a person reads for an HTCDS value name (``ForcedLabour`` -> "Kerja paksa" / "Forced labour")."""
+    from .htcds_labels import LABELS
+
+    return LABELS.get(value) or humanize(value)
 
 
 def humanize(value: str) -> str:
+    """A readable form of a value name, for a value no label covers (a newer standard's value)."""
     words = re.sub(r"(?<=[a-z])(?=[A-Z])|_", " ", value).split()
     if not words:
         return value

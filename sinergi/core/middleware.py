@@ -32,3 +32,58 @@ class NoStoreMiddleware:
             response["Cache-Control"] = "no-store"
         response["Pragma"] = "no-cache"
         return response
+
+
+class InstanceLanguageMiddleware:
+    """Django's LocaleMiddleware without the browser's Accept-Language: a visitor who is not signed in reads the
+    language they chose with the switch (its cookie), else the instance's own (``LANGUAGE_CODE``, Indonesian
+    unless the instance says otherwise). A shared office browser set to English must not decide for the staff.
+    An API client that is not signed in (asking for a token, or refused one) may ask for its language with
+    Accept-Language: a program sets it on purpose; a signed-in user's own language wins over it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = dict(settings.LANGUAGES)
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        if request.path.startswith("/api/") and "HTTP_ACCEPT_LANGUAGE" in request.META:
+            language = translation.get_language_from_request(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
+
+def activate_user_language(user) -> None:
+    """Speak the signed-in user's own language, saved on their account (``preferred_language``)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    language = getattr(user, "preferred_language", "") or ""
+    if language in dict(settings.LANGUAGES):
+        translation.activate(language)
+
+
+class UserLanguageMiddleware:
+    """After authentication: a signed-in user reads their own language, in every browser they use."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils import translation
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            activate_user_language(user)
+            request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        if "Content-Language" in response.headers:
+            response.headers["Content-Language"] = translation.get_language()
+        return response

@@ -12,6 +12,7 @@ from typing import Callable
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sinergi.agencies.models import Agency, User
 from sinergi.cases.models import Case
@@ -41,9 +42,9 @@ def reference_ensure(out: Out = _quiet) -> dict[str, int]:
     loaded = {}
     if not Country.objects.exists():
         loaded["countries"] = countries_load()
-        out(f"  negara / countries: {loaded['countries']}")
+        out("  " + _("negara: %(count)s") % {"count": loaded["countries"]})
     if not Region.objects.filter(level=Level.VILLAGE).exists():
-        out("  memuat wilayah Kemendagri / loading Indonesia's regions ...")
+        out("  " + _("memuat wilayah Kemendagri ..."))
         loaded.update(regions_load(progress=lambda label, n: out(f"  {label}: {n}")))
     return loaded
 
@@ -103,7 +104,7 @@ def inbox_ensure(users: dict[str, User], out: Out = _quiet) -> int:
             continue
         made += 1
     if made:
-        out(f"  laporan di kotak laporan / reports in the inbox: {made}")
+        out("  " + _("laporan di kotak laporan: %(count)s") % {"count": made})
     return made
 
 
@@ -159,17 +160,17 @@ def demo_seed(*, cases: int = REALISTIC_CASES, seed: int | None = None, batch: i
     base_seed = (DEFAULT_SEED if seed is None else seed) + existing
     villages = sending_villages()
     if realistic:
-        out(f"  kasus demo / demo cases: {realistic} (melalui layanan / through the services)")
+        out("  " + _("kasus demo: %(count)s (melalui layanan)") % {"count": realistic})
         world = story.World(agencies=agencies, actors=actors_for(agencies, users), villages=villages,
                             now=timezone.now())
         stories = story.plan_stories(world, realistic, base_seed)
-        story.run_stories(stories, progress=lambda n, total: out(f"    langkah / steps {n:,}/{total:,}"))
+        story.run_stories(stories, progress=lambda n, total: out("    " + _("langkah %(n)s/%(total)s") % {"n": f"{n:,}", "total": f"{total:,}"}))
         from .recruitment import recruitment_seed
 
         recruitment_seed(stories, users, seed=base_seed)
     rest = missing - realistic
     if rest:
-        out(f"  kasus tambahan / generated cases: {rest:,} (bulk)")
+        out("  " + _("kasus tambahan: %(count)s (massal)") % {"count": f"{rest:,}"})
         generate(rest, seed=base_seed + 1, batch=batch, out=out, agencies=agencies, villages=villages)
     return SeedResult(realistic, rest, Case.objects.count())
 
@@ -187,6 +188,6 @@ def generate(count: int, *, seed: int | None = None, batch: int = 10_000, out: O
 
     def progress(done: int, total: int, seconds: float) -> None:
         rate = done / seconds if seconds else 0
-        out(f"    {done:,}/{total:,} kasus / cases ({rate:,.0f}/s)")
+        out("    " + _("%(done)s/%(total)s kasus (%(rate)s/dtk)") % {"done": f"{done:,}", "total": f"{total:,}", "rate": f"{rate:,.0f}"})
 
     return bulk.generate_cases(count, world=world, batch=batch, seed=seed, progress=progress)

@@ -14,6 +14,8 @@ import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from django.utils.translation import gettext_lazy as _
+from sinergi.core.i18n import message
 
 _DATA = Path(__file__).parent / "data"
 
@@ -115,8 +117,8 @@ def validate_keys(ilo_ids: list[str], delphi_keys: list[str]) -> dict[str, list[
     known_ilo = {i.key for i in ilo_indicators()}
     bad_ilo = [i for i in ilo_ids if str(i) not in known_ilo]
     if bad_ilo:
-        errors["ilo_indicators"] = [f"Indikator ILO tidak dikenal / unknown ILO indicator: {', '.join(map(str, bad_ilo))}"]
+        errors["ilo_indicators"] = [message(_("Indikator ILO tidak dikenal: %(items)s"), items=', '.join(map(str, bad_ilo)))]
     bad_delphi = [k for k in delphi_keys if k not in delphi_by_key()]
     if bad_delphi:
-        errors["delphi_items"] = [f"Indikator Delphi tidak dikenal / unknown Delphi item: {', '.join(bad_delphi)}"]
+        errors["delphi_items"] = [message(_("Indikator Delphi tidak dikenal: %(items)s"), items=', '.join(bad_delphi))]
     return errors

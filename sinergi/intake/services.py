@@ -24,6 +24,8 @@ from .routing import is_reporting_office
 from .triage import report_arrived
 from .enums import Channel, ReportStatus
 from .models import Report, Screening
+from django.utils.translation import gettext_lazy as _
+from sinergi.core.i18n import message
 
 _LIMITS = (("reporter_name", 200), ("reporter_relation", 100), ("reporter_contact", 200), ("last_known_location", 200))
 
@@ -33,16 +35,16 @@ def _report_fields(data: dict[str, Any], errors: Errors, *, narrative_max: int) 
     narrative = (data.get("narrative") or "").strip()
     errors.required("narrative", narrative)
     if len(narrative) > narrative_max:
-        errors.add("narrative", f"Terlalu panjang / too long (max {narrative_max:,} characters).")
+        errors.add("narrative", message(_("Terlalu panjang (maks. %(limit)s karakter)."), limit=f"{narrative_max:,}"))
     country = None
     if data.get("country_of_exploitation"):
         code = str(data["country_of_exploitation"]).upper()
         country = country_by_code(code)
         if country is None:
-            errors.add("country_of_exploitation", f"Kode negara tidak dikenal / unknown country code: {code}")
+            errors.add("country_of_exploitation", message(_("Kode negara tidak dikenal: %(code)s"), code=code))
     for f, limit in _LIMITS:
         if len(data.get(f) or "") > limit:
-            errors.add(f, f"Terlalu panjang / too long (max {limit}).")
+            errors.add(f, message(_("Terlalu panjang (maks. %(limit)s)."), limit=limit))
     return {"narrative": narrative, "country_of_exploitation": country,
             **{f: (data.get(f) or "").strip() for f, _ in _LIMITS}}
 
@@ -104,7 +106,7 @@ def screening_record(*, actor, agency_id, report: Report | None = None, case=Non
                      notes: str = "") -> Screening:
     """Record a screening. With ``victim_status`` it also decides the status (on the case, if any)."""
     if report is None and case is None:
-        raise field_error("report", "Penapisan butuh laporan atau kasus / screening needs a report or a case.")
+        raise field_error("report", _("Penapisan butuh laporan atau kasus."))
     # What the user may not see is "not found" before anything is "forbidden".
     if case is not None:
         require_case(actor, case, Cap.SCREEN)
@@ -161,7 +163,7 @@ def report_open_case(*, actor, report: Report, survivor, reported_on: dt.date | 
     require_report(actor, report, Cap.CASE_CREATE)
     report = Report.objects.select_for_update().select_related("agency").get(pk=report.pk)
     if report.case_id:
-        raise field_error("report", "Laporan sudah punya kasus / this report already has a case.")
+        raise field_error("report", _("Laporan sudah punya kasus."))
     if is_reporting_office(report.agency):
         # A village or district office cannot work a case: its reports go on to the regency's services.
         raise field_error("report", gettext("Kantor desa atau kecamatan tidak memimpin kasus; teruskan laporan ini."))
@@ -198,7 +200,7 @@ def report_link_case(*, actor, report: Report, case) -> Report:
     if report.case_id == case.pk:
         return report
     if report.case_id:
-        raise field_error("case", "Laporan sudah ditautkan ke kasus lain / report already linked to another case.")
+        raise field_error("case", _("Laporan sudah ditautkan ke kasus lain."))
     report.case, report.status = case, ReportStatus.LINKED
     report.subject = report.subject or case.survivor
     report.save(update_fields=["case", "status", "subject", "updated_at"])

@@ -16,6 +16,7 @@ from sinergi.people.services import person_create
 from .routing import is_reporting_office
 from .services import report_create, report_link_case, report_open_case, screening_record
 from .triage import report_file_onward
+from django.utils.translation import gettext_lazy as _
 
 OPEN, LINK, NONE = "open", "link", "none"
 
@@ -36,7 +37,7 @@ def intake_submit(*, actor, agency_id, report: dict[str, Any], person: dict[str,
     in full (another agency's, or one only referred to it) raises NotFound("link_reference"), and nothing is
     written."""
     if decision not in (OPEN, LINK, NONE):
-        raise field_error("decision", "Pilihan tidak dikenal / unknown choice.")
+        raise field_error("decision", _("Pilihan tidak dikenal."))
     from sinergi.agencies.models import Agency
 
     if is_reporting_office(Agency.objects.filter(pk=agency_id).first()):

@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from sinergi.core import clock
 
@@ -18,17 +20,30 @@ MAX_ATTEMPTS = 6
 BACKOFF_SECONDS = [30, 120, 600, 1800, 7200]
 
 
-def notify(*, user_ids, title: str, body: str = "", url: str = "", key: str) -> list[Notification]:
-    """One in-app notification per user (idempotent by ``key``), and a delivery per enabled channel."""
+def _in_language(text, language: str) -> str:
+    """``text`` (a plain string, a lazy gettext message or a function of no arguments) in ``language``."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return str(text() if callable(text) else text)
+
+
+def notify(*, user_ids, title, body="", url: str = "", key: str) -> list[Notification]:
+    """One in-app notification per user (idempotent by ``key``), and a delivery per enabled channel.
+
+    ``title`` and ``body`` are written in each recipient's own language (their saved ``preferred_language``):
+    pass gettext_lazy messages (``core.i18n.message`` for parameters) or a function that builds the text, never
+    a string already translated for whoever caused the event."""
     from sinergi.agencies.models import User
 
     created = []
     now = clock.now()
     users = User.objects.filter(pk__in=set(user_ids), is_active=True)
     for user in users:
+        language = getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE
+        user_title, user_body = _in_language(title, language), _in_language(body, language)
         try:
             with transaction.atomic():
-                n = Notification.objects.create(recipient=user, title=title[:200], body=body, url=url[:300], key=key[:200])
+                n = Notification.objects.create(recipient=user, title=user_title[:200], body=user_body,
+                                                url=url[:300], key=key[:200])
         except IntegrityError:
             continue  # already notified of this event
         created.append(n)

@@ -26,10 +26,12 @@ from . import hooks, names
 from .enums import ConsentPurpose, DocumentType, Relationship, Sex
 from .models import Consent, FamilyContact, IdentityDocument, NameKey, Person, PersonAlias
 from .validators import document_number_error, phone_error
+from django.utils.translation import gettext_lazy as _
+from sinergi.core.i18n import message
 
 PERSON_FIELDS = (
-    "full_name", "sex", "date_of_birth", "estimated_age", "citizenship", "origin_village", "address", "phone",
-    "email", "primary_language", "deceased",
+    "full_name", "sex", "date_of_birth", "estimated_age", "citizenship", "origin_village", "origin_area", "address",
+    "phone", "email", "primary_language", "deceased",
 )
 
 
@@ -41,8 +43,24 @@ def _resolve_country(errors: Errors, field: str, value) -> Country | None:
     code = str(value).strip().upper()
     country = country_by_code(code)
     if country is None:
-        errors.add(field, f"Kode negara tidak dikenal / unknown country code: {value}")
+        errors.add(field, message(_("Kode negara tidak dikenal: %(value)s"), value=value))
     return country
+
+
+def _resolve_area(errors: Errors, value) -> dict[str, Region | None]:
+    """The origin as far as it is known: a village, or only its district, regency or province (a family that knows
+    the regency but not the village). Returns the person's origin fields."""
+    if value in (None, ""):
+        return {"origin_village": None, "origin_province": None, "origin_regency": None}
+    region = value if isinstance(value, Region) else Region.objects.filter(code=str(value).strip()).first()
+    if region is None:
+        errors.add("origin_area", message(_("Kode wilayah tidak dikenal: %(value)s"), value=value))
+        return {}
+    if region.level == Level.VILLAGE:
+        return {"origin_village": region}
+    codes = {"origin_province": region.code[:2], "origin_regency": region.code[:5] if region.level >= 2 else None}
+    found = {r.code: r for r in Region.objects.filter(code__in=[c for c in codes.values() if c])}
+    return {"origin_village": None, **{k: found.get(c) if c else None for k, c in codes.items()}}
 
 
 def _resolve_village(errors: Errors, field: str, value) -> Region | None:
@@ -50,9 +68,9 @@ def _resolve_village(errors: Errors, field: str, value) -> Region | None:
         return None
     region = value if isinstance(value, Region) else Region.objects.filter(code=str(value).strip()).first()
     if region is None:
-        errors.add(field, f"Kode wilayah tidak dikenal / unknown region code: {value}")
+        errors.add(field, message(_("Kode wilayah tidak dikenal: %(value)s"), value=value))
     elif region.level != Level.VILLAGE:
-        errors.add(field, "Kode harus kode desa/kelurahan / the code must be a village code.")
+        errors.add(field, _("Kode harus kode desa/kelurahan."))
         return None
     return region
 
@@ -63,9 +81,9 @@ def validate_person_fields(data: dict[str, Any], errors: Errors, *, partial: boo
     if not partial or "full_name" in data:
         name = (data.get("full_name") or "").strip()
         if not name:
-            errors.add("full_name", "Nama wajib diisi / name is required.")
+            errors.add("full_name", _("Nama wajib diisi."))
         elif len(name) > 200:
-            errors.add("full_name", "Nama terlalu panjang / name too long (max 200).")
+            errors.add("full_name", _("Nama terlalu panjang (maks. 200)."))
         clean["full_name"] = name
     if "sex" in data:
         errors.in_choices("sex", data["sex"], Sex.values)
@@ -73,11 +91,11 @@ def validate_person_fields(data: dict[str, Any], errors: Errors, *, partial: boo
     if "date_of_birth" in data:
         dob = _as_date(data["date_of_birth"])
         if dob is _BAD:
-            errors.add("date_of_birth", "Format tanggal YYYY-MM-DD / date format is YYYY-MM-DD.")
+            errors.add("date_of_birth", _("Format tanggal YYYY-MM-DD."))
         else:
             errors.not_future("date_of_birth", dob)
             if dob and dob < dt.date(1900, 1, 1):
-                errors.add("date_of_birth", "Tanggal lahir tidak masuk akal / implausible date of birth.")
+                errors.add("date_of_birth", _("Tanggal lahir tidak masuk akal."))
             clean["date_of_birth"] = dob
     if "estimated_age" in data:
         age = data["estimated_age"]
@@ -87,15 +105,17 @@ def validate_person_fields(data: dict[str, Any], errors: Errors, *, partial: boo
             try:
                 age = int(age)
             except (TypeError, ValueError):
-                errors.add("estimated_age", "Umur harus angka / age must be a whole number.")
+                errors.add("estimated_age", _("Umur harus angka."))
             else:
                 if not (0 <= age <= 120):
-                    errors.add("estimated_age", "Umur 0-120 / age must be 0-120.")
+                    errors.add("estimated_age", _("Umur 0-120."))
                 clean["estimated_age"] = age
     if "citizenship" in data:
         clean["citizenship"] = _resolve_country(errors, "citizenship", data["citizenship"])
     if "origin_village" in data:
         clean["origin_village"] = _resolve_village(errors, "origin_village", data["origin_village"])
+    if "origin_area" in data:
+        clean.update(_resolve_area(errors, data["origin_area"]))
     if "phone" in data:
         if msg := phone_error(data["phone"] or ""):
             errors.add("phone", msg)
@@ -110,11 +130,11 @@ def validate_person_fields(data: dict[str, Any], errors: Errors, *, partial: boo
         try:
             validate_email(clean["email"])
         except DjangoValidationError:
-            errors.add("email", "Alamat surel tidak valid / not a valid e-mail address.")
+            errors.add("email", _("Alamat surel tidak valid."))
     # Column limits, so that PostgreSQL never answers a long value with an error (SQLite would store it).
     for f, limit in (("email", 254), ("primary_language", 8), ("address", 2000)):
         if len(clean.get(f) or "") > limit:
-            errors.add(f, f"Terlalu panjang / too long (max {limit}).")
+            errors.add(f, message(_("Terlalu panjang (maks. %(limit)s)."), limit=limit))
     if "deceased" in data:
         clean["deceased"] = bool(data["deceased"])
     return clean
@@ -137,10 +157,13 @@ def _as_date(value):
         return _BAD
 
 
-def _apply_origin(person: Person) -> None:
+def _apply_origin(person: Person, known: dict | None = None) -> None:
+    """The province and regency follow the village; without a village, what is known of the area is kept."""
     village = person.origin_village
     if village is None:
-        person.origin_province_id = person.origin_regency_id = None
+        known = known or {}
+        person.origin_province = known.get("origin_province")
+        person.origin_regency = known.get("origin_regency")
     else:
         person.origin_province_id = village.code[:2]
         person.origin_regency_id = village.code[:5]
@@ -165,10 +188,11 @@ def person_create(*, actor, agency_id, data: dict[str, Any], aliases: list[str] 
     aliases = [a.strip() for a in (aliases or []) if a and a.strip()]
     for a in aliases:
         if len(a) > 200:
-            errors.add("aliases", "Alias terlalu panjang / alias too long.")
+            errors.add("aliases", _("Alias terlalu panjang."))
     errors.raise_if_any()
+    area = {k: clean.pop(k) for k in ("origin_province", "origin_regency") if k in clean}
     person = Person(**clean)
-    _apply_origin(person)
+    _apply_origin(person, area)
     person.save()
     PersonAlias.objects.bulk_create([PersonAlias(person=person, name=a) for a in aliases])
     person_refresh_name_keys(person)
@@ -185,15 +209,18 @@ def person_update(*, actor, person: Person, agency_id, data: dict[str, Any], ali
     if aliases is not None:
         aliases = [a.strip() for a in aliases if a and a.strip()]
         if any(len(a) > 200 for a in aliases):
-            errors.add("aliases", "Alias terlalu panjang / alias too long.")
+            errors.add("aliases", _("Alias terlalu panjang."))
     errors.raise_if_any()
     person = Person.objects.select_for_update().get(pk=person.pk)
+    area = {k: clean.pop(k) for k in ("origin_province", "origin_regency") if k in clean}
     changed = [k for k, v in clean.items() if getattr(person, k) != v]
+    if area and any(getattr(person, k) != v for k, v in area.items()) and "origin_village" not in changed:
+        changed.append("origin_village")
     for k in changed:
         setattr(person, k, clean[k])
     update_fields = list(changed) + digest_companions(Person, changed)
     if "origin_village" in changed:
-        _apply_origin(person)
+        _apply_origin(person, area)
         update_fields += ["origin_province", "origin_regency"]
     if update_fields:
         person.save(update_fields=update_fields + ["updated_at"])
@@ -219,12 +246,12 @@ def document_add(*, actor, person: Person, agency_id, type: str, number: str, is
     errors.in_choices("type", type, DocumentType.values)
     country = _resolve_country(errors, "issuing_country", issuing_country)
     if country is None and "issuing_country" not in errors.fields:
-        errors.add("issuing_country", "Wajib diisi / this field is required.")
+        errors.add("issuing_country", _("Wajib diisi."))
     number = (number or "").strip().upper()
     if msg := document_number_error(type, number, country.code if country else None):
         errors.add("number", msg)
     errors.not_future("issued_on", issued_on)
-    errors.order("issued_on", issued_on, "expires_on", expires_on)
+    errors.order("issued_on", issued_on, "expires_on", expires_on, label=_("tanggal terbit"))
     errors.raise_if_any()
     doc = IdentityDocument.objects.create(person=person, type=type, number=number, issuing_country=country,
                                           issued_on=issued_on, expires_on=expires_on)
@@ -297,8 +324,9 @@ def person_create_system(*, data: dict[str, Any]) -> Person:
     errors = Errors()
     clean = validate_person_fields(data, errors)
     errors.raise_if_any()
+    area = {k: clean.pop(k) for k in ("origin_province", "origin_regency") if k in clean}
     person = Person(**clean)
-    _apply_origin(person)
+    _apply_origin(person, area)
     person.save()
     person_refresh_name_keys(person)
     return person

@@ -25,6 +25,8 @@ from .enums import LicenceStatus, VisaType
 from .models import Branch, Director, JobOrder, LicenceEvent, Placement, PlacementAgency
 from .rules import Offer  # noqa: F401  (flags are raised through services.flags_refresh)
 from .services import flags_refresh, name_key, offer_for_placement
+from django.utils.translation import gettext as _
+from sinergi.core.i18n import message
 
 COLUMNS = {
     "agencies": ["licence_number", "name", "status", "status_from", "reason", "region_code", "address", "phone"],
@@ -86,15 +88,15 @@ def read_rows(data: bytes, filename: str) -> list[dict[str, str]]:
 def _date(value: str, line: int, name: str, errors: list, *, required=False):
     if not value:
         if required:
-            errors.append({"line": line, "field": name, "message": "Wajib diisi / required."})
+            errors.append({"line": line, "field": name, "message": _("Wajib diisi.")})
         return None
     try:
         d = dt.date.fromisoformat(value[:10])
     except ValueError:
-        errors.append({"line": line, "field": name, "message": f"Tanggal tidak valid (YYYY-MM-DD) / invalid date: {value}"})
+        errors.append({"line": line, "field": name, "message": message(_("Tanggal tidak valid (YYYY-MM-DD): %(value)s"), value=value)})
         return None
     if d > clock.today():
-        errors.append({"line": line, "field": name, "message": "Tanggal di masa depan / date in the future."})
+        errors.append({"line": line, "field": name, "message": _("Tanggal di masa depan.")})
     return d
 
 
@@ -107,65 +109,65 @@ def _validate(kind: str, rows: list[dict], errors: list) -> list[tuple[int, dict
         before = len(errors)
         for name in REQUIRED[kind]:
             if not row.get(name):
-                errors.append({"line": i, "field": name, "message": "Wajib diisi / required."})
+                errors.append({"line": i, "field": name, "message": _("Wajib diisi.")})
         clean = dict(row)
         key = row.get(COLUMNS[kind][0], "")
         if kind == "agencies":
             if row.get("status") and row["status"].lower() not in LicenceStatus.values:
-                errors.append({"line": i, "field": "status", "message": f"Status tidak dikenal / unknown status: {row['status']}"})
+                errors.append({"line": i, "field": "status", "message": message(_("Status tidak dikenal: %(status)s"), status=row['status'])})
             clean["status"] = row.get("status", "").lower()
             clean["status_from"] = _date(row.get("status_from", ""), i, "status_from", errors)
             if row.get("region_code") and not Region.objects.filter(code=row["region_code"]).exists():
-                errors.append({"line": i, "field": "region_code", "message": f"Kode wilayah tidak dikenal / unknown region: {row['region_code']}"})
+                errors.append({"line": i, "field": "region_code", "message": message(_("Kode wilayah tidak dikenal: %(code)s"), code=row['region_code'])})
             key = f"{key}|{row.get('status_from')}|{row.get('status')}"
         elif kind == "job_orders":
             dest = (row.get("destination") or "").upper()
             if dest and dest not in countries:
-                errors.append({"line": i, "field": "destination", "message": f"Kode negara tidak dikenal / unknown country: {dest}"})
+                errors.append({"line": i, "field": "destination", "message": message(_("Kode negara tidak dikenal: %(dest)s"), dest=dest)})
             clean["destination"] = countries.get(dest)
             try:
                 clean["quota"] = int(row.get("quota") or 0)
                 if clean["quota"] <= 0:
                     raise ValueError
             except ValueError:
-                errors.append({"line": i, "field": "quota", "message": "Kuota harus bilangan bulat positif / quota must be a positive integer."})
+                errors.append({"line": i, "field": "quota", "message": _("Kuota harus bilangan bulat positif.")})
             try:
                 clean["salary_amount"] = Decimal(row["salary_amount"]) if row.get("salary_amount") else None
             except InvalidOperation:
-                errors.append({"line": i, "field": "salary_amount", "message": "Bukan angka / not a number."})
+                errors.append({"line": i, "field": "salary_amount", "message": _("Bukan angka.")})
             approved = (row.get("approved") or "").strip().lower()
             if approved not in ("", "ya", "yes", "true", "1", "tidak", "no", "false", "0"):
-                errors.append({"line": i, "field": "approved", "message": "Isi ya/tidak / use yes or no."})
+                errors.append({"line": i, "field": "approved", "message": _("Isi ya/tidak.")})
             clean["approved"] = approved in ("ya", "yes", "true", "1")
             clean["approved_on"] = _date(row.get("approved_on", ""), i, "approved_on", errors)
             try:
                 clean["valid_until"] = dt.date.fromisoformat(row["valid_until"]) if row.get("valid_until") else None
             except ValueError:
-                errors.append({"line": i, "field": "valid_until", "message": "Tanggal tidak valid / invalid date."})
+                errors.append({"line": i, "field": "valid_until", "message": _("Tanggal tidak valid.")})
         elif kind == "placements":
             if row.get("visa_type") and row["visa_type"] not in VisaType.values:
-                errors.append({"line": i, "field": "visa_type", "message": f"Jenis visa tidak dikenal / unknown visa type: {row['visa_type']}"})
+                errors.append({"line": i, "field": "visa_type", "message": message(_("Jenis visa tidak dikenal: %(visa_type)s"), visa_type=row['visa_type'])})
             clean["departure_date"] = _date(row.get("departure_date", ""), i, "departure_date", errors)
             clean["returned_on"] = _date(row.get("returned_on", ""), i, "returned_on", errors)
         else:  # branches and directors belong to a registered agency
             licence = row.get("licence_number", "")
             if licence and licence not in agencies:
                 errors.append({"line": i, "field": "licence_number",
-                               "message": "Perusahaan tidak terdaftar / unknown licence number."})
+                               "message": _("Perusahaan tidak terdaftar.")})
             clean["agency_id"] = agencies.get(licence)
             if kind == "branches":
                 if row.get("region_code") and row["region_code"] not in regions:
                     errors.append({"line": i, "field": "region_code",
-                                   "message": f"Kode wilayah tidak dikenal / unknown region: {row['region_code']}"})
+                                   "message": message(_("Kode wilayah tidak dikenal: %(code)s"), code=row['region_code'])})
                 key = f"{licence}|{row.get('region_code', '')}|{_address_key(row.get('address', ''))}"
             else:
                 key = f"{licence}|{person_key(row.get('name', ''))}"
         if key in seen:
-            errors.append({"line": i, "field": COLUMNS[kind][0], "message": "Duplikat dalam berkas / duplicate in the file."})
+            errors.append({"line": i, "field": COLUMNS[kind][0], "message": _("Duplikat dalam berkas.")})
         seen.add(key)
         for name, value in row.items():
             if len(value or "") > 500:
-                errors.append({"line": i, "field": name, "message": "Terlalu panjang / too long."})
+                errors.append({"line": i, "field": name, "message": _("Terlalu panjang.")})
         if len(errors) == before:
             good.append((i, clean))
     return good
@@ -205,7 +207,7 @@ def _apply(kind: str, line: int, row: dict, result: Result, errors: list) -> Non
             agency.name, agency.name_key = row["name"], name_key(row["name"])
             agency.save(update_fields=["name", "name_key", "updated_at"])
             changed = True
-        _, event_created = LicenceEvent.objects.get_or_create(
+        _event, event_created = LicenceEvent.objects.get_or_create(
             agency=agency, effective_from=row["status_from"], status=row["status"],
             defaults={"reason": row.get("reason", "")})
         result.created += created
@@ -214,7 +216,7 @@ def _apply(kind: str, line: int, row: dict, result: Result, errors: list) -> Non
     elif kind == "job_orders":
         agency = PlacementAgency.objects.filter(licence_number=row["licence_number"]).first()
         if agency is None:
-            errors.append({"line": line, "field": "licence_number", "message": "Perusahaan tidak terdaftar / unknown licence number."})
+            errors.append({"line": line, "field": "licence_number", "message": _("Perusahaan tidak terdaftar.")})
             return
         fields = {"agency": agency, "employer": row["employer"], "destination_id": row["destination"],
                   "position": row["position"], "salary_amount": row.get("salary_amount"),
@@ -228,7 +230,7 @@ def _apply(kind: str, line: int, row: dict, result: Result, errors: list) -> Non
     else:
         jo = JobOrder.objects.filter(reference=row["job_order_reference"]).first()
         if jo is None:
-            errors.append({"line": line, "field": "job_order_reference", "message": "Job order tidak dikenal / unknown job order."})
+            errors.append({"line": line, "field": "job_order_reference", "message": _("Job order tidak dikenal.")})
             return
         fields = {"job_order": jo, "departure_date": row.get("departure_date"), "ltsa_office": row.get("ltsa_office", ""),
                   "visa_type": row.get("visa_type") or VisaType.WORK, "returned_on": row.get("returned_on")}
@@ -293,20 +295,20 @@ def registry_import(*, actor, kind: str, data: bytes, filename: str, partial: bo
     principal, agency_id = require_recruitment_oversight(actor)
     result = Result()
     if kind not in COLUMNS:
-        result.errors.append({"line": 0, "field": "kind", "message": "Jenis berkas tidak dikenal / unknown file kind."})
+        result.errors.append({"line": 0, "field": "kind", "message": _("Jenis berkas tidak dikenal.")})
         return result
     if len(data) > MAX_BYTES:
-        result.errors.append({"line": 0, "field": "file", "message": "Berkas terlalu besar / file too large (max 20 MB)."})
+        result.errors.append({"line": 0, "field": "file", "message": _("Berkas terlalu besar (maks. 20 MB).")})
         return result
     try:
         rows = read_rows(data, filename)
     except (UnicodeDecodeError, csv.Error, ValueError, KeyError, OSError) as exc:
-        result.errors.append({"line": 0, "field": "file", "message": f"Berkas tidak terbaca / unreadable file: {exc}"})
+        result.errors.append({"line": 0, "field": "file", "message": message(_("Berkas tidak terbaca: %(exc)s"), exc=exc)})
         return result
     if rows:
         missing = [c for c in REQUIRED[kind] if c not in rows[0]]
         if missing:
-            result.errors.append({"line": 1, "field": ",".join(missing), "message": "Kolom wajib tidak ada / missing columns."})
+            result.errors.append({"line": 1, "field": ",".join(missing), "message": _("Kolom wajib tidak ada.")})
             return result
     good = _validate(kind, rows, result.errors)
     if result.errors and not partial:

@@ -56,12 +56,20 @@ def licence_status_on(agency, day: dt.date) -> str | None:
     return status
 
 
+def _country_name(code: str) -> str:
+    """A country by its Indonesian name, as the reason is written (never its code: "Kamboja", not "KH")."""
+    from sinergi.regions.models import Country
+
+    country = Country.objects.filter(code=code.upper()).only("name", "name_id").first()
+    return (country.name_id or country.name) if country else code
+
+
 # --- the checks --------------------------------------------------------------------------------------------
 
 def non_official_destination(offer: Offer, params: dict) -> tuple[str, dict] | None:
     official = {c.upper() for c in params.get("official", [])}
     if offer.destination and offer.destination.upper() not in official:
-        return (f"{offer.destination} bukan negara tujuan resmi penempatan pekerja migran Indonesia.",
+        return (f"{_country_name(offer.destination)} bukan negara tujuan resmi penempatan pekerja migran Indonesia.",
                 {"destination": offer.destination})
     return None
 

@@ -6,7 +6,7 @@ from django.db.models import Case, Count, IntegerField, Q, Value, When
 
 from sinergi.access.visibility import cases_visible_to
 
-from .enums import FlagResolution
+from .enums import FlagResolution, LicenceStatus
 from .models import CaseLink, JobOrder, Placement, PlacementAgency, Recruiter, RiskFlag
 from .rules import licence_status_on
 
@@ -77,8 +77,10 @@ def agency_overview(user, agency: PlacementAgency) -> dict:
     flags = open_flags("placement_agency", [agency.pk]) + open_flags("placement", [p for p in placements if p])
     flags += open_flags("job_order", agency.job_orders.values_list("pk", flat=True))
     attach_subjects(flags)
+    today = licence_status_on(agency, clock.today())
     return {
-        "agency": agency, "status_today": licence_status_on(agency, clock.today()),
+        "agency": agency, "status_today": today,
+        "status_today_label": LicenceStatus(today).label if today in LicenceStatus.values else "",
         "licence_events": agency.licence_events.all(),
         "branches": agency.branches.select_related("region__parent").order_by("region__name", "address"),
         "directors": agency.directors.order_by("name"), "job_orders": agency.job_orders.select_related("destination"),

@@ -18,6 +18,7 @@ from sinergi.core.validation import Errors
 from . import rules
 from .enums import FlagResolution, FlagReviewDecision, IdentifierKind
 from .models import CaseLink, PlacementAgency, Recruiter, RecruiterIdentifier, RiskFlag, RiskFlagReview
+from django.utils.translation import gettext_lazy as _
 
 _NOISE = re.compile(r"\b(pt|cv|tbk|persero)\b|[^a-z0-9 ]")
 
@@ -81,8 +82,7 @@ def flags_refresh(subject_type: str, subject_id, offer: rules.Offer) -> list[Ris
             flag.save(update_fields=["reason", "evidence", "resolution", "resolution_reason", "resolved_by",
                                      "resolved_at", "updated_at"])
             RiskFlagReview.objects.create(flag=flag, decision=FlagReviewDecision.REOPENED, reviewed_by=None,
-                                          reason="Dibuka kembali oleh aturan: bukti berubah / reopened by the rules: "
-                                                 "the evidence changed.")
+                                          reason=_("Dibuka kembali oleh aturan: bukti berubah."))
             audit_log(actor=SYSTEM, action=Action.UPDATE, object_type="risk_flag", object_id=flag.pk,
                       detail={"decision": FlagReviewDecision.REOPENED, "from": FlagResolution.DISMISSED,
                               "rule": hit.rule.code, "evidence_before": before, "evidence": evidence})
@@ -98,7 +98,7 @@ def _reason(errors: Errors, reason: str) -> str:
     reason = (reason or "").strip()
     errors.required("reason", reason)
     if len(reason) > 2000:
-        errors.add("reason", "Terlalu panjang (maks. 2000 huruf) / too long (max 2000 characters).")
+        errors.add("reason", _("Terlalu panjang (maks. 2000 huruf)."))
     return reason
 
 
@@ -114,8 +114,7 @@ def risk_flag_resolve(*, actor, flag: RiskFlag, decision: str, reason: str) -> R
     errors.in_choices("decision", decision, [FlagResolution.CONFIRMED, FlagResolution.DISMISSED])
     reason = _reason(errors, reason)
     if decision in (FlagResolution.CONFIRMED, FlagResolution.DISMISSED) and not flag.is_open:
-        errors.add("decision", "Tanda risiko ini sudah ditinjau; buka kembali dulu / this flag is already resolved; "
-                               "reopen it first.")
+        errors.add("decision", _("Tanda risiko ini sudah ditinjau; buka kembali dulu."))
     errors.raise_if_any()
     flag.resolution, flag.resolution_reason, flag.resolved_by, flag.resolved_at = decision, reason, actor, clock.now()
     flag.save(update_fields=["resolution", "resolution_reason", "resolved_by", "resolved_at", "updated_at"])
@@ -135,7 +134,7 @@ def risk_flag_reopen(*, actor, flag: RiskFlag, reason: str) -> RiskFlag:
     errors = Errors()
     reason = _reason(errors, reason)
     if flag.is_open:
-        errors.add("decision", "Tanda risiko ini masih terbuka / this flag is already open.")
+        errors.add("decision", _("Tanda risiko ini masih terbuka."))
     errors.raise_if_any()
     before = flag.resolution
     flag.resolution, flag.resolution_reason, flag.resolved_by, flag.resolved_at = FlagResolution.OPEN, "", None, None
@@ -156,7 +155,7 @@ def case_link_recruiter(*, actor, case, recruiter_name: str = "", placement_agen
     identifiers = [(k, rules.normalise_identifier(k, v)) for k, v in (identifiers or []) if v]
     errors.in_choices("identifiers", [k for k, _ in identifiers], IdentifierKind.values)
     if not recruiter_name.strip() and placement_agency is None and not identifiers:
-        errors.add("recruiter_name", "Isi nama perekrut atau pilih perusahaan / give a recruiter or an agency.")
+        errors.add("recruiter_name", _("Isi nama perekrut atau pilih perusahaan."))
     errors.raise_if_any()
     recruiter = None
     if recruiter_name.strip() or identifiers:

@@ -26,6 +26,8 @@ from sinergi.core.validation import Errors, field_error
 
 from . import remote
 from .models import Notice, NoticeAnswer, NoticeRecipient
+from django.utils.translation import gettext_lazy as _
+from sinergi.core.i18n import message
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 # A photo crosses to another instance base64-encoded inside the signed (base64) and encrypted (base64 again) message,
@@ -104,19 +106,18 @@ def notice_issue(*, actor, agency_id, kind: str, description: str, recipients: l
     agencies = list(Agency.objects.filter(pk__in=[a.pk if hasattr(a, "pk") else a for a in recipients], is_active=True)
                     .exclude(pk=agency_id).select_related("peer"))
     if not agencies:
-        errors.add("recipients", "Pilih minimal satu lembaga mitra / choose at least one partner agency.")
+        errors.add("recipients", _("Pilih minimal satu lembaga mitra."))
     content = None
     if photo is not None:
         if photo.size > PHOTO_MAX_BYTES:
-            errors.add("photo", "Foto terlalu besar / photo too large (max 5 MB).")
+            errors.add("photo", _("Foto terlalu besar (maks. 5 MB)."))
         else:
             photo.seek(0)
             content = photo.read()
             if sniff(content[:8192], None) not in ("image/jpeg", "image/png"):
-                errors.add("photo", "Foto harus JPEG atau PNG / the photo must be JPEG or PNG.")
+                errors.add("photo", _("Foto harus JPEG atau PNG."))
             elif len(content) > REMOTE_PHOTO_MAX_BYTES and any(a.peer_id for a in agencies):
-                errors.add("photo", "Foto terlalu besar untuk dikirim ke lembaga di instansi lain / photo too large "
-                                    "to send to a partner on another instance (max 160 KB).")
+                errors.add("photo", _("Foto terlalu besar untuk dikirim ke lembaga di instansi lain (maks. 160 KB)."))
     errors.raise_if_any()
     notice = Notice(kind=kind, issued_by_id=agency_id, issued_by_user=actor, case=case,
                     subject_name=(subject_name or "").strip()[:200], description=description,
@@ -190,10 +191,10 @@ def notice_answer(*, actor, notice: Notice, body: str, open_referral: dict[str, 
         raise NotFound("notice")
     agency = agency or notice.issued_by_id
     if notice.status != Notice.Status.OPEN:
-        raise field_error("notice", "Pemberitahuan sudah ditutup / the notice is closed.")
+        raise field_error("notice", _("Pemberitahuan sudah ditutup."))
     body = (body or "").strip()
     if not body:
-        raise field_error("body", "Wajib diisi / this field is required.")
+        raise field_error("body", _("Wajib diisi."))
     answer = NoticeAnswer.objects.create(notice=notice, agency_id=agency, author=actor, body=body[:10000])
     audit_log(actor=principal.actor(agency), action=Action.CREATE, object_type="notice_answer", object_id=answer.pk,
               detail={"notice": str(notice.pk)})
@@ -210,7 +211,7 @@ def notice_answer_refer(*, actor, answer: NoticeAnswer, type: str, consent_overr
 
     notice = answer.notice
     if notice.case is None:
-        raise field_error("case", "Pemberitahuan tanpa kasus / the notice has no case to refer.")
+        raise field_error("case", _("Pemberitahuan tanpa kasus."))
     referral = referral_send(actor=actor, case=notice.case, type=type, to_agency=answer.agency,
                              message=f"Tindak lanjut jawaban atas pemberitahuan: {answer.body[:500]}",
                              consent_override_reason=consent_override_reason)
@@ -240,6 +241,9 @@ def _notify_recipients(notice_id, agency_ids) -> None:
 
     notice = Notice.objects.select_related("issued_by").get(pk=notice_id)
     # No description in the body: notifications leave the application (e-mail, SMS); the notice is read inside it.
-    notify(user_ids=_users(agency_ids, WORKERS), title=f"Pemberitahuan {notice.get_kind_display()} dari {notice.issued_by}",
+    kinds = dict(Notice._meta.get_field("kind").flatchoices)  # lazy labels: each recipient's own language
+    notify(user_ids=_users(agency_ids, WORKERS),
+           title=message(_("Pemberitahuan %(kind)s dari %(agency)s"), kind=kinds.get(notice.kind, notice.kind),
+                         agency=notice.issued_by),
            body="", url=reverse("web:notice_detail", args=[notice.pk]),
            key=f"notice:{notice.pk}")

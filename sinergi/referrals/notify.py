@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from sinergi.access.projection import case_label
 from sinergi.agencies.enums import AgencyType, Role
 from sinergi.agencies.models import Agency, Membership
 
+from sinergi.core.i18n import message
+
+from .enums import ReferralStatus, ReferralType
 from .models import Referral
 
 WORKERS = (Role.INTAKE_OFFICER, Role.CASE_MANAGER, Role.SUPERVISOR)
@@ -35,19 +39,22 @@ def referral_changed(referral_id, event: str) -> None:
     if r is None:
         return
     url = reverse("web:case_detail", args=[r.case_id])
-    label = r.get_type_display()
+    # Labels stay lazy: each recipient reads the title in their own language.
+    label = ReferralType(r.type).label if r.type in ReferralType.values else r.type
+    names = {"type": label, "sender": r.from_agency, "receiver": r.to_agency}
     if event == "sent":
         users = _users([r.to_agency_id], WORKERS)
-        title = f"Rujukan baru dari {r.from_agency}: {label}"
+        title = message(_("Rujukan baru dari %(sender)s: %(type)s"), **names)
     elif event == "escalated1":
         users = _users([r.from_agency_id, r.to_agency_id], (Role.SUPERVISOR,))
-        title = f"Rujukan belum dikonfirmasi: {label} ke {r.to_agency}"
+        title = message(_("Rujukan belum dikonfirmasi: %(type)s ke %(receiver)s"), **names)
     elif event == "escalated2":
         tf = task_force_for(r.from_agency)
         users = _users([tf.pk], (Role.SUPERVISOR, Role.CASE_MANAGER)) if tf else []
         users += _users([r.from_agency_id, r.to_agency_id], (Role.SUPERVISOR,))
-        title = f"Eskalasi gugus tugas: rujukan {label} ke {r.to_agency} terlambat"
+        title = message(_("Eskalasi gugus tugas: rujukan %(type)s ke %(receiver)s terlambat"), **names)
     else:
         users = _users([r.from_agency_id], (Role.CASE_MANAGER, Role.SUPERVISOR))
-        title = f"Rujukan {label} ke {r.to_agency}: {r.get_status_display()}"
+        status = ReferralStatus(r.status).label if r.status in ReferralStatus.values else r.status
+        title = message(_("Rujukan %(type)s ke %(receiver)s: %(status)s"), status=status, **names)
     notify(user_ids=users, title=title, body=case_label(r.case), url=url, key=f"referral:{r.pk}:{event}")

@@ -23,6 +23,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from sinergi.audit.enums import Action
@@ -141,7 +142,7 @@ def referral_receive(*, peer, from_agency, to_agency, body: dict) -> Referral:
     identity = subject.get("identity") or {}
     location = subject.get("location") or {}
     person = person_create_system(data={
-        "full_name": identity.get("full_name") or "(tidak dibagikan / not shared)",
+        "full_name": identity.get("full_name") or str(_("(tidak dibagikan)")),
         "sex": identity.get("sex") or "NonSpecifiedUnknown", "estimated_age": identity.get("age"),
         "citizenship": identity.get("citizenship") or None,
     })

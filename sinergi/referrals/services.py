@@ -37,6 +37,8 @@ from .enums import (
     Section,
 )
 from .models import Agreement, Referral
+from django.utils.translation import gettext_lazy as _
+from sinergi.core.i18n import message
 
 S = ReferralStatus
 
@@ -80,7 +82,7 @@ def referral_send(*, actor, case, type: str, to_agency, sections: list[str] | No
         existing = Referral.objects.filter(idempotency_key=key).first()
         if existing is not None:
             if existing.case_id != case.pk:
-                raise field_error("idempotency_key", "Kunci sudah dipakai / idempotency key already used.")
+                raise field_error("idempotency_key", _("Kunci sudah dipakai."))
             return existing
     errors = Errors()
     errors.in_choices("type", type, ReferralType.values)
@@ -90,24 +92,23 @@ def referral_send(*, actor, case, type: str, to_agency, sections: list[str] | No
         target = Agency.objects.filter(pk=to_agency).first() if is_uuid(to_agency) else \
             Agency.objects.filter(code=str(to_agency)).first()
     if target is None or not target.is_active:
-        errors.add("to_agency", "Lembaga tidak dikenal / unknown agency.")
+        errors.add("to_agency", _("Lembaga tidak dikenal."))
     elif target.pk == case.lead_agency_id:
-        errors.add("to_agency", "Tidak dapat merujuk ke lembaga sendiri / cannot refer to the lead agency itself.")
+        errors.add("to_agency", _("Tidak dapat merujuk ke lembaga sendiri."))
     sections = list(dict.fromkeys(sections if sections is not None else DEFAULT_SECTIONS.get(type, ())))
     errors.in_choices("sections", sections, Section.values)
     message = (message or "").strip()
     if len(message) > 5000:
-        errors.add("message", "Terlalu panjang / too long (max 5,000 characters).")
+        errors.add("message", _("Terlalu panjang (maks. 5,000 karakter)."))
     errors.raise_if_any()
     if Referral.objects.filter(case=case, to_agency=target, type=type, status__in=ACTIVE).exists():
-        raise field_error("type", "Rujukan yang sama masih berjalan / the same referral is still open.")
+        raise field_error("type", _("Rujukan yang sama masih berjalan."))
     lead = case.lead_agency
     purpose = _consent_purpose(lead, target)
     override = (consent_override_reason or "").strip()
     if not consent_current(case.survivor, purpose) and len(override) < 10:
         raise field_error("consent_override_reason",
-                          "Penyintas belum memberi persetujuan; tulis alasan untuk tetap berbagi / the survivor has "
-                          "not consented to this sharing; give a reason to share anyway.")
+                          _("Penyintas belum memberi persetujuan; tulis alasan untuk tetap berbagi."))
     now = clock.now()
     ack_due, complete_due, agreement = deadlines_for(type=type, from_agency=lead, to_agency=target, at=now)
     referral = Referral.objects.create(
@@ -145,11 +146,14 @@ def referral_respond(*, actor, referral: Referral, to_status: str, reason: str =
     allowed = RECEIVER_MOVES.get(referral.status, frozenset())
     errors = Errors()
     if to_status not in allowed:
-        errors.add("status", f"Perubahan {referral.status} -> {to_status} tidak diizinkan / not allowed.")
+        labels = dict(ReferralStatus.choices)
+        errors.add("status", message(_("Perubahan dari %(status)s ke %(to_status)s tidak diizinkan."),
+                                     status=labels.get(referral.status, referral.status),
+                                     to_status=labels.get(to_status, to_status)))
     if to_status == S.DECLINED and len((reason or "").strip()) < 5:
-        errors.add("reason", "Tulis alasan penolakan / give the reason for declining.")
+        errors.add("reason", _("Tulis alasan penolakan."))
     if to_status == S.COMPLETED and not (outcome or "").strip():
-        errors.add("outcome", "Tulis hasilnya / describe the outcome.")
+        errors.add("outcome", _("Tulis hasilnya."))
     errors.raise_if_any()
     return _move(referral, to_status, actor=actor, agency_id=referral.to_agency_id, principal=principal,
                  reason=reason, outcome=outcome)
@@ -165,7 +169,10 @@ def referral_withdraw(*, actor, referral: Referral, reason: str = "") -> Referra
     if referral.status == S.WITHDRAWN:
         return referral
     if S.WITHDRAWN not in SENDER_MOVES.get(referral.status, frozenset()):
-        raise field_error("status", "Rujukan sudah selesai / the referral is already closed.")
+        raise field_error("status", _("Rujukan sudah selesai."))
+    if not (reason or "").strip():
+        # The receiver stops work it may have started: it is told why.
+        raise field_error("reason", _("Tulis alasan menarik rujukan."))
     return _move(referral, S.WITHDRAWN, actor=actor, agency_id=referral.from_agency_id, principal=principal,
                  reason=reason)
 

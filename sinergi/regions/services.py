@@ -6,7 +6,6 @@ Both loads are idempotent: rows are inserted when missing and renamed when their
 from __future__ import annotations
 
 import csv
-import gettext
 import gzip
 import io
 from pathlib import Path
@@ -16,6 +15,7 @@ from django.db import transaction
 
 from .enums import Level
 from .models import Country, Region
+from .names import country_names
 
 DATA = Path(__file__).parent / "data"
 FILES = [
@@ -58,21 +58,21 @@ def regions_load(levels: tuple[int, ...] = (1, 2, 3, 4), progress=None) -> dict[
     return counts
 
 
-def _indonesian_names() -> gettext.NullTranslations:
-    try:
-        return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["id"])
-    except OSError:
-        return gettext.NullTranslations()
-
-
 @transaction.atomic
 def countries_load() -> int:
-    tr = _indonesian_names()
-    existing = set(Country.objects.values_list("code", flat=True))
-    new = []
+    """Load the countries that are missing, and set right the names of those already there (``names``).
+    Returns how many were added."""
+    names = country_names()
+    existing = {c.code: c for c in Country.objects.all()}
+    new, changed = [], []
     for c in pycountry.countries:
-        name = getattr(c, "common_name", None) or c.name
+        name, name_id = names[c.alpha_2]
         if c.alpha_2 not in existing:
-            new.append(Country(code=c.alpha_2, alpha3=c.alpha_3, name=name, name_id=tr.gettext(c.name)))
+            new.append(Country(code=c.alpha_2, alpha3=c.alpha_3, name=name, name_id=name_id))
+        elif (existing[c.alpha_2].name, existing[c.alpha_2].name_id) != (name, name_id):
+            row = existing[c.alpha_2]
+            row.name, row.name_id = name, name_id
+            changed.append(row)
     Country.objects.bulk_create(new)
+    Country.objects.bulk_update(changed, ["name", "name_id"])
     return len(new)

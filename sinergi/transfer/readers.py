@@ -15,6 +15,8 @@ from typing import IO, Any, Iterator
 
 from .columns import BY_NAME, NAME_COLUMNS, REQUIRED_COLUMNS
 from .enums import Format
+from django.utils.translation import gettext as _
+from sinergi.core.i18n import message
 
 csv.field_size_limit(1024 * 1024)
 
@@ -41,25 +43,24 @@ def read_bytes(stream: IO[bytes], max_bytes: int) -> bytes:
     if isinstance(data, str):
         data = data.encode()
     if len(data) > max_bytes:
-        raise FileProblem(0, "file", f"Berkas terlalu besar / file too large (max {max_bytes:,} bytes).")
+        raise FileProblem(0, "file", _("Berkas terlalu besar (maks. %(bytes)s bita).") % {"bytes": f"{max_bytes:,}"})
     return data
 
 
 def decode(data: bytes) -> str:
     if not data.strip():
-        raise FileProblem(0, "file", "Berkas kosong / the file is empty.")
+        raise FileProblem(0, "file", _("Berkas kosong."))
     nul = data.find(b"\x00")
     if nul >= 0:  # binary files, and NUL bytes no database text column accepts
         raise FileProblem(data.count(b"\n", 0, nul) + 1, "file",
-                          "Bukan berkas teks (CSV/JSON) / not a text file (CSV or JSON): NUL byte.")
+                          _("Bukan berkas teks (CSV/JSON)."))
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise FileProblem(line, "file", "Berkas harus berenkode UTF-8 / the file must be UTF-8 encoded "
-                                        f"(byte {exc.start}).") from None
+        raise FileProblem(line, "file", _("Berkas harus berenkode UTF-8 (bita %(byte)s).") % {"byte": exc.start}) from None
 
 
 def read(data: bytes, fmt: str) -> Source:
@@ -68,7 +69,7 @@ def read(data: bytes, fmt: str) -> Source:
 
 
 def _column_warnings(names: list[str]) -> list[tuple[int, str, str]]:
-    return [(1, n, "Kolom tidak dikenal, diabaikan / unknown column, ignored.") for n in names if n not in BY_NAME]
+    return [(1, n, _("Kolom tidak dikenal, diabaikan.")) for n in names if n not in BY_NAME]
 
 
 def _check_required(present: set[str], line: int) -> None:
@@ -76,7 +77,7 @@ def _check_required(present: set[str], line: int) -> None:
     if not any(c in present for c in NAME_COLUMNS):
         missing.append(" | ".join(NAME_COLUMNS))
     if missing:
-        raise FileProblem(line, missing[0], "Kolom wajib tidak ada / required column missing: " + ", ".join(missing))
+        raise FileProblem(line, missing[0], _("Kolom wajib tidak ada: %(columns)s") % {"columns": ", ".join(missing)})
 
 
 def _read_csv(text: str) -> Source:
@@ -87,11 +88,11 @@ def _read_csv(text: str) -> Source:
     try:
         header = [h.strip() for h in next(reader)]
     except (StopIteration, csv.Error) as exc:
-        raise FileProblem(1, "file", f"Baris judul CSV tidak terbaca / unreadable CSV header: {exc}") from None
+        raise FileProblem(1, "file", message(_("Baris judul CSV tidak terbaca: %(exc)s"), exc=exc)) from None
     seen: set[str] = set()
     for name in header:
         if name and name in seen:
-            raise FileProblem(1, name, "Kolom ganda / duplicate column.")
+            raise FileProblem(1, name, _("Kolom ganda."))
         seen.add(name)
     _check_required(seen, 1)
     width = len(header)
@@ -104,12 +105,11 @@ def _read_csv(text: str) -> Source:
                 if not any(c.strip() for c in row):
                     start = reader.line_num + 1
                     continue  # blank lines between rows carry nothing
-                raise FileProblem(start, "file", f"Jumlah kolom {len(row)}, seharusnya {width} / "
-                                                 f"{len(row)} cells where the header has {width}.")
+                raise FileProblem(start, "file", message(_("Jumlah kolom %(cells)s, seharusnya %(width)s."), cells=len(row), width=width))
             append((start, dict(zip(header, row))))
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise FileProblem(start, "file", f"CSV rusak / malformed CSV: {exc}") from None
+        raise FileProblem(start, "file", message(_("CSV rusak: %(exc)s"), exc=exc)) from None
     return Source(records=records, columns=header, warnings=_column_warnings(header))
 
 
@@ -122,7 +122,7 @@ def _json_records(text: str) -> Iterator[tuple[int, Any]]:
     pos = _WS.match(text, 0).end()
     if pos >= len(text) or text[pos] != "[":
         raise FileProblem(text.count("\n", 0, pos) + 1, "file",
-                          "JSON harus berupa daftar objek / JSON must be a list of objects.")
+                          _("JSON harus berupa daftar objek."))
     pos = _WS.match(text, pos + 1).end()
     line, counted_to = 1, 0
     if pos < len(text) and text[pos] == "]":
@@ -133,10 +133,9 @@ def _json_records(text: str) -> Iterator[tuple[int, Any]]:
         try:
             item, end = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
-            raise FileProblem(exc.lineno, "file", f"JSON rusak / malformed JSON: {exc.msg} "
-                                                  f"(column {exc.colno}).") from None
+            raise FileProblem(exc.lineno, "file", message(_("JSON rusak: %(msg)s (column %(colno)s)."), msg=exc.msg, colno=exc.colno)) from None
         except RecursionError:
-            raise FileProblem(line, "file", "JSON terlalu bersarang / JSON nested too deeply.") from None
+            raise FileProblem(line, "file", _("JSON terlalu bersarang.")) from None
         yield line, item
         pos = _WS.match(text, end).end()
         if pos < len(text) and text[pos] == ",":
@@ -144,11 +143,10 @@ def _json_records(text: str) -> Iterator[tuple[int, Any]]:
             continue
         if pos < len(text) and text[pos] == "]":
             if text[pos + 1:].strip():
-                raise FileProblem(text.count("\n", 0, pos) + 1, "file", "Teks setelah akhir daftar JSON / "
-                                                                       "text after the end of the JSON list.")
+                raise FileProblem(text.count("\n", 0, pos) + 1, "file", _("Teks setelah akhir daftar JSON."))
             return
         raise FileProblem(text.count("\n", 0, pos) + 1, "file",
-                          "JSON rusak / malformed JSON: expected ',' or ']'.")
+                          _("JSON rusak."))
 
 
 def _read_json(text: str) -> Source:
@@ -156,7 +154,7 @@ def _read_json(text: str) -> Source:
     keys: dict[str, None] = {}
     for line, item in _json_records(text):
         if not isinstance(item, dict):
-            raise FileProblem(line, "file", "Setiap isi daftar harus objek / every item must be an object.")
+            raise FileProblem(line, "file", _("Setiap isi daftar harus objek."))
         keys.update(dict.fromkeys(item))
         records.append((line, item))
     columns = list(keys)

@@ -23,13 +23,16 @@ from .columns import (
     BOOL, CHOICE, CLOSED_STATUSES, COLUMNS, COUNTRY, DATE, EXTERNAL_ID, FULL_NAME, INT, MULTI_PICK, MULTI_TEXT,
     NAME_PARTS, PICK, TEXT, VILLAGE, Column,
 )
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from sinergi.core.i18n import message
 
 Problem = tuple[int, str, str]  # line, field (column name), message
 
-REQUIRED = "Wajib diisi / this field is required."
+REQUIRED = gettext_lazy("Wajib diisi.")
 # The column that carries each field a stage requires (``cases.enums.STAGE_REQUIREMENTS``), where there is one.
 REQUIREMENT_COLUMNS = {"victim_status": "vic_TraffickingStatus", "outcome": "sng_Outcome"}
-FUTURE = "Tanggal tidak boleh di masa depan / date cannot be in the future."
+FUTURE = gettext_lazy("Tanggal tidak boleh di masa depan.")
 _TRUE = frozenset({"true", "1", "yes", "ya", "y"})
 _FALSE = frozenset({"false", "0", "no", "tidak", "n"})
 
@@ -64,11 +67,11 @@ def _text(value: Any) -> str:
         return ""
     if type(value) is str:
         if "\x00" in value:  # a JSON "\u0000": no database text column takes it
-            raise Bad("Karakter NUL tidak diizinkan / NUL characters are not allowed.")
+            raise Bad(_("Karakter NUL tidak diizinkan."))
         return value.strip()
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
-    raise Bad("Harus teks / must be text.")
+    raise Bad(_("Harus teks."))
 
 
 def _items(value: Any, separators: tuple[str, ...]) -> list[str]:
@@ -91,19 +94,20 @@ def _parser(col: Column, lk: Lookups) -> Callable[[Any], Any]:
         def parse(v):
             s = _text(v)
             if max_length and len(s) > max_length:
-                raise Bad(f"Terlalu panjang / too long (max {max_length}).")
+                raise Bad(_("Terlalu panjang (maks. %(limit)s).") % {"limit": max_length})
             return s
     elif kind == MULTI_TEXT:
         def parse(v):
             items = list(dict.fromkeys(_items(v, (";",))))
             if max_length and any(len(i) > max_length for i in items):
-                raise Bad(f"Terlalu panjang / too long (max {max_length}).")
+                raise Bad(_("Terlalu panjang (maks. %(limit)s).") % {"limit": max_length})
             return items
     elif kind in (PICK, CHOICE, MULTI_PICK):
         canonical = {v.lower(): v for v in col.allowed()}
-        label = "Nilai HTCDS tidak dikenal / unknown HTCDS value" if col.vocabulary else \
-            "Nilai tidak dikenal / unknown value"
-        allowed_hint = "" if col.vocabulary else f" (allowed: {', '.join(col.allowed())})"
+        label = _("Nilai HTCDS tidak dikenal") if col.vocabulary else \
+            _("Nilai tidak dikenal")
+        # Name what is accepted, so that "Male" is answered with "Masculine" among the choices.
+        allowed_hint = " " + _("(pilihan: %(allowed)s)") % {"allowed": ", ".join(col.allowed())}
         if kind == MULTI_PICK:
             def parse(v):
                 out, bad = [], []
@@ -130,31 +134,31 @@ def _parser(col: Column, lk: Lookups) -> Callable[[Any], Any]:
             if not s:
                 return None
             if len(s) != 10 or s[4] != "-" or s[7] != "-":
-                raise Bad(f"Tanggal tidak valid, gunakan YYYY-MM-DD / not a valid date, use YYYY-MM-DD: {_shown(s)}")
+                raise Bad(message(_("Tanggal tidak valid, gunakan YYYY-MM-DD: %(value)s"), value=_shown(s)))
             try:
                 d = dt.date.fromisoformat(s)
             except ValueError:
-                raise Bad(f"Tanggal tidak valid / not a valid date: {_shown(s)}") from None
+                raise Bad(message(_("Tanggal tidak valid: %(value)s"), value=_shown(s))) from None
             if d > today:
-                raise Bad(FUTURE)
+                raise Bad(str(FUTURE))
             if d.year < 1900:
-                raise Bad("Tanggal tidak masuk akal / implausible date.")
+                raise Bad(_("Tanggal tidak masuk akal."))
             return d
     elif kind == INT:
         top = col.max_value
 
         def parse(v):
             if isinstance(v, bool):
-                raise Bad("Harus bilangan bulat / must be a whole number.")
+                raise Bad(_("Harus bilangan bulat."))
             s = _text(v)
             if not s:
                 return None
             try:
                 n = int(s)
             except ValueError:
-                raise Bad(f"Harus bilangan bulat / must be a whole number: {_shown(s)}") from None
+                raise Bad(message(_("Harus bilangan bulat: %(value)s"), value=_shown(s))) from None
             if n < 0 or (top is not None and n > top):
-                raise Bad(f"Harus 0-{top} / must be 0-{top}.")
+                raise Bad(message(_("Harus 0-%(top)s."), top=top))
             return n
     elif kind == BOOL:
         def parse(v):
@@ -165,7 +169,7 @@ def _parser(col: Column, lk: Lookups) -> Callable[[Any], Any]:
                 return False
             if s in _TRUE:
                 return True
-            raise Bad(f"Harus true/false / must be true or false: {_shown(s)}")
+            raise Bad(message(_("Harus true/false: %(value)s"), value=_shown(s)))
     elif kind == COUNTRY:
         countries = lk.countries
 
@@ -175,7 +179,7 @@ def _parser(col: Column, lk: Lookups) -> Callable[[Any], Any]:
                 return None
             code = countries.get(s)
             if code is None:
-                raise Bad(f"Kode negara tidak dikenal / unknown country code: {_shown(s)}")
+                raise Bad(message(_("Kode negara tidak dikenal: %(value)s"), value=_shown(s)))
             return code
     elif kind == VILLAGE:
         regions = lk.regions
@@ -188,9 +192,9 @@ def _parser(col: Column, lk: Lookups) -> Callable[[Any], Any]:
                 s = f"{s[:2]}.{s[2:4]}.{s[4:6]}.{s[6:]}"
             level = regions.get(s)
             if level is None:
-                raise Bad(f"Kode wilayah tidak dikenal / unknown region code: {_shown(s)}")
+                raise Bad(message(_("Kode wilayah tidak dikenal: %(value)s"), value=_shown(s)))
             if level != Level.VILLAGE:
-                raise Bad(f"Kode harus kode desa/kelurahan / the code must be a village code: {_shown(s)}")
+                raise Bad(message(_("Kode harus kode desa/kelurahan: %(value)s"), value=_shown(s)))
             return s
     else:  # pragma: no cover - a column kind without a parser is a programming error
         raise ValueError(kind)
@@ -235,21 +239,21 @@ class RowChecker:
         """Rules between fields; a field that already failed is not blamed again."""
         add = self.problems.append
         if not v["external_id"] and "external_id" not in failed:
-            add((line, EXTERNAL_ID, REQUIRED))
+            add((line, EXTERNAL_ID, str(REQUIRED)))
         if not v["full_name"] and not failed.intersection(("full_name",) + NAME_PARTS):
             parts = [v[p] for p in NAME_PARTS if v[p]]
             v["full_name"] = " ".join(parts)
             if not parts:
-                add((line, FULL_NAME, "Nama wajib diisi / name is required (sng_FullName or prs_FirstName)."))
+                add((line, FULL_NAME, _("Nama wajib diisi.")))
             elif len(v["full_name"]) > 200:
-                add((line, NAME_PARTS[0], "Nama terlalu panjang / name too long (max 200)."))
+                add((line, NAME_PARTS[0], _("Nama terlalu panjang (maks. 200).")))
         if not v["victim_status"]:
             if v["victim_status_decided_by"]:
                 add((line, "vic_TraffickingStatusDecisionMakingOrg",
-                     "Hanya bersama vic_TraffickingStatus / only together with vic_TraffickingStatus."))
+                     _("Hanya bersama vic_TraffickingStatus.")))
             if v["victim_status_decided_on"]:
                 add((line, "sng_TraffickingStatusDecidedOn",
-                     "Hanya bersama vic_TraffickingStatus / only together with vic_TraffickingStatus."))
+                     _("Hanya bersama vic_TraffickingStatus.")))
         if not failed.intersection(("stage", "cas_status", "outcome", "stage_entered_on", "reported_on")):
             self._stage_rules(line, v)
         self._order_rules(line, v)
@@ -258,23 +262,23 @@ class RowChecker:
         add = self.problems.append
         stage, status, outcome = v["stage"], v["cas_status"], v["outcome"]
         if status in CLOSED_STATUSES and stage and stage != Stage.CLOSED:
-            add((line, "cas_Status", f"Tidak sesuai dengan sng_Stage {stage} / does not agree with sng_Stage."))
+            add((line, "cas_Status", message(_("Tidak sesuai dengan sng_Stage %(stage)s."), stage=stage)))
         if status and status not in CLOSED_STATUSES and stage == Stage.CLOSED:
-            add((line, "cas_Status", "Kasus ditutup, status harus Closed / the case is closed: status must be Closed."))
+            add((line, "cas_Status", _("Kasus ditutup, status harus Closed.")))
         if not stage:
             stage = v["stage"] = Stage.CLOSED if status in CLOSED_STATUSES else Stage.REPORTED
         for field in STAGE_REQUIREMENTS.get(stage, ()):
             # What the stage needs, where the format carries it (identity documents and ports are not part of it).
             column = REQUIREMENT_COLUMNS.get(field)
             if column and column != "sng_Outcome" and not v[field]:
-                add((line, column, f"Wajib untuk tahap {stage} / required for stage {stage}."))
+                add((line, column, message(_("Wajib untuk tahap %(stage)s."), stage=stage)))
         if stage == Stage.CLOSED and not outcome:
-            add((line, "sng_Outcome", "Kasus ditutup dengan hasil akhir / closing a case needs an outcome."))
+            add((line, "sng_Outcome", _("Kasus ditutup dengan hasil akhir.")))
         if stage != Stage.CLOSED and outcome:
-            add((line, "sng_Outcome", "Hasil akhir hanya untuk kasus ditutup / an outcome is given only when closed."))
+            add((line, "sng_Outcome", _("Hasil akhir hanya untuk kasus ditutup.")))
         entered, reported = v["stage_entered_on"], v["reported_on"] or self.today
         if entered and entered < reported:
-            add((line, "sng_StageEnteredOn", "Tidak boleh sebelum sng_ReportedOn / must not be before sng_ReportedOn."))
+            add((line, "sng_StageEnteredOn", _("Tidak boleh sebelum sng_ReportedOn.")))
 
     def _order_rules(self, line: int, v: dict[str, Any]) -> None:
         add = self.problems.append
@@ -282,7 +286,7 @@ class RowChecker:
                  ("sng_ExploitationEndedOn", v["exploitation_ended_on"])]
         for (first, a), (second, b) in zip(order, order[1:]):
             if a and b and b < a:
-                add((line, second, f"Harus sesudah {first} / must not be before {first}."))
+                add((line, second, message(_("Harus sesudah %(first)s."), first=first)))
 
     def _build(self, line: int, v: dict[str, Any]) -> Valid:
         reported = v["reported_on"] or self.today

@@ -20,6 +20,8 @@ from sinergi.core.errors import NotFound, PermissionDenied
 from sinergi.core.validation import Errors
 
 from .models import ImportJob
+from django.utils.translation import gettext as _
+from sinergi.core.i18n import message
 
 FILTER_PARAMS = (
     "stage", "origin_province", "origin_regency", "country_of_exploitation", "exploitation_type",
@@ -50,7 +52,7 @@ def agency_for(user, cap: Cap, code: str | None = None) -> Agency:
     if len(ids) > 1:
         codes = ", ".join(sorted(Agency.objects.filter(pk__in=ids).values_list("code", flat=True)))
         errors = Errors()
-        errors.add("agency", f"Pilih lembaga / choose the agency: {codes}")
+        errors.add("agency", message(_("Pilih lembaga: %(codes)s"), codes=codes))
         errors.raise_if_any()
     return Agency.objects.get(pk=ids[0])
 
@@ -116,7 +118,7 @@ def _date(errors: Errors, field: str, value: Any) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
-        errors.add(field, "Tanggal tidak valid, gunakan YYYY-MM-DD / not a valid date, use YYYY-MM-DD.")
+        errors.add(field, _("Tanggal tidak valid, gunakan YYYY-MM-DD."))
         return None
 
 
@@ -139,7 +141,7 @@ def filters_from(params: Mapping[str, Any]) -> tuple[CaseFilters, dict[str, Any]
     errors.in_choices("exploitation_type", exploitation, htcds.values("vic_TypeOfExploitation"))
     country = (get("country_of_exploitation") or "").strip().upper()
     if country and len(country) != 2:
-        errors.add("country_of_exploitation", "Kode ISO alpha-2 / an ISO alpha-2 code.")
+        errors.add("country_of_exploitation", _("Kode ISO alpha-2."))
     f = CaseFilters(
         stage=stages or None, origin_province=(get("origin_province") or "").strip() or None,
         origin_regency=(get("origin_regency") or "").strip() or None, country_of_exploitation=country or None,
@@ -148,7 +150,7 @@ def filters_from(params: Mapping[str, Any]) -> tuple[CaseFilters, dict[str, Any]
         reported_to=_date(errors, "reported_to", get("reported_to")),
         q=(get("q") or "").strip() or None,
     )
-    errors.order("reported_from", f.reported_from, "reported_to", f.reported_to)
+    errors.order("reported_from", f.reported_from, "reported_to", f.reported_to, label=_("tanggal awal"))
     errors.raise_if_any()
     used = {k: (stages if k == "stage" else get(k)) for k in FILTER_PARAMS if (stages if k == "stage" else get(k))}
     return f, {k: (v if isinstance(v, list) else str(v)) for k, v in used.items()}

@@ -39,6 +39,8 @@ from sinergi.people.bulk import persons_bulk_create
 from . import readers, writers
 from .columns import EXTERNAL_ID
 from .enums import FINISHED, Format, JobStatus, Phase
+from django.utils.translation import gettext as _
+from sinergi.core.i18n import message
 
 FOREIGN_EXTERNAL_ID = gettext_lazy("ID eksternal ini sudah dipakai untuk kasus lembaga lain; baris ini tidak diimpor.")
 from .models import ImportJob
@@ -57,7 +59,7 @@ class ImportRefused(ValidationError):
     ``job`` is the recorded job with the full list."""
 
     def __init__(self, job: ImportJob):
-        super().__init__(problems_by_field(job.errors) or {"file": ["Impor ditolak / import refused."]})
+        super().__init__(problems_by_field(job.errors) or {"file": [_("Impor ditolak.")]})
         self.job = job
 
 
@@ -74,7 +76,7 @@ def format_for(fmt: str | None, filename: str = "", head: bytes = b"") -> str:
     if fmt:
         fmt = fmt.strip().lower()
         if fmt not in Format.values:
-            raise field_error("format", f"Format tidak dikenal / unknown format: {fmt[:20]} (csv, json)")
+            raise field_error("format", message(_("Format tidak dikenal: %(format)s (csv, json)"), format=fmt[:20]))
         return fmt
     suffix = PurePath(filename or "").suffix.lower().lstrip(".")
     if suffix in Format.values:
@@ -233,8 +235,7 @@ def _import(actor, job: ImportJob, stream, format, progress, rejected: _Rejected
         if row is not None:
             seen = first_line.setdefault(row.external_id, line)
             if seen != line:
-                problems.append((line, EXTERNAL_ID, f"ID eksternal ganda dalam berkas, sama dengan baris {seen} / "
-                                                    f"duplicate external id in the file, same as line {seen}."))
+                problems.append((line, EXTERNAL_ID, message(_("ID eksternal ganda dalam berkas, sama dengan baris %(seen)s."), seen=seen)))
             else:
                 valid.append(row)
         if bad_rows is not None and len(problems) > before:
@@ -280,8 +281,7 @@ def _import(actor, job: ImportJob, stream, format, progress, rejected: _Rejected
     except IntegrityError as exc:
         _finish(job, JobStatus.FAILED, created_count=0,
                 errors=[{"line": 0, "field": EXTERNAL_ID, "message": str(exc)[:300]}])
-        raise Conflict("ID eksternal sudah dipakai oleh impor lain / an external id was taken by another "
-                       "import meanwhile; import the file again.", field=EXTERNAL_ID) from exc
+        raise Conflict(_("ID eksternal sudah dipakai oleh impor lain."), field=EXTERNAL_ID) from exc
     return job
 
 

@@ -25,6 +25,8 @@ from sinergi.core.validation import field_error
 from .enums import FINISHED, Format, JobStatus, Phase
 from .models import ImportJob
 from .services import ImportRefused, cases_import_job, import_job_fail
+from django.utils.translation import gettext as _
+from sinergi.core.i18n import message
 
 logger = logging.getLogger(__name__)
 
@@ -43,27 +45,26 @@ def _check_upload(uploaded) -> str:
     name = PurePath(getattr(uploaded, "name", "") or "").name
     fmt = SUFFIXES.get(PurePath(name).suffix.lower())
     if fmt is None:
-        raise field_error("file", "Berkas harus .csv atau .json / the file must be .csv or .json.")
+        raise field_error("file", _("Berkas harus .csv atau .json."))
     content_type = (getattr(uploaded, "content_type", "") or "").split(";")[0].strip().lower()
     if content_type not in CONTENT_TYPES:
-        raise field_error("file", f"Jenis berkas tidak diizinkan / file type not allowed: {content_type[:60]} "
-                                  "(CSV, JSON).")
+        raise field_error("file", message(_("Jenis berkas tidak diizinkan: %(type)s (CSV, JSON)."), type=content_type[:60]))
     size = getattr(uploaded, "size", None) or 0
     limit = settings.SINERGI_IMPORT_MAX_BYTES
     if size > limit:
-        raise field_error("file", f"Berkas terlalu besar / file too large (max {limit // (1024 * 1024):,} MB).")
+        raise field_error("file", message(_("Berkas terlalu besar (maks. %(mb)s MB)."), mb=f"{limit // (1024 * 1024):,}"))
     if size == 0:
-        raise field_error("file", "Berkas kosong / the file is empty.")
+        raise field_error("file", _("Berkas kosong."))
     uploaded.seek(0)
     head = uploaded.read(PROBE)
     uploaded.seek(0)
     if b"\x00" in head or not _utf8_prefix(head):
-        raise field_error("file", "Bukan berkas teks UTF-8 (CSV/JSON) / not a UTF-8 text file (CSV or JSON).")
+        raise field_error("file", _("Bukan berkas teks UTF-8 (CSV/JSON)."))
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if fmt == Format.JSON and start != b"[":
-        raise field_error("file", "JSON harus berupa daftar objek / JSON must be a list of objects.")
+        raise field_error("file", _("JSON harus berupa daftar objek."))
     if fmt == Format.CSV and start in (b"[", b"{"):
-        raise field_error("file", "Isi berkas JSON, bukan CSV / the content is JSON, not CSV: rename it .json.")
+        raise field_error("file", _("Isi berkas JSON, bukan CSV."))
     return fmt
 
 
@@ -105,7 +106,7 @@ def _enqueue(job_id) -> None:
         logger.exception("could not enqueue import job %s", job_id)
         job = ImportJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).first()
         if job is not None:
-            import_job_fail(job, "Tidak dapat diantrekan / could not be queued; try again.")
+            import_job_fail(job, _("Tidak dapat diantrekan; coba lagi."))
             _drop_upload(job)
 
 
@@ -127,7 +128,7 @@ def import_job_run(job_id) -> str:
     except Exception:  # noqa: BLE001 - recorded on the job as failed by the service; logged for the operator
         logger.exception("import job %s failed", job_id)
         if job.status not in FINISHED:
-            import_job_fail(job, "Gagal / failed: the stored file could not be read.")
+            import_job_fail(job, _("Gagal: berkas yang disimpan tidak terbaca."))
     finally:
         _drop_upload(job)
     return ImportJob.objects.values_list("status", flat=True).get(pk=job_id)
@@ -190,8 +191,7 @@ def imports_recover_stalled(now=None) -> int:
                 transaction.on_commit(lambda job_id=job.pk: _enqueue(job_id))
                 logger.warning("import job %s stalled; queued again", job.pk)
             else:
-                import_job_fail(job, "Terhenti sebelum selesai; tidak ada yang diimpor. Unggah berkasnya lagi. / "
-                                     "Interrupted before it finished; nothing was imported. Upload the file again.")
+                import_job_fail(job, _("Terhenti sebelum selesai; tidak ada yang diimpor. Unggah berkasnya lagi."))
                 _drop_upload(job)
                 logger.warning("import job %s stalled; finished as failed", job.pk)
     return handled

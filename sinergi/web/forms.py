@@ -44,6 +44,10 @@ class CaseFilterForm(forms.Form):
         regencies = Region.objects.filter(level=Level.REGENCY)
         regencies = regencies.filter(parent_id=province) if province else regencies.none()
         self.fields["origin_regency"].choices = all_ + list(regencies.values_list("code", "name"))
+        # With htmx the regency list fills as soon as a province is chosen; without it, on the next submit.
+        self.fields["origin_province"].widget.attrs.update({
+            "hx-get": "/regions/options/", "hx-target": "#id_origin_regency", "hx-trigger": "change",
+            "hx-vals": '{"level": "regency"}', "hx-include": "this", "hx-swap": "innerHTML"})
         from .forms_intake import country_choices
 
         self.fields["country_of_exploitation"].choices = all_ + country_choices()[1:]
@@ -54,7 +58,7 @@ class TransitionForm(forms.Form):
     to_stage = forms.ChoiceField(label=_("Pindah ke tahap"), choices=Stage.choices)
     at = forms.DateTimeField(label=_("Tanggal dan jam"), required=False,
                              help_text=_("Kosongkan untuk sekarang."),
-                             widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+                             widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
     outcome = forms.ChoiceField(label=_("Hasil akhir (saat menutup)"), required=False,
                                 choices=[("", "—")] + list(Outcome.choices))
     travel_document_number = forms.CharField(label=_("Nomor dokumen perjalanan (SPLP/paspor)"), required=False,
@@ -90,8 +94,10 @@ class VictimStatusForm(forms.Form):
 class ServiceForm(forms.Form):
     type = forms.ChoiceField(label=_("Jenis layanan"), choices=ServiceType.choices)
     provider = forms.ModelChoiceField(label=_("Pemberi layanan"), queryset=None, to_field_name="code")
-    started_on = forms.DateField(label=_("Mulai"), widget=forms.DateInput(attrs={"type": "date"}))
-    ended_on = forms.DateField(label=_("Selesai"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    # A date input sends and shows ISO dates whatever the interface language ("02-12-2026" would be discarded).
+    started_on = forms.DateField(label=_("Mulai"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    ended_on = forms.DateField(label=_("Selesai"), required=False,
+                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     outcome = forms.ChoiceField(label=_("Hasil"), choices=ServiceOutcome.choices)
     notes = forms.CharField(label=_("Keterangan"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
                             max_length=5000)

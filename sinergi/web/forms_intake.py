@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sinergi.cases.enums import DecisionOrg, VictimStatus
 from sinergi.core import htcds
+from sinergi.core.i18n import message
 from sinergi.intake import indicators
 from sinergi.intake.enums import Channel
 from sinergi.intake.help import DIMENSION_LABELS, ILO_HELP, STRENGTH_LABELS
@@ -51,7 +52,7 @@ class IntakeForm(forms.Form):
     aliases = forms.CharField(label=_("Nama lain / panggilan"), required=False, max_length=400,
                               help_text=_("Pisahkan dengan koma."))
     sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=Sex.choices, initial=Sex.UNKNOWN)
-    date_of_birth = forms.DateField(label=_("Tanggal lahir"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_of_birth = forms.DateField(label=_("Tanggal lahir"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     estimated_age = forms.IntegerField(label=_("Perkiraan umur"), required=False, min_value=0, max_value=120)
     citizenship = forms.ChoiceField(label=_("Kewarganegaraan"), required=False, initial="ID")
     province = forms.ChoiceField(label=_("Provinsi asal"), required=False)
@@ -96,6 +97,11 @@ class IntakeForm(forms.Form):
         self.fields["recruitment_apps"].choices = htcds.choices("vic_RecruitmentWebsitesAndApps")
         self.fields["ilo_indicators"].choices = [(i.key, ILO_HELP.get(i.key, (i.label,))[0]) for i in indicators.ilo_indicators()]
         self.fields["delphi_items"].choices = [(d.key, d.label) for d in indicators.delphi_items()]
+        for field in self.fields.values():
+            if isinstance(field, forms.ChoiceField):
+                # Django's own message shows the submitted code ("53.01 bukan salah satu dari pilihan").
+                field.error_messages["invalid_choice"] = message(
+                    _("Pilihan untuk %(field)s tidak tersedia; pilih lagi dari daftar."), field=field.label)
         for name in ("province", "regency", "district"):
             child = {"province": "regency", "regency": "district", "district": "village"}[name]
             self.fields[name].widget.attrs.update({
@@ -109,9 +115,9 @@ class IntakeForm(forms.Form):
         chain = [("regency", "province"), ("district", "regency"), ("village", "district")]
         for child, parent in chain:
             if data.get(child) and data.get(parent) and not data[child].startswith(data[parent] + "."):
-                self.add_error(child, _("Tidak termasuk wilayah di atasnya / not inside the chosen parent area."))
+                self.add_error(child, _("Tidak termasuk wilayah di atasnya."))
         if data.get("decision") == "link" and not data.get("link_reference"):
-            self.add_error("link_reference", _("Wajib diisi / this field is required."))
+            self.add_error("link_reference", _("Wajib diisi."))
         return data
 
     def ilo_rows(self):

@@ -46,6 +46,7 @@ urlpatterns = [
     path("duplicates/partners/", partners.partner_queries, name="linkage_partners"),
     path("cases/", cases.case_list, name="case_list"),
     path("cases/import/", imports.import_upload, name="case_import"),
+    path("cases/import/template.csv", imports.import_template, name="case_import_template"),
     path("cases/import/<uuid:job_id>/", imports.import_job, name="case_import_job"),
     path("cases/import/<uuid:job_id>/rejected.csv", imports.import_rejected, name="case_import_rejected"),
     path("cases/<str:case_id>/", cases.case_detail, name="case_detail"),

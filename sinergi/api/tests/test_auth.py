@@ -51,7 +51,7 @@ def test_inactive_user_gets_no_token(officer):
 def test_missing_fields(db):
     response = APIClient().post("/api/v1/auth/token/", {"username": "x"}, format="json")
     assert response.status_code == 400
-    assert response.json()["errors"]["password"] == ["Wajib diisi / this field is required."]
+    assert response.json()["errors"]["password"] == ["Wajib diisi."]
 
 
 def test_token_endpoint_is_throttled(officer):

@@ -214,7 +214,7 @@ def test_references_to_what_the_user_may_not_see_are_not_found(scene, call):
     before = counts()
     response = call(client, scene)
     assert response.status_code == 404, response.content
-    assert response.json() == {"detail": "Tidak ditemukan / not found."}
+    assert response.json() == {"detail": "Tidak ditemukan."}
     assert counts() == before
 
 
@@ -230,7 +230,7 @@ def test_malformed_or_unknown_ids_are_not_found(scene, method, url):
     before = counts()
     response = getattr(client, method)(url.format(case=scene.case.pk), {}, format="json")
     assert response.status_code == 404
-    assert response.json() == {"detail": "Tidak ditemukan / not found."}
+    assert response.json() == {"detail": "Tidak ditemukan."}
     assert counts() == before
 
 

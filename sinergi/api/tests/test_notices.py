@@ -67,7 +67,7 @@ def test_a_notice_about_a_case_the_agency_does_not_lead_is_not_found(scene):
 
     for reference in ("SNG-1999-000001", CaseFactory(lead_agency=scene.other_agency).reference):
         r = issue(scene, case=reference)
-        assert r.status_code == 404 and r.json() == {"detail": "Tidak ditemukan / not found."}
+        assert r.status_code == 404 and r.json() == {"detail": "Tidak ditemukan."}
     assert not Notice.objects.exists()
 
 

@@ -15,7 +15,7 @@ from sinergi.referrals.services import referral_send, referral_withdraw
 
 from .conftest import NIK, OTHER, client_for
 
-NOT_FOUND = {"detail": "Tidak ditemukan / not found."}
+NOT_FOUND = {"detail": "Tidak ditemukan."}
 
 
 @pytest.fixture

@@ -111,7 +111,7 @@ def test_permission_matrix(scene, role, call, expected):
     response = call(client_for(scene.user(role)), scene)
     assert response.status_code == expected[role], getattr(response, "data", response)
     if response.status_code == 404:
-        assert response.json() == {"detail": "Tidak ditemukan / not found."}
+        assert response.json() == {"detail": "Tidak ditemukan."}
 
 
 @pytest.mark.parametrize(("call", "expected"), MATRIX)

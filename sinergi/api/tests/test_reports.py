@@ -66,7 +66,7 @@ def test_link_to_a_case_of_another_agency_is_not_found(scene):
     foreign = CaseFactory(lead_agency=scene.other_agency)
     response = client_for(scene.owner).post(f"/api/v1/reports/{scene.report.pk}/link-case/",
                                             {"case": foreign.reference}, format="json")
-    assert response.status_code == 404 and response.json() == {"detail": "Tidak ditemukan / not found."}
+    assert response.status_code == 404 and response.json() == {"detail": "Tidak ditemukan."}
     assert Report.objects.get(pk=scene.report.pk).case is None
 
 
@@ -88,4 +88,4 @@ def test_report_for_an_existing_person(scene):
     assert response.json()["subject"]["id"] == str(scene.person.pk)
     invisible = client_for(scene.user("other_supervisor")).post(
         "/api/v1/reports/", {"channel": "village", "narrative": "x", "subject": str(scene.person.pk)}, format="json")
-    assert invisible.status_code == 404 and invisible.json() == {"detail": "Tidak ditemukan / not found."}
+    assert invisible.status_code == 404 and invisible.json() == {"detail": "Tidak ditemukan."}

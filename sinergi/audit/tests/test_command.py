@@ -32,16 +32,16 @@ def write(n: int) -> None:
 def test_verify_intact_chain_prints_count_and_ok():
     write(4)
     out = run("verify")
-    assert "OK" in out and "4 rows checked" in out
+    assert "OK" in out and "4 baris diperiksa" in out
 
 
 def test_verify_with_small_batches():
     write(4)
-    assert "4 rows checked" in run("verify", "--batch-size", "1")
+    assert "4 baris diperiksa" in run("verify", "--batch-size", "1")
 
 
 def test_verify_empty_log_is_ok():
-    assert "0 rows checked" in run("verify")
+    assert "0 baris diperiksa" in run("verify")
 
 
 def test_verify_altered_row_fails_with_seq_and_reason():
@@ -96,7 +96,7 @@ def test_tail_default_and_purpose():
 
 
 def test_tail_empty_and_bad_n():
-    assert "empty" in run("tail")
+    assert "kosong" in run("tail")
     with pytest.raises(CommandError):
         run("tail", "-n", "0")
 
@@ -111,7 +111,7 @@ def test_checkpoint_then_verify_checks_the_chain_against_it(tmp_path):
     out = run("checkpoint", "--dir", str(tmp_path))
     assert "checkpoint written" in out and len(list(tmp_path.glob("*.json"))) == 1
     out = run("verify", "--checkpoint-dir", str(tmp_path))
-    assert "chain intact" in out and "1 checkpoints" in out
+    assert "rantai utuh" in out and "1 checkpoints" in out
 
 
 def test_verify_without_checkpoints_warns(tmp_path):
@@ -131,7 +131,7 @@ def test_verify_fails_on_truncation_behind_a_checkpoint(tmp_path):
     out = io.StringIO()
     with pytest.raises(CommandError, match="truncated"):
         call_command("audit", "verify", "--checkpoint-dir", str(tmp_path), stdout=out)
-    assert "chain intact" in out.getvalue() and "ends at 2" in out.getvalue()
+    assert "rantai utuh" in out.getvalue() and "ends at 2" in out.getvalue()
 
 
 def test_checkpoint_verify_with_the_public_key_file_only(tmp_path):

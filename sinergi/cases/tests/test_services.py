@@ -349,3 +349,15 @@ def test_note_by_intake_officer_or_outsider(case):
     with pytest.raises(NotFound):
         services.note_add(actor=user_with_role(Role.CASE_MANAGER), case=case, body="x")
     assert not Note.objects.exists()
+
+
+def test_a_refused_stage_move_names_the_stages_by_label(case, manager):
+    from django.utils import translation
+
+    with pytest.raises(ValidationError) as exc:
+        services.case_transition(actor=manager, case=case, to_stage="repatriated")
+    text = exc.value.message_dict["to_stage"][0]
+    assert "reported" not in text and "repatriated" not in text
+    assert "Dilaporkan" in text and "Dipulangkan" in text
+    with translation.override("en"):
+        assert "Reported" in exc.value.message_dict["to_stage"][0]

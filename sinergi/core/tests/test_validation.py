@@ -15,14 +15,20 @@ def test_errors_collect_and_raise_once():
     e.required("name", "  ".strip())
     e.in_choices("sex", "Robot", ["Feminine", "Masculine"])
     e.in_choices("types", ["A", "B", "C"], ["A"])
-    e.order("start", dt.date(2025, 2, 1), "end", dt.date(2025, 1, 1))
+    e.order("start", dt.date(2025, 2, 1), "end", dt.date(2025, 1, 1), label="tanggal mulai")
     assert e
     with pytest.raises(ValidationError) as exc:
         e.raise_if_any()
     d = exc.value.message_dict
     assert set(d) == {"name", "sex", "types", "end"}
     assert "B, C" in d["types"][0]
-    assert all(" / " in m for msgs in d.values() for m in msgs)  # Indonesian / English
+    assert d["end"] == ["Tidak boleh sebelum tanggal mulai."]  # the first date by its label, not "start"
+    assert not any(" / " in m for msgs in d.values() for m in msgs)  # one language at a time
+    from django.utils import translation
+
+    with translation.override("en"):
+        english = exc.value.message_dict
+    assert english["name"] == ["This field is required."] and english["end"] == ["Must not be before tanggal mulai."]
 
 
 def test_errors_accept_good_and_empty_values():
@@ -31,8 +37,8 @@ def test_errors_accept_good_and_empty_values():
     e.in_choices("b", None, ["x"])
     e.in_choices("c", "", ["x"])
     e.in_choices("d", ["x"], ["x"])
-    e.order("s", None, "t", dt.date(2020, 1, 1))
-    e.order("s", dt.date(2020, 1, 1), "t", dt.date(2020, 1, 1))
+    e.order("s", None, "t", dt.date(2020, 1, 1), label="s")
+    e.order("s", dt.date(2020, 1, 1), "t", dt.date(2020, 1, 1), label="s")
     e.not_future("u", None)
     e.raise_if_any()
 
@@ -66,7 +72,7 @@ def test_htcds_picklists():
     assert "DebtBondage" in htcds.values("vic_MethodsOfControl")
     assert set(htcds.values("vic_TraffickingStatus")) >= {
         "PossibleVictimOfTrafficking", "ActualVictimOfTrafficking", "NotAVictimOfTrafficking"}
-    assert htcds.choices("vic_RelationshipToTrafficker")[0] == ("Familial", "Familial")
+    assert htcds.choices("vic_RelationshipToTrafficker")[0] == ("Familial", "Keluarga")  # labelled, not raw
     with pytest.raises(KeyError):
         htcds.values("vic_NoSuchField")
 

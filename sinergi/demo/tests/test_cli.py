@@ -26,7 +26,7 @@ def test_other_words_go_to_django_management():
 @pytest.mark.django_db
 def test_management_errors_become_the_exit_code(capsys):
     assert cli.main(["generate_cases", "0"]) == 1
-    assert "N must be at least 1" in capsys.readouterr().err
+    assert "N harus lebih dari 0" in capsys.readouterr().err
     assert cli.main(["no_such_command"]) == 1
 
 

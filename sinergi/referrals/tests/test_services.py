@@ -146,3 +146,23 @@ def test_only_the_sending_agency_withdraws(scene):
         services.referral_withdraw(actor=manager, referral=incoming, reason="bukan milik kami")
     incoming.refresh_from_db()
     assert incoming.status == S.SENT
+
+
+def test_notifications_are_written_in_each_recipients_language(scene, django_capture_on_commit_callbacks):
+    from django.utils import translation
+
+    lead, embassy, case, manager, receiver = scene
+    english = user_with_role(Role.CASE_MANAGER, embassy, preferred_language="en")
+    with translation.override("id"), django_capture_on_commit_callbacks(execute=True):
+        r = services.referral_send(actor=manager, case=case, type="verify_citizenship", to_agency=embassy)
+    indonesian_title = Notification.objects.get(recipient=receiver).title
+    english_title = Notification.objects.get(recipient=english).title
+    assert indonesian_title.startswith("Rujukan baru dari UPTD PPA NTT")
+    assert english_title.startswith("New referral from UPTD PPA NTT")
+    assert "Verify citizenship" in english_title or "citizenship" in english_title.lower()
+    manager.preferred_language = "en"
+    manager.save(update_fields=["preferred_language"])
+    with translation.override("id"), django_capture_on_commit_callbacks(execute=True):
+        services.referral_respond(actor=receiver, referral=r, to_status=S.ACKNOWLEDGED)
+    answer = Notification.objects.get(recipient=manager, key__endswith="acknowledged")
+    assert "KBRI Phnom Penh" in answer.title and "Rujukan" not in answer.title

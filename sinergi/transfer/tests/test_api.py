@@ -45,7 +45,7 @@ def test_import_refused_answers_400_with_line_and_column(supervisor, agency, row
     rows[2]["prs_Birthdate"] = "2099-01-01"
     response = client_for(supervisor).post(IMPORTS, {"file": upload(samples.to_csv(rows))}, format="multipart")
     assert response.status_code == 400
-    assert "future" in response.json()["errors"]["line 4: prs_Birthdate"][0]
+    assert "masa depan" in response.json()["errors"]["line 4: prs_Birthdate"][0]
     assert Case.objects.count() == 0
     job = ImportJob.objects.get()
     assert job.status == "refused" and job.errors[0]["line"] == 4
@@ -66,7 +66,7 @@ def test_import_oversized_and_missing_file(supervisor, agency, rows, settings):
     settings.SINERGI_IMPORT_MAX_BYTES = 100
     client = client_for(supervisor)
     response = client.post(IMPORTS, {"file": upload(samples.to_csv(rows))}, format="multipart")
-    assert response.status_code == 400 and "too large" in body_text(response)
+    assert response.status_code == 400 and "terlalu besar" in body_text(response)
     response = client.post(IMPORTS, {"format": "csv"}, format="multipart")
     assert response.status_code == 400 and "file" in body_text(response)
     response = client.post(IMPORTS, {"file": upload(b"x"), "format": "xlsx"}, format="multipart")

@@ -139,7 +139,7 @@ def test_each_bad_value_is_reported_with_line_and_column_and_nothing_imported(su
     assert expected in problem_keys(job)
     assert job.status == JobStatus.REFUSED and job.rejected_count == 1 and job.created_count == 0
     message = next(p["message"] for p in job.errors if (p["line"], p["field"]) == expected)
-    assert " / " in message  # Indonesian / English
+    assert message and " / " not in message  # one language: the reader's
     assert Case.objects.count() == 0 and Person.objects.count() == 0
     assert not AuditEvent.objects.filter(object_type="case").exists()
     assert AuditEvent.objects.filter(object_type="import_job", detail__status="refused").count() == 1
@@ -245,7 +245,7 @@ def test_oversized_file_is_refused_before_reading_it_all(supervisor, agency, row
     data = samples.to_csv(rows)
     settings.SINERGI_IMPORT_MAX_BYTES = len(data) - 1
     job = refused(supervisor, agency, data)
-    assert job.errors[0]["field"] == "file" and "too large" in job.errors[0]["message"]
+    assert job.errors[0]["field"] == "file" and "terlalu besar" in job.errors[0]["message"]
     settings.SINERGI_IMPORT_MAX_BYTES = len(data)
     assert run(supervisor, agency, data).created_count == 20
 

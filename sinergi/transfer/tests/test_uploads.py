@@ -74,5 +74,5 @@ def test_a_job_whose_worker_was_killed_runs_again_then_fails(supervisor, agency,
     ImportJob.objects.filter(pk=second.pk).update(status=JobStatus.RUNNING, runs=2)
     assert imports_recover_stalled(now=later) == 1
     second.refresh_from_db()
-    assert second.status == JobStatus.FAILED and "Upload the file again" in second.errors[0]["message"]
+    assert second.status == JobStatus.FAILED and "Unggah berkasnya lagi" in second.errors[0]["message"]
     assert not second.upload

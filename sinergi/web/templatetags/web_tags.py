@@ -22,8 +22,19 @@ def cell(value):
 @register.filter
 def htcds(value):
     if isinstance(value, (list, tuple)):
-        return ", ".join(htcds_vocab.humanize(v) for v in value)
-    return htcds_vocab.humanize(value) if value else ""
+        return ", ".join(str(htcds_vocab.label(v)) for v in value)
+    return htcds_vocab.label(value) if value else ""
+
+
+@register.filter
+def age_years(born) -> int | None:
+    """Whole years since ``born``, today."""
+    from sinergi.core import clock
+
+    if not born:
+        return None
+    today = clock.today()
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
 @register.filter

@@ -239,3 +239,30 @@ def test_progress_is_published_in_batches_outside_the_import_transaction(client,
     assert seen[-1][1]["phase"] == Phase.WRITE
     assert {d for d, _ in seen} == {depth["outer"]}  # never inside the import's transaction
     assert depth["write"] > depth["outer"]
+
+
+def test_upload_page_lists_the_columns_and_offers_a_template(client, importer):
+    from sinergi.transfer.columns import COLUMNS
+
+    body = client.get(reverse("web:case_import")).content.decode()
+    for column in COLUMNS:
+        assert f"<code>{column.name}</code>" in body, column.name
+    assert "reported, located" in body  # the values a column of Sinergi's own list takes
+    assert reverse("api-vocabularies") in body  # and where the HTCDS picklists' values are
+    assert reverse("web:case_import_template") in body
+    template = client.get(reverse("web:case_import_template"))
+    assert template.status_code == 200 and template["Content-Type"].startswith("text/csv")
+    header = template.content.decode().splitlines()[0].split(",")
+    assert header[0] == "sng_ExternalId" and "prs_Gender" in header and "vic_TypeOfExploitation" in header
+
+
+def test_a_refused_value_is_answered_with_the_allowed_ones():
+    from sinergi.transfer.columns import BY_NAME
+    from sinergi.transfer.rows import Bad, Lookups, _parser
+
+    parse = _parser(BY_NAME["prs_Gender"], Lookups.load())
+    assert parse("masculine") == "Masculine"
+    with pytest.raises(Bad) as refused:
+        parse("Male")
+    message = str(refused.value)
+    assert "Male" in message and "Masculine" in message and "Feminine" in message

@@ -290,6 +290,8 @@ PAGES = [
     ("region options", lambda c, w, r: c.get(reverse("web:region_options"), {"level": "regency", "province": "53"}),
      expect((200, 200, 200), 200, 200, 200), ()),
     ("import page", lambda c, w, r: c.get(reverse("web:case_import")), expect((404, 200, 200), 404, 200, 200), ()),
+    ("import template", lambda c, w, r: c.get(reverse("web:case_import_template")),
+     expect((404, 200, 200), 404, 200, 200), ()),
     ("import upload", lambda c, w, r: c.post(reverse("web:case_import"), {
         "file": SimpleUploadedFile("kasus.csv", CSV, content_type="text/csv"), "agency": str(own_agency(w, r).pk)}),
      expect((404, 302, 302), 404, 302, 302), ()),
@@ -427,7 +429,7 @@ def test_the_matrix_covers_every_page():
     named = {p.name for p in get_resolver("sinergi.web.urls").url_patterns if getattr(p, "name", None)}
     covered = {"home", "case_list", "case_detail", "case_transition", "case_note", "case_service", "case_attachment",
                "case_attachment_download", "case_reveal", "case_referral", "referral_answer", "intake", "region_options",
-               "case_import", "case_import_job", "case_import_rejected", "notice_list", "notice_detail", "notice_photo",
+               "case_import", "case_import_template", "case_import_job", "case_import_rejected", "notice_list", "notice_detail", "notice_photo",
                "notice_new", "notice_answer", "notice_answer_refer", "notice_close", "users", "membership_update",
                "exchange", "performance", "recruitment", "registry_import", "password_change", "account_security",
                "agency_mfa_policy", "member_mfa_reset", "analytics", "analytics_section", "analytics_csv",

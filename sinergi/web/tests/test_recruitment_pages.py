@@ -23,7 +23,7 @@ def test_oversight_pages_import_and_agency_cases(client):
     manager = user_with_role(Role.CASE_MANAGER, case.lead_agency)
     case_link_recruiter(actor=manager, case=case, placement_agency=agency, role="perekrut")
     body = client.get(reverse("web:recruitment_agency", args=[agency.pk])).content.decode()
-    assert case.reference in body and "revoked" in body
+    assert case.reference in body and "Dicabut" in body
     assert case.survivor.full_name not in body  # oversight sees the case exists, not who the survivor is
     overview = client.get(reverse("web:recruitment")).content.decode()
     assert "PT Cahaya Timur" in overview
@@ -62,7 +62,7 @@ def test_branch_and_director_upload_shown_on_agency_page(client):
     bad = client.post(upload, {"kind": "directors", "file": SimpleUploadedFile(
         "d.csv", b"licence_number,name,position\nKEP-0/0000,Budi,Direktur\n")})
     assert bad.status_code == 400
-    assert "licence_number" in bad.content.decode() and "unknown licence number" in bad.content.decode()
+    assert "licence_number" in bad.content.decode() and "Perusahaan tidak terdaftar" in bad.content.decode()
     agency = PlacementAgency.objects.get()
     body = client.get(reverse("web:recruitment_agency", args=[agency.pk])).content.decode()
     assert "Kota Kupang" in body and "Nusa Tenggara Timur" in body and "Jl. El Tari 5" in body
@@ -167,3 +167,16 @@ def test_review_needs_login_and_csrf(client):
     assert strict.post(url, {"decision": "dismissed", "reason": "x"}).status_code == 403
     flag.refresh_from_db()
     assert flag.is_open
+
+
+def test_licence_status_is_shown_by_its_label(client):
+    import datetime as dt
+
+    from sinergi.recruitment.models import LicenceEvent
+
+    oversight_client(client)
+    agency = PlacementAgency.objects.create(name="PT Dicabut Jaya", licence_number="KEP-7/2019", name_key="dicabut jaya")
+    LicenceEvent.objects.create(agency=agency, status="revoked", effective_from=dt.date(2025, 6, 1))
+    body = client.get(reverse("web:recruitment_agency", args=[agency.pk])).content.decode()
+    heading = body[body.index("<h1>"):body.index("</h1>")]
+    assert "revoked" not in heading and "Dicabut" in heading

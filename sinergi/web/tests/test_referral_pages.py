@@ -56,3 +56,46 @@ def test_exchange_and_performance_pages_by_role(client):
     client.login(username=analyst.username, password=PASSWORD)
     assert client.get(reverse("web:performance")).status_code == 200
     assert client.get(reverse("web:exchange")).status_code == 404
+
+
+def test_withdrawing_a_referral_asks_for_a_reason_first(client):
+    from sinergi.referrals.services import referral_send
+
+    lead = AgencyFactory()
+    embassy = AgencyFactory(type=AgencyType.FOREIGN_MINISTRY)
+    case = CaseFactory(lead_agency=lead)
+    manager = user_with_role(Role.CASE_MANAGER, lead)
+    referral = referral_send(actor=manager, case=case, type="verify_citizenship", to_agency=embassy,
+                             consent_override_reason="Penyintas belum dapat dihubungi")
+    client.login(username=manager.username, password=PASSWORD)
+    body = client.get(reverse("web:case_detail", args=[case.pk])).content.decode()
+    fold = body[body.index("<details class=\"confirm"):]
+    fold = fold[:fold.index("</details>")]
+    assert 'value="withdrawn"' in fold and "required" in fold and 'name="reason"' in fold  # a second step
+    r = client.post(reverse("web:referral_answer", args=[referral.pk]), {"status": "withdrawn"}, follow=True)
+    referral.refresh_from_db()
+    assert referral.status != "withdrawn" and "alasan" in r.content.decode().lower()
+    client.post(reverse("web:referral_answer", args=[referral.pk]), {"status": "withdrawn", "reason": "Sudah pulang"})
+    referral.refresh_from_db()
+    assert referral.status == "withdrawn"
+
+
+def test_an_embassy_is_not_told_of_notes_it_may_not_read(client):
+    from sinergi.cases.services import note_add
+    from sinergi.referrals.services import referral_send
+
+    lead = AgencyFactory()
+    embassy = AgencyFactory(type=AgencyType.FOREIGN_MINISTRY)
+    case = CaseFactory(lead_agency=lead)
+    manager = user_with_role(Role.CASE_MANAGER, lead)
+    consul = user_with_role(Role.CASE_MANAGER, embassy)
+    referral_send(actor=manager, case=case, type="verify_citizenship", to_agency=embassy,
+                  consent_override_reason="Penyintas belum dapat dihubungi")
+    for i in range(3):
+        note_add(actor=manager, case=case, body=f"Catatan internal {i}")
+    client.login(username=consul.username, password=PASSWORD)
+    body = client.get(reverse("web:home")).content.decode()
+    assert "Catatan ditambahkan" not in body and "Catatan internal" not in body
+    client.logout()
+    client.login(username=manager.username, password=PASSWORD)
+    assert "Catatan ditambahkan" in client.get(reverse("web:home")).content.decode()

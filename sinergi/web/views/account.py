@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -40,13 +41,40 @@ class ConfirmPasswordForm(forms.Form):
         return password
 
 
+class LanguageForm(forms.Form):
+    preferred_language = forms.ChoiceField(label=_("Bahasa tampilan"), choices=settings.LANGUAGES)
+
+
+def language_set(request):
+    """The language switch: a signed-in user's choice is saved on their account (and follows them to any
+    browser); a visitor's is kept in a cookie. The browser's own language decides nothing."""
+    from django.views.i18n import set_language
+
+    language = request.POST.get("language", "")
+    if request.method == "POST" and request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        agency_services.user_set_language(actor=request.user, user=request.user, language=language)
+    return set_language(request)
+
+
 @login_required
 def account_security(request):
     user = request.user
     action = request.POST.get("action") if request.method == "POST" else None
-    form = ConfirmPasswordForm(user, request.POST or None)
+    form = ConfirmPasswordForm(user, request.POST if action in ("recovery", "reset") else None)
+    language_form = LanguageForm(request.POST if action == "language" else None,
+                                 initial={"preferred_language": user.preferred_language})
     status = 200
-    if action in ("recovery", "reset"):
+    if action == "language":
+        status = 400
+        if language_form.is_valid():
+            agency_services.user_set_language(actor=user, user=user,
+                                              language=language_form.cleaned_data["preferred_language"])
+            translation.activate(user.preferred_language)
+            messages.success(request, _("Bahasa tampilan disimpan."))
+            response = redirect("web:account_security")
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.preferred_language, samesite="Lax")
+            return response
+    elif action in ("recovery", "reset"):
         status = 400
         if form.is_valid():
             if action == "recovery":
@@ -63,7 +91,7 @@ def account_security(request):
     device = mfa.totp_device(user)
     return render(request, "web/account_security.html", {
         "nav": "account", "device": device, "required": mfa.mfa_required(user),
-        "codes_left": mfa.recovery_codes_left(user) if device else 0, "form": form,
+        "codes_left": mfa.recovery_codes_left(user) if device else 0, "form": form, "language_form": language_form,
         "global": settings.SINERGI_MFA_REQUIRED,
         "may_set_policy": Principal.of(user).can(Cap.REFERENCE_ADMIN),
     }, status=status)

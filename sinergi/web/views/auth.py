@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -54,9 +55,19 @@ def _safe_next(request, url: str) -> str:
     return reverse(settings.LOGIN_REDIRECT_URL)
 
 
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form with our own words (Django's Indonesian says "nama pengguna nama pengguna")."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("Nama pengguna atau kata sandi salah. Huruf besar dan kecil dibedakan."),
+    }
+
+
 class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
     redirect_authenticated_user = True
+    authentication_form = SignInForm
     extra_context = {"nav": "login"}
 
     def form_valid(self, form):

@@ -91,6 +91,7 @@ def case_list(request):
         "has_next": has_next and bool(rows), "has_prev": has_prev and page > 1, "query": query.urlencode(),
         "next_after": paging.position_of(rows[-1], ordering) if rows else "",
         "prev_before": paging.position_of(rows[0], ordering) if rows else "",
+        "filtering": any(v for k, v in request.GET.items() if k not in ("q", "page", "sort", "after", "before")),
     }
     template = "web/partials/case_rows.html" if request.headers.get("HX-Request") else "web/case_list.html"
     return render(request, template, context)
@@ -182,7 +183,11 @@ def _case_form_post(request, case, form, name, write, *, done, denied):
 
 def _rerender_with(request, case, name, form, status):
     """The case page again, with the bound form in place of the blank one: errors next to the fields, input kept."""
-    return render(request, "web/case_detail.html", {**_detail_context(request, case), name: form}, status=status)
+    context = _detail_context(request, case)
+    if name == "transition_form" and context.get(name) is not None:
+        # After a refused move, offer what the page offers: the moves allowed from the current stage.
+        form.fields["to_stage"].choices = context[name].fields["to_stage"].choices
+    return render(request, "web/case_detail.html", {**context, name: form}, status=status)
 
 
 def _detail_context(request, case):

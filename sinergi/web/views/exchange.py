@@ -7,6 +7,8 @@ from sinergi.access.principal import Principal
 from sinergi.exchange.models import ExchangeLog
 from sinergi.exchange.services import exchange_status
 
+from ..exchange_words import log_rows
+
 
 @login_required
 def exchange(request):
@@ -15,5 +17,5 @@ def exchange(request):
     if not (p.can(Cap.AUDIT_VIEW) or p.can(Cap.REFERENCE_ADMIN)):
         raise Http404
     return render(request, "web/exchange.html", {
-        "nav": "exchange", "status": exchange_status(), "log": ExchangeLog.objects.all()[:50],
+        "nav": "exchange", "status": exchange_status(), "log": log_rows(ExchangeLog.objects.all()[:50]),
     })

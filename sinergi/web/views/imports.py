@@ -10,9 +10,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sinergi.core import clock
 from sinergi.core.errors import NotFound, PermissionDenied
@@ -62,7 +63,41 @@ def import_upload(request):
         form = CaseImportForm(agencies=agencies, max_bytes=max_bytes)
     return render(request, "web/imports/upload.html", {
         "nav": "import", "form": form, "jobs": selectors.import_jobs_recent(request.user),
+        "columns": _column_rows(),
     }, status=status)
+
+
+KIND_WORDS = {
+    "text": gettext_lazy("Teks"), "multi_text": gettext_lazy("Beberapa teks, dipisah ;"), "pick": gettext_lazy("Satu nilai dari daftar"),
+    "multi_pick": gettext_lazy("Beberapa nilai dari daftar, dipisah ;"), "choice": gettext_lazy("Satu nilai dari daftar"),
+    "date": gettext_lazy("Tanggal YYYY-MM-DD"), "int": gettext_lazy("Bilangan bulat"), "bool": gettext_lazy("true/false (juga ya/tidak, 1/0)"),
+    "country": gettext_lazy("Kode negara ISO, 2 atau 3 huruf"), "village": gettext_lazy("Kode desa/kelurahan Kemendagri"),
+}
+
+
+def _column_rows():
+    """The columns of the import format, what each holds and the values a picklist column takes."""
+    from sinergi.transfer.columns import COLUMNS, REQUIRED_COLUMNS
+
+    # Sinergi's own lists are named here; the HTCDS picklists are the standard's (listed by the API's
+    # vocabularies, and named in full when a value is refused).
+    return [{"name": c.name, "kind": KIND_WORDS.get(c.kind, c.kind), "required": c.name in REQUIRED_COLUMNS,
+             "allowed": "" if c.vocabulary else ", ".join(c.allowed()), "vocabulary": c.vocabulary,
+             "max_length": c.max_length} for c in COLUMNS]
+
+
+@login_required
+def import_template(request):
+    """An empty CSV with the format's header row, to fill in a spreadsheet."""
+    import csv
+
+    from sinergi.transfer.columns import COLUMNS
+
+    _agencies_or_404(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="sinergi-impor-kasus.csv"'
+    csv.writer(response).writerow([c.name for c in COLUMNS])
+    return response
 
 
 def _status_poll(view):

@@ -22,7 +22,7 @@ from sinergi.regions.enums import Level
 from ..forms_intake import IntakeForm, region_choices
 
 MULTI = {"exploitation_types", "recruitment_apps", "ilo_indicators", "delphi_items"}
-FIELD_MAP = {"origin_village": "village", "citizenship": "citizenship", "link_reference": "link_reference"}
+FIELD_MAP = {"origin_village": "village", "origin_area": "village", "citizenship": "citizenship", "link_reference": "link_reference"}
 
 
 def _initial_from(post) -> dict:
@@ -71,7 +71,9 @@ def intake(request):
                     | ({"received_at": d["received_at"]} if d["received_at"] else {}),
                     person={"full_name": d["full_name"], "sex": d["sex"], "date_of_birth": d["date_of_birth"],
                             "estimated_age": d["estimated_age"], "citizenship": d["citizenship"],
-                            "origin_village": d["village"], "phone": d["phone"], "address": d["address"]},
+                            # As far as the family knows it: the village, else the district, regency or province.
+                            "origin_area": d["village"] or d["district"] or d["regency"] or d["province"],
+                            "phone": d["phone"], "address": d["address"]},
                     aliases=[a for a in d["aliases"].split(",") if a.strip()],
                     screening={"ilo_indicators": d["ilo_indicators"], "delphi_items": d["delphi_items"],
                                "victim_status": d["victim_status"], "decided_by_org": d["decided_by_org"]},
@@ -114,6 +116,7 @@ def region_options(request):
     if level_name not in LEVELS:
         return HttpResponse(status=400)
     level, parent_param = LEVELS[level_name]
-    parent = request.GET.get(parent_param) or None
+    # The intake form names its pickers "province", ...; the case list's filter "origin_province", ...
+    parent = request.GET.get(parent_param) or request.GET.get(f"origin_{parent_param}") or None
     html = "".join(f'<option value="{escape(code)}">{escape(name)}</option>' for code, name in region_choices(level, parent))
     return HttpResponse(html)

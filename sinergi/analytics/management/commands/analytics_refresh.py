@@ -3,10 +3,11 @@
 from django.core.management.base import BaseCommand
 
 from sinergi.analytics.refresh import analytics_refresh
+from django.utils.translation import gettext as _
 
 
 class Command(BaseCommand):
-    help = "Perbarui angka dasbor / rebuild the analytics read models now."
+    help = _("Perbarui angka dasbor.")
 
     def add_arguments(self, parser):
         parser.add_argument("--changes", action="store_true",

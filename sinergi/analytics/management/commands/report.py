@@ -8,10 +8,11 @@ from django.core.management.base import BaseCommand, CommandError
 from sinergi.analytics.services import report_export
 from sinergi.regions.enums import Level
 from sinergi.regions.models import Region
+from django.utils.translation import gettext as _
 
 
 class Command(BaseCommand):
-    help = "Laporan tahunan (PDF atau Excel) / the comparable annual report (PDF or Excel)."
+    help = _("Laporan tahunan (PDF atau Excel).")
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True)

@@ -17,10 +17,12 @@ from django.core.management.base import BaseCommand, CommandError
 
 from sinergi.audit import checkpoints
 from sinergi.audit.selectors import audit_tail, audit_verify
+from django.utils.translation import gettext as _
+from sinergi.core.i18n import message
 
 
 class Command(BaseCommand):
-    help = "Periksa atau tampilkan log audit / verify or show the audit log."
+    help = _("Periksa atau tampilkan log audit.")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -62,18 +64,16 @@ class Command(BaseCommand):
 
     def verify(self, batch_size: int, checkpoint_dir=None, public_key=None, no_checkpoints=False) -> None:
         if batch_size < 1:
-            raise CommandError("--batch-size harus >= 1 / must be at least 1")
+            raise CommandError(_("--batch-size harus >= 1"))
         checked, broken = audit_verify(batch_size=batch_size)
         if broken is None:
-            self.stdout.write(self.style.SUCCESS(f"OK: {checked} baris diperiksa, rantai utuh / "
-                                                 f"{checked} rows checked, chain intact"))
+            self.stdout.write(self.style.SUCCESS(message(_("OK: %(checked)s baris diperiksa, rantai utuh"), checked=checked)))
             if not no_checkpoints:
                 self._check_against_checkpoints(checkpoint_dir, public_key)
             return
-        self.stdout.write(f"{checked} baris utuh sebelum kerusakan / rows intact before the break")
+        self.stdout.write(message(_("%(checked)s baris utuh sebelum kerusakan"), checked=checked))
         # CommandError prints to stderr and exits with status 1, which is what monitoring scripts look for.
-        raise CommandError(f"Rantai audit rusak pada seq {broken.seq} / audit chain broken at seq {broken.seq}: "
-                           f"{broken.reason}")
+        raise CommandError(message(_("Rantai audit rusak pada seq %(seq)s: %(reason)s"), seq=broken.seq, reason=broken.reason))
 
     def _check_against_checkpoints(self, checkpoint_dir, public_key) -> None:
         directory = Path(checkpoint_dir) if checkpoint_dir else checkpoints.checkpoint_dir()
@@ -105,10 +105,10 @@ class Command(BaseCommand):
 
     def tail(self, lines: int) -> None:
         if lines < 1:
-            raise CommandError("-n harus >= 1 / must be at least 1")
+            raise CommandError(_("-n harus >= 1"))
         rows = audit_tail(lines)
         if not rows:
-            self.stdout.write("Log audit kosong / the audit log is empty")
+            self.stdout.write(_("Log audit kosong"))
             return
         for r in rows:
             who = r.username or "-"

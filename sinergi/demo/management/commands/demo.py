@@ -16,6 +16,7 @@ import time
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from sinergi.cases.models import Case
 from sinergi.demo import cambodia
@@ -64,10 +65,10 @@ class Command(BaseCommand):
         started = time.monotonic()
         out = self.stdout.write
         out(f"{profile.name} ({instance})")
-        out("Migrasi basis data / migrating the database ...")
+        out(_("Migrasi basis data ..."))
         call_command("migrate", interactive=False, verbosity=0)
         if instance == DEFAULT_INSTANCE:
-            out("Data acuan, lembaga, pengguna dan kasus demo / reference data, agencies, users and demo cases ...")
+            out(_("Data acuan, lembaga, pengguna dan kasus demo ..."))
             result = demo_seed(cases=REALISTIC_CASES if cases is None else cases, seed=seed, out=out)
             total, new = result.total_cases, result.created_realistic + result.created_bulk
             users = USERS
@@ -77,8 +78,8 @@ class Command(BaseCommand):
             total = Case.objects.count()
             users = cambodia.USERS
         peering = demo_peer_ensure(instance, peer_url=peer_url)
-        out(f"Siap dalam {time.monotonic() - started:.1f} dtk / ready in {time.monotonic() - started:.1f} s: "
-            f"{total:,} kasus / cases ({new:,} baru / new).")
+        out(_("Siap dalam %(seconds)s dtk: %(total)s kasus (%(new)s baru).")
+            % {"seconds": f"{time.monotonic() - started:.1f}", "total": f"{total:,}", "new": f"{new:,}"})
         self._print_logins(users)
         self._print_peering(profile, peering)
         self._print_urls(profile, port)
@@ -106,7 +107,7 @@ class Command(BaseCommand):
         out = self.stdout.write
         rows = demo_logins(users)
         out("")
-        out("Login demo (kata sandi sama untuk semua / one password for all):")
+        out(_("Login demo (kata sandi sama untuk semua):"))
         width = max(len(r["username"]) for r in rows) + 2
         role_width = max(len(str(r["role"])) for r in rows) + 2
         for r in rows:
@@ -117,12 +118,12 @@ class Command(BaseCommand):
         other = INSTANCES[profile.peer]
         out("")
         if peering.keys:
-            state = f"{peering.keys} kunci / keys fetched"
+            state = _("%(keys)s kunci diambil") % {"keys": peering.keys}
         else:
-            state = ("belum aktif; worker akan mengambil kuncinya / not up yet; the worker fetches its keys when "
-                     "it is")
-        out(f"Mitra / peer {other.name} ({peering.peer_code}) at {peering.url}: {state}")
-        out(f"  lembaga yang dapat dirujuk / agencies reachable there: {', '.join(peering.agencies)}")
+            state = _("belum aktif; worker akan mengambil kuncinya begitu mitra aktif")
+        out(_("Mitra %(name)s (%(code)s) di %(url)s: %(state)s")
+            % {"name": other.name, "code": peering.peer_code, "url": peering.url, "state": state})
+        out("  " + _("lembaga yang dapat dirujuk: %(agencies)s") % {"agencies": ", ".join(peering.agencies)})
         if profile.code == DEFAULT_INSTANCE:
             out(f"  start it with:  uv run sinergi demo --instance {other.code} --port {other.port}")
         else:
@@ -132,9 +133,10 @@ class Command(BaseCommand):
         out = self.stdout.write
         base = loopback_url(port)
         out("")
-        out(f"  Instans / instance: {profile.name} ({profile.code})")
-        out(f"  Masuk petugas / staff sign-in: {base}/login/")
-        out(f"  Pintu publik / public door:    {base}/publik/   (cek lowongan, lapor, lacak kode, nomor bantuan)")
-        out(f"  Dokumentasi API / API docs:    {base}/api/v1/docs/")
+        out("  " + _("Instans: %(name)s (%(code)s)") % {"name": profile.name, "code": profile.code})
+        out("  " + _("Masuk petugas: %(url)s") % {"url": f"{base}/login/"})
+        out("  " + _("Pintu publik: %(url)s (cek lowongan, lapor, lacak kode, nomor bantuan)")
+            % {"url": f"{base}/publik/"})
+        out("  " + _("Dokumentasi API: %(url)s") % {"url": f"{base}/api/v1/docs/"})
         out(f"  Admin:                         {base}/admin/login/")
         out("")

@@ -1,6 +1,7 @@
 """``sinergi generate_cases N``: N more demo cases written in bulk, for benchmarks."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from sinergi.demo.services import generate
 
@@ -15,8 +16,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, count, batch, seed, **options):
         if count < 1:
-            raise CommandError("N harus lebih dari 0 / N must be at least 1.")
+            raise CommandError(_("N harus lebih dari 0."))
         if batch < 1:
-            raise CommandError("--batch harus lebih dari 0 / --batch must be at least 1.")
+            raise CommandError(_("--batch harus lebih dari 0."))
         done = generate(count, seed=seed, batch=batch, out=self.stdout.write)
-        self.stdout.write(self.style.SUCCESS(f"{done:,} kasus dibuat / cases generated."))
+        self.stdout.write(self.style.SUCCESS(_("%(done)s kasus dibuat.") % {"done": f"{done:,}"}))

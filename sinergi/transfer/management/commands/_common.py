@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 
 from sinergi.core.errors import Conflict, NotFound, PermissionDenied
+from django.utils.translation import gettext as _
+from sinergi.core.i18n import message
 
 
 def user_named(username: str):
@@ -13,15 +15,15 @@ def user_named(username: str):
 
     user = User.objects.filter(username=username, is_active=True).first()
     if user is None:
-        raise CommandError(f"Pengguna tidak dikenal / unknown user: {username}")
+        raise CommandError(message(_("Pengguna tidak dikenal: %(username)s"), username=username))
     return user
 
 
 def as_command_error(exc: Exception) -> CommandError:
     if isinstance(exc, PermissionDenied):
-        return CommandError(f"Tidak diizinkan / not permitted: {exc}")
+        return CommandError(message(_("Tidak diizinkan: %(exc)s"), exc=exc))
     if isinstance(exc, NotFound):
-        return CommandError(f"Tidak ditemukan / not found: {exc}")
+        return CommandError(message(_("Tidak ditemukan: %(exc)s"), exc=exc))
     if isinstance(exc, Conflict):
         return CommandError(exc.message)
     if isinstance(exc, ValidationError):

@@ -15,10 +15,12 @@ from sinergi.transfer.selectors import filters_from
 from sinergi.transfer.services import cases_export
 
 from ._common import as_command_error, user_named
+from django.utils.translation import gettext as _
+from sinergi.core.i18n import message
 
 
 class Command(BaseCommand):
-    help = "Ekspor kasus ke CSV/JSON berformat HTCDS / export cases as HTCDS-shaped CSV or JSON."
+    help = _("Ekspor kasus ke CSV/JSON berformat HTCDS.")
 
     def add_arguments(self, parser):
         parser.add_argument("--user", required=True)
@@ -53,4 +55,4 @@ class Command(BaseCommand):
             for chunk in export.chunks():
                 out.write(chunk)
             out.flush()
-        self.stderr.write(f"{export.count} kasus diekspor / cases exported.")
+        self.stderr.write(message(_("%(count)s kasus diekspor."), count=export.count))

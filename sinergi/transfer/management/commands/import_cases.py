@@ -17,10 +17,12 @@ from sinergi.transfer.selectors import agency_for
 from sinergi.transfer.services import ImportRefused, cases_import, timed
 
 from ._common import as_command_error, user_named
+from django.utils.translation import gettext as _
+from sinergi.core.i18n import message
 
 
 class Command(BaseCommand):
-    help = "Impor kasus dari CSV/JSON berformat HTCDS / import cases from an HTCDS-shaped CSV or JSON file."
+    help = _("Impor kasus dari CSV/JSON berformat HTCDS.")
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="CSV or JSON file (see FORMAT.md)")
@@ -33,7 +35,7 @@ class Command(BaseCommand):
     def handle(self, *args, file, user, agency, format, partial, **options):
         path = Path(file)
         if not path.is_file():
-            raise CommandError(f"Berkas tidak ada / no such file: {file}")
+            raise CommandError(message(_("Berkas tidak ada: %(file)s"), file=file))
         actor = user_named(user)
         quiet = options.get("verbosity", 1) == 0
         report = timed(lambda text: self.stderr.write(text)) if not quiet else None
@@ -45,20 +47,21 @@ class Command(BaseCommand):
         except ImportRefused as refused:
             job = refused.job
             self._list(job.errors)
-            raise CommandError(f"Impor ditolak, tidak ada yang diimpor / import refused, nothing imported: "
-                               f"{job.error_count} masalah / problems in {job.rejected_count or 'the'} "
-                               f"rows (job {job.pk}).") from None
+            raise CommandError(_("Impor ditolak, tidak ada yang diimpor: %(problems)s masalah dalam %(rows)s baris "
+                                 "(pekerjaan %(job)s).") % {"problems": job.error_count, "rows": job.rejected_count,
+                                                             "job": job.pk}) from None
         except (PermissionDenied, NotFound, Conflict, ValidationError) as exc:
             raise as_command_error(exc) from None
         self._list(job.warnings)
         if job.errors:
             self._list(job.errors)
         self.stdout.write(
-            f"Impor {job.pk}: {job.created_count} kasus baru / new cases, {job.present_count} sudah ada / "
-            f"already present, {job.rejected_count} baris ditolak / rows refused."
+            _("Impor %(job)s: %(created)s kasus baru, %(present)s sudah ada, %(rejected)s baris ditolak.")
+            % {"job": job.pk, "created": job.created_count, "present": job.present_count,
+               "rejected": job.rejected_count}
         )
 
     def _list(self, problems):
         for p in problems:
-            where = f"baris / line {p['line']}, " if p["line"] else ""
+            where = _("baris %(line)s, ") % {"line": p["line"]} if p["line"] else ""
             self.stderr.write(f"{where}{p['field']}: {p['message']}")
