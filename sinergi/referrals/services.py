@@ -102,7 +102,10 @@ def referral_send(*, actor, case, type: str, to_agency, sections: list[str] | No
     lead = case.lead_agency
     purpose = _consent_purpose(lead, target)
     override = (consent_override_reason or "").strip()
-    if not consent_current(case.survivor, purpose) and len(override) < 10:
+    # Consent covers a referral within the country when it names the receiver's kind of agency (or none: any).
+    consented = consent_current(case.survivor, purpose,
+                                agency_type=target.type if purpose == ConsentPurpose.REFERRAL else None)
+    if not consented and len(override) < 10:
         raise field_error("consent_override_reason",
                           "Penyintas belum memberi persetujuan; tulis alasan untuk tetap berbagi / the survivor has "
                           "not consented to this sharing; give a reason to share anyway.")
@@ -111,7 +114,7 @@ def referral_send(*, actor, case, type: str, to_agency, sections: list[str] | No
     referral = Referral.objects.create(
         case=case, type=type, from_agency=lead, to_agency=target, status=S.SENT, sections=sections, message=message,
         sent_by=actor, sent_at=now, ack_due_at=ack_due, complete_due_at=complete_due, agreement=agreement,
-        consent_override_reason=override if not consent_current(case.survivor, purpose) else "",
+        consent_override_reason=override if not consented else "",
         idempotency_key=key,
     )
     _event(case, EventKind.REFERRAL, actor=actor, agency_id=lead.pk,

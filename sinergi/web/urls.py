@@ -41,6 +41,7 @@ urlpatterns = [
     path("cases/<str:case_id>/", cases.case_detail, name="case_detail"),
     path("cases/<str:case_id>/transition/", cases.case_transition, name="case_transition"),
     path("cases/<str:case_id>/notes/", cases.note_add, name="case_note"),
+    path("cases/<str:case_id>/consent/", cases.consent_add, name="case_consent"),
     path("cases/<str:case_id>/reveal/", cases.reveal, name="case_reveal"),
     path("cases/<str:case_id>/referrals/", referrals.referral_send, name="case_referral"),
     path("referrals/<str:referral_id>/answer/", referrals.referral_answer, name="referral_answer"),

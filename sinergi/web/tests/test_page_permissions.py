@@ -29,7 +29,9 @@ from sinergi.cases.models import TimelineEvent
 from sinergi.cases.services import note_add, service_add
 from sinergi.core import clock
 from sinergi.core.testing import AgencyFactory, CaseFactory, PersonFactory, user_with_role
+from sinergi.intake.models import Report, Screening
 from sinergi.people.models import FamilyContact, IdentityDocument, PersonAlias
+from sinergi.people.services import consent_record
 from sinergi.referrals import notices
 from sinergi.referrals.enums import Section
 from sinergi.referrals.models import Referral
@@ -46,6 +48,7 @@ RECEIVERS = tuple(f"receiver_{s}" for s in SECTIONS)
 ROLES = (*LEAD, *NO_CASEWORK, OTHER, *RECEIVERS)
 DOB = dt.date(1998, 11, 27)
 PHONE, FAMILY_PHONE, NIK, TRAVEL = "081299887766", "081311223344", "5301234567891234", "X7654321"
+REPORTER_PHONE = "081255501986"
 
 
 def png() -> bytes:
@@ -83,6 +86,16 @@ def _build(media) -> dict:
     note_add(actor=owner, case=case, body="Catatan wawancara rahasia nomor 77")
     attachment_add(actor=owner, case=case, uploaded=ContentFile(b"%PDF-1.4 visum", name="visum-rahasia-77.pdf"),
                    description="Hasil pemeriksaan")
+    # What intake recorded, and the survivor's consent.
+    report = Report.objects.create(channel="family", received_at=now, agency=lead, received_by=owner,
+                                   reporter_name="Kornelis Pelapor Rahasia", reporter_relation="Paman",
+                                   reporter_contact=REPORTER_PHONE, narrative="Kisah rahasia pelapor 77",
+                                   last_known_location="Lokasi terakhir rahasia 77", case=case, subject=person)
+    Screening.objects.create(report=report, case=case, performed_by=owner, agency=lead, performed_at=now,
+                             ilo_indicators=["7"], suggested_status="PossibleVictimOfTrafficking",
+                             notes="Penapisan rahasia 77")
+    consent_record(actor=owner, person=person, agency_id=lead.pk, purpose="phone_contact", given=True,
+                   method="signed", note="Persetujuan rahasia 77")
     TimelineEvent.objects.create(case=case, kind="note_added", at=now, agency=lead,
                                  summary="Peristiwa riwayat rahasia 77", data={})
     referrals = {s: Referral.objects.create(case=case, type="investigate", from_agency=lead, to_agency=agency,
@@ -143,10 +156,13 @@ def secrets(w) -> dict[str, list[str]]:
     return {
         "case": [w["case"].reference],
         "identity": ["Yustina Leto Nahak", "Tina Letosia", *_dates(DOB), Region.objects.get(code="53.01.04.2003").name],
-        "contact": ["Bernadus Nahakleto", "•" * 9 + PHONE[-3:], "•" * 9 + FAMILY_PHONE[-3:]],
+        "contact": ["Bernadus Nahakleto", "•" * 9 + PHONE[-3:], "•" * 9 + FAMILY_PHONE[-3:],
+                    "Kornelis Pelapor Rahasia", "•" * 9 + REPORTER_PHONE[-3:]],
         "documents": ["•" * 13 + NIK[-3:], "•" * 5 + TRAVEL[-3:]],
-        "exploitation": ["Disekap di kompleks Kaibo", "Unaquainted"],
-        "location": ["Otres Zona Tujuh"],
+        "exploitation": ["Disekap di kompleks Kaibo", "Unaquainted", "Kisah rahasia pelapor 77",
+                         "Penapisan rahasia 77"],
+        "location": ["Otres Zona Tujuh", "Lokasi terakhir rahasia 77"],
+        "consent": ["Persetujuan rahasia 77"],
         "services": ["Rumah Aman Lentera Kasih"],
         "notes": ["Catatan wawancara rahasia nomor 77"],
         "attachments": ["visum-rahasia-77.pdf", "Hasil pemeriksaan"],
@@ -156,12 +172,12 @@ def secrets(w) -> dict[str, list[str]]:
         "answer_identity": ["Jawaban rahasia identity 77"],
         "answer_location": ["Jawaban rahasia location 77"],
         # Never on a page unless revealed (nothing is revealed in the matrix).
-        "unmasked": [PHONE, FAMILY_PHONE, NIK, TRAVEL, "yustina.leto@example.org", "Jl. Rahasia Nomor 7",
+        "unmasked": [PHONE, FAMILY_PHONE, NIK, TRAVEL, REPORTER_PHONE, "yustina.leto@example.org", "Jl. Rahasia Nomor 7",
                      "Dusun Rahasia Tujuh"],
     }
 
 
-EVERYTHING = ("case", "identity", "contact", "documents", "exploitation", "location", "services", "notes",
+EVERYTHING = ("case", "identity", "contact", "documents", "exploitation", "location", "consent", "services", "notes",
               "attachments", "timeline", "second", "notice", "answer_identity", "answer_location")
 
 
@@ -170,7 +186,7 @@ def may_see(role: str) -> set[str]:
         return set(EVERYTHING)
     if role.startswith("receiver_"):
         section = role.removeprefix("receiver_")
-        seen = {"case", section}
+        seen = {"case", section} | ({"consent"} if section == "contact" else set())
         if section in ("identity", "location"):  # the notice was sent to these two
             seen |= {"notice", f"answer_{section}"}
         return seen
@@ -242,6 +258,8 @@ PAGES = [
     ("send referral", lambda c, w, r: c.post(case_url("case_referral", w), {
         "type": "medical", "to_agency": w["other"].code, "sections": ["identity"],
         "consent_override_reason": "Penyintas belum dapat dihubungi"}), expect((400, 302, 302), receivers=400), ()),
+    ("record consent", lambda c, w, r: c.post(case_url("case_consent", w), {
+        "purpose": "statistics", "given": "yes", "method": "spoken"}), expect((302, 302, 302)), ()),
     ("acknowledge referral", lambda c, w, r: c.post(
         reverse("web:referral_answer", args=[own_referral(w, r).pk]), {"status": "acknowledged"}),
      expect(receivers=302), ()),
@@ -364,7 +382,7 @@ def test_the_matrix_covers_every_page():
 
     named = {p.name for p in get_resolver("sinergi.web.urls").url_patterns if getattr(p, "name", None)}
     covered = {"home", "case_list", "case_detail", "case_transition", "case_note", "case_service", "case_attachment",
-               "case_attachment_download", "case_reveal", "case_referral", "referral_answer", "intake", "region_options",
+               "case_attachment_download", "case_reveal", "case_consent", "case_referral", "referral_answer", "intake", "region_options",
                "case_import", "case_import_job", "case_import_rejected", "notice_list", "notice_detail", "notice_photo",
                "notice_new", "notice_answer", "notice_answer_refer", "notice_close", "users", "membership_update",
                "exchange", "performance", "recruitment", "registry_import", "password_change", "account_security",
