@@ -190,16 +190,29 @@ def _services(case) -> tuple[ServiceView, ...]:
     ) for s in case.services.select_related("provider", "recorded_by"))
 
 
-def _notes(case) -> tuple[NoteView, ...]:
-    return tuple(NoteView(id=n.pk, body=n.body, author=n.author.username, agency_id=n.agency_id,
-                          created_at=n.created_at) for n in case.notes.select_related("author"))
+def note_view(n) -> NoteView:
+    return NoteView(id=n.pk, body=n.body, author=n.author.username, agency_id=n.agency_id, created_at=n.created_at,
+                    referral_id=n.referral_id, agency=n.agency if n.referral_id else None)
 
 
-def _attachments(case) -> tuple[AttachmentView, ...]:
-    return tuple(AttachmentView(
+def attachment_view(a) -> AttachmentView:
+    return AttachmentView(
         id=a.pk, original_name=a.original_name, content_type=a.content_type, size=a.size, sha256=a.sha256,
         description=a.description, uploaded_by=a.uploaded_by.username, created_at=a.created_at,
-    ) for a in case.attachments.select_related("uploaded_by"))
+        referral_id=a.referral_id,
+    )
+
+
+def _notes(case, full: bool = True) -> tuple[NoteView, ...]:
+    """The case's notes: the lead agency's and every receiving agency's additions for the lead agency; for a
+    receiver, the lead agency's only (its own additions come with its referral, another receiver's never)."""
+    qs = case.notes.select_related("author", "agency")
+    return tuple(note_view(n) for n in (qs if full else qs.filter(referral__isnull=True)))
+
+
+def _attachments(case, full: bool = True) -> tuple[AttachmentView, ...]:
+    qs = case.attachments.select_related("uploaded_by")
+    return tuple(attachment_view(a) for a in (qs if full else qs.filter(referral__isnull=True)))
 
 
 def _screening(s) -> ScreeningView:
@@ -302,8 +315,8 @@ def project_case(user, case, *, revealed: Iterable = (), include: Iterable[str] 
                         .order_by("at", "created_at")) if TIMELINE in include and sight.full else None),
         referrals=project_case_referrals(user, case, sight) if REFERRALS in include else None,
         services=part(SERVICES, SERVICES, _services),
-        notes=part(NOTES, NOTES, _notes),
-        attachments=part(ATTACHMENTS, ATTACHMENTS, _attachments),
+        notes=part(NOTES, NOTES, lambda c: _notes(c, sight.full)),
+        attachments=part(ATTACHMENTS, ATTACHMENTS, lambda c: _attachments(c, sight.full)),
         intake=_intake(case, may, show) if INTAKE in include and (may(CONTACT) or may(EXPLOITATION)
                                                                    or may(LOCATION)) else None,
         # Consent says whom the survivor may be shared with and how they may be reached: the lead agency's, and

@@ -144,6 +144,8 @@ class NoteView:
     author: str
     agency_id: Any
     created_at: dt.datetime
+    referral_id: Any = None  # added by a receiving agency to its referral
+    agency: Any = None  # agencies.Agency: who wrote it, for an addition from a receiving agency
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -156,6 +158,7 @@ class AttachmentView:
     description: str
     uploaded_by: str
     created_at: dt.datetime
+    referral_id: Any = None  # added by a receiving agency to its referral
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -24,9 +24,9 @@ from django.utils import formats, translation
 
 from sinergi.agencies.enums import AgencyType, Role
 from sinergi.agencies.models import Membership
-from sinergi.cases.attachments import attachment_add
+from sinergi.cases.attachments import attachment_add, referral_attachment_add
 from sinergi.cases.models import TimelineEvent
-from sinergi.cases.services import note_add, service_add
+from sinergi.cases.services import note_add, referral_note_add, service_add
 from sinergi.core import clock
 from sinergi.core.testing import AgencyFactory, CaseFactory, PersonFactory, user_with_role
 from sinergi.intake.models import Report, Screening
@@ -113,13 +113,18 @@ def _build(media) -> dict:
         case=second, photo=SimpleUploadedFile("foto.png", png(), content_type="image/png"))
     answers = {s: notices.notice_answer(actor=users[f"receiver_{s}"], notice=notice,
                                         body=f"Jawaban rahasia {s} 77") for s in ("identity", "location")}
+    # What the identity receiver added to its referral: for the lead agency and itself, never another receiver.
+    referral_note_add(actor=users["receiver_identity"], referral=referrals["identity"],
+                      body="Tambahan rahasia identity 77")
+    addition = referral_attachment_add(actor=users["receiver_identity"], referral=referrals["identity"],
+                                       uploaded=ContentFile(b"%PDF-1.4 splp", name="tambahan-rahasia-77.pdf"))
     job = ImportJob.objects.create(created_by=owner, agency=lead, format="csv", status=JobStatus.COMPLETED,
                                    filename="kasus.csv", errors=[{"line": 2, "field": "sng_FullName",
                                                                   "message": "Wajib diisi"}])
     job.rejected_file.save("rejected.csv", ContentFile(b"line,field,reason\n2,sng_FullName,Wajib diisi\n"))
     return {"lead": lead, "other": other, "receivers": receivers, "case": case, "second": second, "owner": owner,
             "referrals": referrals, "users": users, "notice": notice, "answers": answers, "job": job,
-            "attachment": case.attachments.get(), "media": media}
+            "attachment": case.attachments.get(referral__isnull=True), "addition": addition, "media": media}
 
 
 @pytest.fixture(scope="module")
@@ -171,6 +176,7 @@ def secrets(w) -> dict[str, list[str]]:
         "notice": ["Maria Hilangsari", "Tahi lalat rahasia di pipi"],
         "answer_identity": ["Jawaban rahasia identity 77"],
         "answer_location": ["Jawaban rahasia location 77"],
+        "addition_identity": ["Tambahan rahasia identity 77", "tambahan-rahasia-77.pdf"],
         # Never on a page unless revealed (nothing is revealed in the matrix).
         "unmasked": [PHONE, FAMILY_PHONE, NIK, TRAVEL, REPORTER_PHONE, "yustina.leto@example.org", "Jl. Rahasia Nomor 7",
                      "Dusun Rahasia Tujuh"],
@@ -178,7 +184,7 @@ def secrets(w) -> dict[str, list[str]]:
 
 
 EVERYTHING = ("case", "identity", "contact", "documents", "exploitation", "location", "consent", "services", "notes",
-              "attachments", "timeline", "second", "notice", "answer_identity", "answer_location")
+              "attachments", "timeline", "second", "notice", "answer_identity", "answer_location", "addition_identity")
 
 
 def may_see(role: str) -> set[str]:
@@ -189,6 +195,8 @@ def may_see(role: str) -> set[str]:
         seen = {"case", section} | ({"consent"} if section == "contact" else set())
         if section in ("identity", "location"):  # the notice was sent to these two
             seen |= {"notice", f"answer_{section}"}
+        if section == "identity":
+            seen.add("addition_identity")
         return seen
     return set()
 
@@ -263,6 +271,17 @@ PAGES = [
     ("acknowledge referral", lambda c, w, r: c.post(
         reverse("web:referral_answer", args=[own_referral(w, r).pk]), {"status": "acknowledged"}),
      expect(receivers=302), ()),
+    ("referral record", lambda c, w, r: c.get(reverse("web:referral_detail", args=[own_referral(w, r).pk])),
+     expect((200, 200, 200), receivers=200), ()),
+    ("add a note to a referral", lambda c, w, r: c.post(
+        reverse("web:referral_note", args=[own_referral(w, r).pk]), {"body": "Kami sudah menghubungi keluarga"}),
+     expect(receivers=302), ()),
+    ("add a file to a referral", lambda c, w, r: c.post(
+        reverse("web:referral_attachment", args=[own_referral(w, r).pk]),
+        {"file": SimpleUploadedFile("hasil.txt", b"hasil", content_type="text/plain")}), expect(receivers=302), ()),
+    ("download a referral's file", lambda c, w, r: c.get(reverse(
+        "web:referral_attachment_download", args=[w["referrals"]["identity"].pk, w["addition"].pk])),
+     expect((200, 200, 200), receiver_identity=200), ()),
     ("withdraw referral", lambda c, w, r: c.post(
         reverse("web:referral_answer", args=[w["referrals"]["identity"].pk]),
         {"status": "withdrawn", "reason": "Sudah ditemukan"}), expect((404, 302, 302)), ()),
@@ -382,7 +401,8 @@ def test_the_matrix_covers_every_page():
 
     named = {p.name for p in get_resolver("sinergi.web.urls").url_patterns if getattr(p, "name", None)}
     covered = {"home", "case_list", "case_detail", "case_transition", "case_note", "case_service", "case_attachment",
-               "case_attachment_download", "case_reveal", "case_consent", "case_referral", "referral_answer", "intake", "region_options",
+               "case_attachment_download", "case_reveal", "case_consent", "case_referral", "referral_answer",
+               "referral_detail", "referral_note", "referral_attachment", "referral_attachment_download", "intake", "region_options",
                "case_import", "case_import_job", "case_import_rejected", "notice_list", "notice_detail", "notice_photo",
                "notice_new", "notice_answer", "notice_answer_refer", "notice_close", "users", "membership_update",
                "exchange", "performance", "recruitment", "registry_import", "password_change", "account_security",
