@@ -45,6 +45,8 @@ class ReferralView:
     outcome: str
     escalation_level: int
     across_border: bool
+    delivered_at: dt.datetime | None
+    queued: bool  # to a partner instance, its receipt not yet back: "queued, not yet delivered"
     incoming: bool  # made to one of the reader's agencies: theirs to answer
     outgoing: bool  # made by one of the reader's agencies: theirs to withdraw
     # What the receiving agency added to what it was given (notes, files): for its sender and itself; None when
@@ -67,6 +69,8 @@ def _referral(r, agency_ids: set, reference: str | None = None, additions: bool 
         complete_due_at=r.complete_due_at, acknowledged_at=r.acknowledged_at, accepted_at=r.accepted_at,
         completed_at=r.completed_at, closed_at=r.closed_at, decline_reason=r.decline_reason, outcome=r.outcome,
         escalation_level=r.escalation_level, across_border=r.remote_peer_id is not None,
+        delivered_at=r.delivered_at,
+        queued=r.remote_peer_id is not None and r.to_agency.peer_id is not None and r.delivered_at is None,
         incoming=r.to_agency_id in agency_ids, outgoing=r.from_agency_id in agency_ids,
     )
 

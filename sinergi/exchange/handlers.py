@@ -109,3 +109,13 @@ def notice_close(peer, body: dict) -> None:
 
 HANDLERS = {"referral.create": referral_create, "referral.status": referral_status, "notice.create": notice_create,
             "notice.answer": notice_answer, "notice.close": notice_close}
+
+
+def referral_create_delivered(peer, body: dict, at) -> None:
+    from sinergi.referrals.services import referral_delivered
+
+    referral_delivered(referral_id=body.get("referral_id"), at=at)
+
+
+# What to do here when the peer's receipt for a message of this kind arrives (``services.outbox_deliver``).
+DELIVERED = {"referral.create": referral_create_delivered}

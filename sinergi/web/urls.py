@@ -1,6 +1,7 @@
 from django.urls import path
 
-from .views import account, analytics, auth, cases, exchange, home, imports, intake, notices, recruitment, referrals, users
+from .views import (account, analytics, auth, cases, exchange, home, imports, intake, notices, recruitment, referrals,
+                    summary, users)
 
 app_name = "web"
 
@@ -41,6 +42,8 @@ urlpatterns = [
     path("cases/<str:case_id>/", cases.case_detail, name="case_detail"),
     path("cases/<str:case_id>/transition/", cases.case_transition, name="case_transition"),
     path("cases/<str:case_id>/notes/", cases.note_add, name="case_note"),
+    path("cases/<str:case_id>/summary/", summary.case_summary, name="case_summary"),
+    path("cases/<str:case_id>/summary.pdf", summary.case_summary_pdf, name="case_summary_pdf"),
     path("cases/<str:case_id>/consent/", cases.consent_add, name="case_consent"),
     path("cases/<str:case_id>/reveal/", cases.reveal, name="case_reveal"),
     path("cases/<str:case_id>/referrals/", referrals.referral_send, name="case_referral"),

@@ -123,3 +123,13 @@ def consent_method_label(value):
         return ConsentMethod(value).label if value else ""
     except ValueError:
         return value
+
+
+@register.filter
+def stage_label(value):
+    from sinergi.cases.enums import Stage
+
+    try:
+        return Stage(value).label
+    except ValueError:
+        return value

@@ -266,6 +266,10 @@ PAGES = [
     ("send referral", lambda c, w, r: c.post(case_url("case_referral", w), {
         "type": "medical", "to_agency": w["other"].code, "sections": ["identity"],
         "consent_override_reason": "Penyintas belum dapat dihubungi"}), expect((400, 302, 302), receivers=400), ()),
+    ("case summary to print", lambda c, w, r: c.get(case_url("case_summary", w)),
+     expect((200, 200, 200), receivers=200), ()),
+    ("case summary as PDF", lambda c, w, r: c.get(case_url("case_summary_pdf", w)),
+     expect((200, 200, 200), receivers=200), ()),
     ("record consent", lambda c, w, r: c.post(case_url("case_consent", w), {
         "purpose": "statistics", "given": "yes", "method": "spoken"}), expect((302, 302, 302)), ()),
     ("acknowledge referral", lambda c, w, r: c.post(
@@ -401,7 +405,7 @@ def test_the_matrix_covers_every_page():
 
     named = {p.name for p in get_resolver("sinergi.web.urls").url_patterns if getattr(p, "name", None)}
     covered = {"home", "case_list", "case_detail", "case_transition", "case_note", "case_service", "case_attachment",
-               "case_attachment_download", "case_reveal", "case_consent", "case_referral", "referral_answer",
+               "case_attachment_download", "case_reveal", "case_consent", "case_summary", "case_summary_pdf", "case_referral", "referral_answer",
                "referral_detail", "referral_note", "referral_attachment", "referral_attachment_download", "intake", "region_options",
                "case_import", "case_import_job", "case_import_rejected", "notice_list", "notice_detail", "notice_photo",
                "notice_new", "notice_answer", "notice_answer_refer", "notice_close", "users", "membership_update",
