@@ -106,7 +106,7 @@ def test_me_lists_memberships_and_capabilities(officer):
     body = client.get("/api/v1/me/").json()
     assert [(m["agency"]["code"], m["role"]) for m in body["memberships"]] == [
         ("bp3mi-ntt", "case_manager"), ("gugus-tugas-ntt", "analyst")]
-    assert body["memberships"][1]["capabilities"] == ["aggregates"]
+    assert body["memberships"][1]["capabilities"] == ["aggregates", "analytics.release"]
     assert "case.transition" in body["capabilities"] and "case.close" not in body["capabilities"]
 
 

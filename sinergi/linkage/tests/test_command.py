@@ -62,13 +62,13 @@ def test_link_writes_clusters_and_pairs_with_exactly_their_columns(records_csv, 
 
 
 @pytest.mark.slow
-def test_link_with_a_saved_model_and_in_english(records_csv, tmp_path, capsys):
+def test_link_with_a_saved_model_and_in_english(records_csv, tmp_path, capsys, settings):
     path, _ = records_csv
     assert run(path, "--out", tmp_path / "a", "--save-model", tmp_path / "m.json", "--as-of-year", 2026) == 0
     capsys.readouterr()
-    with translation.override("en"):
-        assert run(path, "--out", tmp_path / "b", "--model", tmp_path / "m.json", "--as-of-year", 2026,
-                   "--threshold", "0.9") == 0
+    settings.LANGUAGE_CODE = "en"  # an instance set up in English (SINERGI_LANGUAGE_CODE=en)
+    assert run(path, "--out", tmp_path / "b", "--model", tmp_path / "m.json", "--as-of-year", 2026,
+               "--threshold", "0.9") == 0
     assert "records" in capsys.readouterr().out
     assert read(tmp_path / "b" / "clusters.csv")[0] == ["record_id", "cluster_id"]
 
@@ -127,10 +127,11 @@ def test_unreadable_files(tmp_path, capsys):
     assert "tidak berisi" in failure(capsys, header_only, "--out", tmp_path / "o")
 
 
-def test_bad_options_are_refused_in_the_users_language(records_csv, tmp_path, capsys):
+def test_bad_options_are_refused_in_the_instance_language(records_csv, tmp_path, capsys, settings):
     path, _ = records_csv
-    assert main(["link", str(path), "--out", str(tmp_path), "--threshold", "2"]) == 2
+    with translation.override("en"):  # whatever the calling thread had active: the instance's language
+        assert main(["link", str(path), "--out", str(tmp_path), "--threshold", "2"]) == 2
     assert "harus di antara 0 dan 1" in capsys.readouterr().err
-    with translation.override("en"):
-        err = failure(capsys, path, "--out", tmp_path / "o", "--model", tmp_path / "none.json")
+    settings.LANGUAGE_CODE = "en"
+    err = failure(capsys, path, "--out", tmp_path / "o", "--model", tmp_path / "none.json")
     assert "Model not found" in err
