@@ -11,6 +11,42 @@ def django_db_setup(django_db_setup, django_db_blocker):
         regions_load()
 
 
+def _database_use(item) -> str:
+    """'transactional', 'db' or '' for a test, by the same rule pytest-django orders them."""
+    marker = item.get_closest_marker("django_db")
+    names = getattr(item, "fixturenames", ())
+    if "transactional_db" in names or "live_server" in names or (
+            marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))):
+        return "transactional"
+    return "db" if marker or "db" in names else ""
+
+
+_flushed = {"yes": False}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    if _database_use(item) == "transactional":
+        _flushed["yes"] = True  # the test database was emptied, reference data included
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """A test after a transactional one finds the reference data again. Alone, pytest-django runs transactional
+    tests last; spread over processes (pytest-xdist), a process may take one earlier."""
+    if not _flushed["yes"] or _database_use(item) != "db":
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    from sinergi.regions.services import countries_load, regions_load
+
+    with item.config.stash[blocking_manager_key].unblock():
+        countries_load()
+        regions_load()
+    _flushed["yes"] = False
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

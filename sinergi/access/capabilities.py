@@ -23,6 +23,7 @@ class Cap(StrEnum):
     RELEASE = "analytics.release"        # the k-anonymous record-level release (CTDC shape)
     REFER = "referral.send"              # ask another agency to act on a case; withdraw the request
     REFERRAL_RESPOND = "referral.respond"  # acknowledge, accept, decline, complete a referral to the agency
+    LINK_REVIEW = "linkage.review"       # review possible duplicates of the agency's persons; merge and unmerge
 
 
 ROLE_CAPS: dict[str, frozenset[Cap]] = {
@@ -30,12 +31,12 @@ ROLE_CAPS: dict[str, frozenset[Cap]] = {
                                     Cap.AGENCY_FIGURES}),
     Role.CASE_MANAGER: frozenset({
         Cap.CASE_VIEW, Cap.CASE_CREATE, Cap.CASE_EDIT, Cap.CASE_TRANSITION, Cap.SCREEN, Cap.PERSON_EDIT,
-        Cap.CASE_IMPORT, Cap.REFER, Cap.REFERRAL_RESPOND, Cap.AGENCY_FIGURES,
+        Cap.CASE_IMPORT, Cap.REFER, Cap.REFERRAL_RESPOND, Cap.AGENCY_FIGURES, Cap.LINK_REVIEW,
     }),
     Role.SUPERVISOR: frozenset({
         Cap.CASE_VIEW, Cap.CASE_CREATE, Cap.CASE_EDIT, Cap.CASE_TRANSITION, Cap.CASE_CLOSE, Cap.SCREEN,
         Cap.PERSON_EDIT, Cap.CASE_IMPORT, Cap.CASE_EXPORT, Cap.AUDIT_VIEW, Cap.AGGREGATES, Cap.REFER,
-        Cap.REFERRAL_RESPOND, Cap.AGENCY_FIGURES,
+        Cap.REFERRAL_RESPOND, Cap.AGENCY_FIGURES, Cap.LINK_REVIEW,
     }),
     Role.AGENCY_ADMIN: frozenset({Cap.AGENCY_USERS, Cap.AUDIT_VIEW}),
     Role.ANALYST: frozenset({Cap.AGGREGATES, Cap.RELEASE}),

@@ -19,7 +19,6 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import VerifyNotAllowed
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sinergi.audit.enums import Action
 from sinergi.audit.services import audit_log
@@ -27,6 +26,7 @@ from sinergi.core.errors import NotFound, PermissionDenied
 from sinergi.core.validation import Errors
 
 from .capabilities import ROLE_CAPS, Cap
+from .models import Authenticator
 from .principal import Principal
 
 # Roles that see personal data: the case-work roles, and those that read the audit log (which names people).
@@ -55,7 +55,7 @@ def mfa_required(user) -> bool:
 
 
 def mfa_enrolled(user) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return Authenticator.objects.filter(user=user, confirmed=True).exists()
 
 
 def mfa_applies(user) -> bool:
@@ -64,20 +64,20 @@ def mfa_applies(user) -> bool:
                                   and mfa_enrolled(user))
 
 
-def totp_device(user) -> TOTPDevice | None:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-id").first()
+def totp_device(user) -> Authenticator | None:
+    return Authenticator.objects.filter(user=user, confirmed=True).order_by("-id").first()
 
 
 def recovery_codes_left(user) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
-def totp_pending(user) -> TOTPDevice:
+def totp_pending(user) -> Authenticator:
     """The authenticator being set up (unconfirmed): the same one until it is confirmed, so reloading the page
     shows the same key."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+    device = Authenticator.objects.filter(user=user, confirmed=False).order_by("-id").first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name=TOTP_NAME, confirmed=False)
+        device = Authenticator.objects.create(user=user, name=TOTP_NAME, confirmed=False)
     return device
 
 
@@ -105,11 +105,11 @@ NOT_A_CODE = _("Masukkan 6 angka dari aplikasi autentikator, atau satu kode pemu
 NOT_A_TOTP_CODE = _("Masukkan 6 angka dari aplikasi autentikator.")
 
 
-def totp_confirm(*, actor, device: TOTPDevice, code: str) -> list[str]:
+def totp_confirm(*, actor, device: Authenticator, code: str) -> list[str]:
     """Confirm the authenticator being set up with its first right code, replacing any earlier one, and give a
     fresh set of recovery codes (returned once, never shown again). A wrong code raises a field error on
     ``code`` and changes nothing but the device's throttle count (kept: it slows down guessing)."""
-    device = TOTPDevice.objects.filter(pk=device.pk, user=actor, confirmed=False).first()
+    device = Authenticator.objects.filter(pk=device.pk, user=actor, confirmed=False).first()
     if device is None:
         raise NotFound("device")
     errors = Errors()
@@ -122,7 +122,7 @@ def totp_confirm(*, actor, device: TOTPDevice, code: str) -> list[str]:
         errors.add("code", WRONG_CODE)
     errors.raise_if_any()
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=actor).exclude(pk=device.pk).delete()
+        Authenticator.objects.filter(user=actor).exclude(pk=device.pk).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         codes = _new_recovery_codes(actor)
@@ -146,7 +146,7 @@ def code_verify(user, code: str, *, allow_recovery: bool = True) -> Verified:
     when it matches). Writes nothing but the devices' own state (last code used, throttling)."""
     code = normalise_code(code)
     if _TOTP_RE.match(code):
-        model, kind = TOTPDevice, "totp"
+        model, kind = Authenticator, "totp"
     elif allow_recovery and _RECOVERY_RE.match(code):
         model, kind = StaticDevice, "recovery"
     else:
@@ -200,7 +200,7 @@ def mfa_reset(*, actor, user, agency_id=None) -> int:
         audit_actor = principal.actor(agency_id)
     else:
         raise PermissionDenied("mfa reset")
-    removed = TOTPDevice.objects.filter(user=user).delete()[1].get(TOTPDevice._meta.label, 0)
+    removed = Authenticator.objects.filter(user=user).delete()[1].get(Authenticator._meta.label, 0)
     removed += StaticDevice.objects.filter(user=user).delete()[1].get(StaticDevice._meta.label, 0)
     audit_log(actor=audit_actor, action=Action.DELETE, object_type="mfa_device", object_id=user.pk,
               detail={"user": user.pk, "devices": removed})

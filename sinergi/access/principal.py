@@ -29,6 +29,8 @@ class Principal:
     memberships: list[tuple[Any, str]] = field(default_factory=list)
     # those of the agencies that require a second factor at sign-in (read in the same query)
     mfa_agency_ids: frozenset = frozenset()
+    # those of village and district offices, which file reports onward and lead no case (``access.reporting``)
+    reporting_office_ids: frozenset = frozenset()
 
     @classmethod
     def of(cls, user) -> "Principal":
@@ -37,15 +39,19 @@ class Principal:
             return cached
         from sinergi.agencies.models import Membership
 
-        rows: list[tuple[Any, str, bool]] = []
+        from .reporting import REPORTING_LEVELS, REPORTING_TYPES
+
+        rows: list[tuple[Any, str, bool, str, str]] = []
         if user is not None and getattr(user, "is_authenticated", False) and user.is_active:
             rows = list(
                 Membership.objects.filter(user=user, is_active=True, agency__is_active=True)
                 .order_by("created_at")
-                .values_list("agency_id", "role", "agency__mfa_required")
+                .values_list("agency_id", "role", "agency__mfa_required", "agency__type", "agency__level")
             )
-        principal = cls(user=user, memberships=[(a, role) for a, role, _ in rows],
-                        mfa_agency_ids=frozenset(a for a, _, required in rows if required))
+        principal = cls(user=user, memberships=[(a, role) for a, role, *_ in rows],
+                        mfa_agency_ids=frozenset(a for a, _, required, *_ in rows if required),
+                        reporting_office_ids=frozenset(a for a, _, _, type_, level in rows
+                                                       if type_ in REPORTING_TYPES or level in REPORTING_LEVELS))
         if user is not None:
             user._sinergi_principal = principal
         return principal

@@ -28,7 +28,18 @@ def menu_flags(user) -> dict[str, bool]:
         "recruitment": _oversees_recruitment(user),
         "notices": bool(p.casework_agency_ids),
         "notice_issue": bool(notice_issuing_agencies(user)),
+        **_report_flags(user, p),
+        "link_review": p.can(Cap.LINK_REVIEW),
     }
+
+
+def _report_flags(user, p: Principal) -> dict[str, bool]:
+    """Who triages reports (an inbox) and who files them onward (a village or district office: "my reports")."""
+    from .reporting import filing_office_ids, triage_agency_ids
+
+    if not p.can(Cap.CASE_CREATE):
+        return {"inbox": False, "my_reports": False}
+    return {"inbox": bool(triage_agency_ids(user)), "my_reports": bool(filing_office_ids(user))}
 
 
 def notice_issuing_agencies(user) -> list:

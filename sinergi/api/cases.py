@@ -123,7 +123,8 @@ class CaseListView(GenericAPIView):
             request.user, filters, ordering, after=after, limit=limit)
         page = self.paginate_queryset(selectors.case_list(request.user, filters))
         shown = {k: v for k, v in request.query_params.items() if k in FILTER_NAMES}
-        selectors.audit_list_read(request.user, page, filters=shown)
+        selectors.audit_list_read(request.user, page, filters=shown, via="api list",
+                                  structured=set(FILTER_NAMES) - {"q"})
         data = CaseListSerializer(project_case_rows(request.user, page), many=True).data
         return self.get_paginated_response(data)
 

@@ -91,6 +91,9 @@ class ReportListSerializer(serializers.Serializer):
     subject = serializers.SerializerMethodField()
     case = serializers.SerializerMethodField()
     country_of_exploitation = serializers.CharField(source="country_of_exploitation_id", allow_null=True)
+    due_at = serializers.DateTimeField(allow_null=True, help_text="Decide on the report (inbox triage) by then")
+    escalation_level = serializers.IntegerField(help_text="0: on time; 1: the agency's supervisors were told; "
+                                                          "2: the task force was told")
 
     @extend_schema_field(AgencyRefSerializer)
     def get_agency(self, report):

@@ -87,7 +87,8 @@ class NoticeListView(APIView):
         if wanted and wanted not in Notice.Status.values:
             raise field_error("status", "Status tidak dikenal / unknown status.")
         rows = list(notices.notice_list(request.user, status=wanted).select_related("issued_by")[:200])
-        notices.notices_audit_list_read(request.user, rows)
+        notices.notices_audit_list_read(request.user, rows, via="api list",
+                                        filters={"status": wanted} if wanted else None)
         return Response(NoticeSerializer(project_notices(request.user, rows), many=True).data)
 
     @extend_schema(operation_id="notices_create", tags=["notices"], request=NoticeInputSerializer,

@@ -3,12 +3,8 @@ visibility filter, and the audit rows for a page of reports."""
 
 from __future__ import annotations
 
-from django.db import transaction
-
-from sinergi.access.principal import Principal
+from sinergi.access.audit_reads import audit_list
 from sinergi.access.visibility import person_agency_in_full, reports_visible_to
-from sinergi.audit.enums import Action
-from sinergi.audit.services import Entry, audit_log_many
 from sinergi.core.errors import NotFound
 from sinergi.intake.models import Report
 from sinergi.people.models import Person
@@ -49,14 +45,9 @@ def report_get(user, report_id) -> Report:
 
 
 def audit_reports_read(user, reports: list[Report], *, filters: dict | None = None) -> None:
-    """One READ row per report shown on a list page (reporters' names and narratives are personal data)."""
-    principal = Principal.of(user)
-    by_agency: dict = {}
+    """ONE read row for the reports shown on a list page (reporters' names and narratives are personal data)."""
+    groups: dict = {}
     for r in reports:
-        by_agency.setdefault(r.agency_id, []).append(r)
-    with transaction.atomic():
-        for agency_id, group in by_agency.items():
-            audit_log_many(actor=principal.actor(agency_id), entries=[
-                Entry(Action.READ, "report", str(r.pk), "", {"via": "api list", "filters": filters or {}})
-                for r in group
-            ])
+        groups.setdefault(r.agency_id, []).append(r.pk)
+    audit_list(user, object_type="report", groups=groups, via="api list", filters=filters,
+               structured={"status", "channel", "agency"})

@@ -13,6 +13,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from sinergi.access.audit_reads import audit_list
 from sinergi.access.capabilities import Cap
 from sinergi.access.principal import Principal
 from sinergi.access.projection import REFERRALS, project_case
@@ -129,7 +130,14 @@ class ReferralListView(APIView):
         qs = _related(referrals_visible_to(request.user, direction=direction))
         if wanted:
             qs = qs.filter(status=wanted)
-        return Response(ReferralSerializer(project_referrals(request.user, qs[:200]), many=True).data)
+        rows = project_referrals(request.user, qs[:200])
+        # Referral messages speak of the survivor: the page is one audited read, in the agency it was seen through.
+        groups: dict = {}
+        for r in rows:
+            groups.setdefault(r.to_agency.pk if direction == "incoming" else r.from_agency.pk, []).append(r.id)
+        audit_list(request.user, object_type="referral", groups=groups, via="api list",
+                   filters={"direction": direction, "status": wanted}, structured={"direction", "status"})
+        return Response(ReferralSerializer(rows, many=True).data)
 
 
 class ReferralStatusView(APIView):

@@ -122,3 +122,27 @@ def audit_rows_per_key() -> dict[str, int]:
     from django.db.models import Count
 
     return dict(AuditEvent.objects.exclude(key_id="").values_list("key_id").annotate(n=Count("id")).order_by())
+
+
+def audit_reads_of(object_type: str, object_id) -> list[AuditEvent]:
+    """Every row that names one object, oldest first: its own rows and the list reads whose ``ids`` name it
+    (a list page writes one row for all it showed). The JSON prefilter is a text match that works on every
+    backend; the exact check is made here."""
+    object_id = str(object_id)
+    direct = AuditEvent.objects.filter(object_type=object_type, object_id=object_id)
+    listed = [row for row in AuditEvent.objects.filter(object_type=object_type, object_id="",
+                                                       detail__icontains=object_id)
+              if object_id in (row.detail or {}).get("ids", ())]
+    return sorted([*direct, *listed], key=lambda row: row.seq)
+
+
+def sealed_terms_per_key() -> dict[str, int]:
+    """Field key id -> audit rows whose search terms it seals (a field key in use must never be removed)."""
+    from sinergi.core import sealing
+
+    counts: dict[str, int] = {}
+    for detail in AuditEvent.objects.filter(detail__icontains='"terms"').values_list("detail", flat=True).iterator():
+        kid = sealing.sealed_kid((detail or {}).get("terms", ""))
+        if kid:
+            counts[kid] = counts.get(kid, 0) + 1
+    return counts

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import math
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,9 +16,17 @@ from sinergi.core import clock, keys
 
 from . import chain
 from .chain import GENESIS
+from .enums import Action
 from .models import AuditEvent, AuditHead
 
-__all__ = ["GENESIS", "SYSTEM", "Actor", "Entry", "audit_log", "audit_log_many", "compute_hash"]
+__all__ = ["GENESIS", "SYSTEM", "TERMS_CONTEXT", "Actor", "Entry", "audit_list_read", "audit_log", "audit_log_many",
+           "compute_hash", "split_terms"]
+
+# Filter names whose values a user types freely (a name, a number, a phone): personal data, kept sealed.
+TERM_KEYS = frozenset({"q", "search", "name", "full_name", "subject_name", "survivor_name", "nik", "passport",
+                       "phone", "email"})
+# The context the sealed terms are bound to (``sealing``): a value moved from elsewhere does not open here.
+TERMS_CONTEXT = "audit.AuditEvent.detail.terms"
 
 
 @dataclass
@@ -95,6 +104,45 @@ def audit_log_many(*, actor: Actor, entries: Iterable[Entry]) -> list[AuditEvent
         head.mac = chain.head_mac(seq, prev, head.legacy_until)
         head.save(update_fields=["seq", "hash", "mac"])
     return rows
+
+
+def split_terms(filters: dict[str, Any] | None, *, structured: Iterable[str] | None = None) -> tuple[dict, str]:
+    """``(filters kept readable, sealed terms or "")``. Free-text values (``TERM_KEYS``, and every key not in
+    ``structured`` when the caller names its structured filters) are sealed with the field key: the audit row
+    keeps what was searched for, and only ``access.audit_view`` opens it for a reader entitled to the case data."""
+    from sinergi.core import sealing
+
+    plain: dict[str, Any] = {}
+    terms: dict[str, Any] = {}
+    allowed = set(structured) if structured is not None else None
+    for key, value in (filters or {}).items():
+        if value in (None, "", [], ()):
+            continue
+        free = key in TERM_KEYS or (allowed is not None and key not in allowed)
+        (terms if free else plain)[str(key)] = value
+    if not terms:
+        return plain, ""
+    return plain, sealing.seal(json.dumps(terms, default=str, sort_keys=True), context=TERMS_CONTEXT)
+
+
+def audit_list_read(*, actor: Actor, object_type: str, ids: Iterable[Any], via: str, purpose: str = "",
+                    filters: dict[str, Any] | None = None, structured: Iterable[str] | None = None,
+                    detail: dict[str, Any] | None = None) -> AuditEvent | None:
+    """ONE read row for one page of a list: the ids it showed, in order, how it was reached (``via``), the
+    structured filters in clear and the typed search terms sealed (``split_terms``). Nothing is written for an
+    empty page that was not a search. ``audit_reads_of`` finds these rows by any id they name."""
+    ids = [str(i) for i in ids]
+    plain, terms = split_terms(filters, structured=structured)
+    if not ids and not terms:
+        return None
+    body: dict[str, Any] = {"via": via, "ids": ids, "count": len(ids), **(detail or {})}
+    if plain:
+        body["filters"] = plain
+    if terms:
+        body["terms"] = terms
+    with transaction.atomic():
+        return audit_log(actor=actor, action=Action.READ, object_type=object_type, object_id="", purpose=purpose,
+                         detail=body)
 
 
 def _as_uuid(value) -> uuid.UUID | None:

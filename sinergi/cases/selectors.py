@@ -9,11 +9,12 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from sinergi.access.audit_reads import audit_list
 from sinergi.access.principal import Principal
-from sinergi.access.sections import EXPLOITATION, IDENTITY, LOCATION, sight_of
+from sinergi.access.sections import EXPLOITATION, IDENTITY, LOCATION, sight_of, sights_of
 from sinergi.access.visibility import case_visibility_parts, cases_visible_to
 from sinergi.audit.enums import Action
-from sinergi.audit.services import Entry, audit_log, audit_log_many
+from sinergi.audit.services import audit_log
 from sinergi.core.errors import NotFound
 from sinergi.people import names
 from sinergi.people.models import NameKey
@@ -139,17 +140,23 @@ def case_page(user, filters: CaseFilters | None, ordering: tuple[str, ...], *, a
     return [by_id[i] for i in ids if i in by_id]
 
 
-def audit_list_read(user, cases: list[Case], *, filters: dict[str, Any] | None = None, purpose: str = "") -> None:
-    """One audit row per case shown on a list page (names are personal data)."""
+def audit_list_read(user, cases: list[Case], *, filters: dict[str, Any] | None = None, purpose: str = "",
+                    via: str = "list", structured=None) -> None:
+    """ONE audit row for the page of cases shown (names are personal data), naming every case on it; typed
+    search terms are sealed in it (``access.audit_reads``). ``structured`` names the filters whose values are
+    not free text (every other key is sealed); by default only the known free-text names are."""
     principal = Principal.of(user)
-    by_agency: dict[Any, list[Case]] = {}
-    for c in cases:
-        by_agency.setdefault(c.lead_agency_id, []).append(c)
-    with transaction.atomic():
-        for agency_id, group in by_agency.items():
-            audit_log_many(actor=principal.actor(agency_id), entries=[
-                Entry(Action.READ, "case", str(c.pk), purpose, {"via": "list", "filters": filters or {}}) for c in group
-            ])
+    mine = set(principal.casework_agency_ids)
+    groups: dict[Any, list] = {}
+    if len(mine) == 1:
+        # One agency: every case on the page is seen through it (as the lead or as a receiver).
+        groups[next(iter(mine))] = [c.pk for c in cases]
+    else:
+        sights = sights_of(user, cases)
+        for c in cases:
+            groups.setdefault(sights[c.pk].agency_id or c.lead_agency_id, []).append(c.pk)
+    audit_list(user, object_type="case", groups=groups, via=via, filters=filters, structured=structured,
+               purpose=purpose)
 
 
 def case_get(user, case_id, *, purpose: str = "", audit: bool = True) -> Case:

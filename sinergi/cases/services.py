@@ -103,6 +103,18 @@ def _sync_exploitation_types(case: Case) -> None:
     CaseExploitationType.objects.bulk_create([CaseExploitationType(case=case, type=t) for t in case.exploitation_types])
 
 
+def _refuse_reporting_office(agency_id) -> None:
+    """A village or district office takes reports but cannot work a case: its reports go on to the regency's
+    services (``intake.triage.report_file_onward``)."""
+    from django.utils.translation import gettext
+
+    from sinergi.access.reporting import is_reporting_office
+    from sinergi.agencies.models import Agency
+
+    if is_reporting_office(Agency.objects.filter(pk=agency_id).only("type", "level").first()):
+        raise field_error("lead_agency", gettext("Kantor desa atau kecamatan tidak memimpin kasus; teruskan laporan ini."))
+
+
 @transaction.atomic
 def case_open(*, actor, survivor, lead_agency_id, reported_on: dt.date, details: dict[str, Any] | None = None,
               external_id: str | None = None, previous_case: Case | None = None, report=None) -> Case:
@@ -112,6 +124,7 @@ def case_open(*, actor, survivor, lead_agency_id, reported_on: dt.date, details:
     (``access.policy.require_person_in_full``): NotFound otherwise, and nothing is written."""
     principal = require(actor, Cap.CASE_CREATE, lead_agency_id)
     require_person_in_full(actor, survivor, lead_agency_id)
+    _refuse_reporting_office(lead_agency_id)
     if previous_case is not None:
         from sinergi.access.visibility import cases_visible_to
 

@@ -274,6 +274,13 @@ SINERGI_EXCHANGE_CONCURRENCY = int(os.environ.get("SINERGI_EXCHANGE_CONCURRENCY"
 # The public door: who receives anonymous reports when no provincial agency matches, and rough exchange rates
 # (to US dollars) for comparing promised pay. Both are data to keep current, not code.
 SINERGI_PUBLIC_REPORT_AGENCY = os.environ.get("SINERGI_PUBLIC_REPORT_AGENCY", "")
+# Hours to decide on a report in the inbox, per channel ("hotline:12,public_form:24"); unset channels keep the
+# defaults of ``intake.triage.TRIAGE_HOURS``.
+SINERGI_REPORT_TRIAGE_HOURS = {
+    k.strip(): int(v) for k, _, v in (item.partition(":") for item in
+                                       os.environ.get("SINERGI_REPORT_TRIAGE_HOURS", "").split(","))
+    if k.strip() and v.strip().isdigit()
+}
 SINERGI_FX_TO_USD = {"USD": 1, "IDR": 0.000061, "MYR": 0.22, "TWD": 0.031, "HKD": 0.128, "SGD": 0.75, "SAR": 0.266,
                      "KRW": 0.00072, "JPY": 0.0066, "THB": 0.029}
 
@@ -330,3 +337,12 @@ SINERGI_EXCHANGE_CLOCK_SKEW_SECONDS = int(os.environ.get("SINERGI_EXCHANGE_CLOCK
 SINERGI_EXCHANGE_REJECT_LOG_PER_SOURCE = int(os.environ.get("SINERGI_EXCHANGE_REJECT_LOG_PER_SOURCE", 20))
 SINERGI_EXCHANGE_REJECT_LOG_TOTAL = int(os.environ.get("SINERGI_EXCHANGE_REJECT_LOG_TOTAL", 200))
 SINERGI_EXCHANGE_REJECT_LOG_WINDOW_SECONDS = int(os.environ.get("SINERGI_EXCHANGE_REJECT_LOG_WINDOW_SECONDS", 600))
+# Background linkage of persons (``linkage.background``): how often at most, where its intake index lives, and
+# below how many persons it does not run (too little to train a model on).
+SINERGI_LINKAGE_REFRESH_SECONDS = int(os.environ.get("SINERGI_LINKAGE_REFRESH_SECONDS", 3600))
+SINERGI_LINKAGE_INDEX = Path(os.environ.get("SINERGI_LINKAGE_INDEX", DATA_DIR / "linkage" / "persons.duckdb"))
+SINERGI_LINKAGE_MIN_PERSONS = int(os.environ.get("SINERGI_LINKAGE_MIN_PERSONS", 50))
+# Keys agreed with partner instances for asking whether they hold a person without sending names
+# (``linkage.clk``): "peer:secret,peer2:secret2", each secret at least 16 characters, the same on both sides.
+SINERGI_CLK_KEYS = dict(part.split(":", 1) for part in os.environ.get("SINERGI_CLK_KEYS", "").split(",")
+                        if ":" in part)

@@ -132,12 +132,21 @@ def _create_file(path: Path, purpose: str) -> None:
     kid, secret = new_entry()
     text = (f"# Sinergi {purpose} keyring: one 'kid:base64url' per line, the last one active. Keep a copy\n"
             f"# elsewhere: data protected by these keys cannot be read without them.\n{kid}:{secret}\n")
+    # Written whole under a private name, then published with a hard link, which fails if the name exists: a
+    # process starting beside this one (a second worker, a parallel test run) never reads a half-written file.
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return  # another process created it first: use theirs
-    with os.fdopen(fd, "w", encoding="ascii") as fh:
-        fh.write(text)
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another process created it first: use theirs
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def keyring(purpose: str) -> Keyring:

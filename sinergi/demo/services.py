@@ -48,6 +48,65 @@ def reference_ensure(out: Out = _quiet) -> dict[str, int]:
     return loaded
 
 
+def directory_ensure(agencies: dict[str, Agency], out: Out = _quiet) -> None:
+    """The hotline directory (reference data) and the task force's procedure for village reports: in the demo's
+    regency (Kabupaten Kupang) village offices report to the province's UPTD PPA, which has intake staff."""
+    from sinergi.intake.models import ReportRoute
+    from sinergi.recruitment.hotlines import hotlines_load
+
+    added = hotlines_load()
+    if added:
+        out(f"  nomor bantuan / hotlines: {added}")
+    target = agencies.get(LEAD_AGENCY)
+    if target is not None and Region.objects.filter(code="53.01").exists():
+        ReportRoute.objects.get_or_create(region_id="53.01", defaults={
+            "agency": target, "note": "Prosedur Gugus Tugas Kab. Kupang: laporan desa ke UPTD PPA Provinsi NTT"})
+
+
+INBOX_REPORTS = (
+    ("public_form", "Adik saya berangkat lewat calo ke Kamboja tiga bulan lalu. Minggu lalu dia kirim pesan: "
+                    "ponselnya diambil, disuruh menipu lewat telepon, tidak boleh keluar. Tolong hubungi kami."),
+    ("hotline", "Penelepon dari Malaka: tetangganya bekerja di kebun sawit di Sabah, gaji tidak dibayar "
+                "setahun dan paspornya dipegang mandor."),
+    ("village", "Warga Desa Noelbaki, perempuan 19 tahun, berangkat ke Malaysia tanpa dokumen lewat "
+                "sponsor dari desa sebelah. Keluarga tidak mendapat kabar sejak dua bulan."),
+)
+
+
+def inbox_ensure(users: dict[str, User], out: Out = _quiet) -> int:
+    """A few reports waiting in the lead agency's inbox (one from the public form, one from the hotline, one
+    filed by the village head), so that the inbox is not empty when the demo starts. Only when none waits."""
+    from sinergi.intake import services as intake, triage
+    from sinergi.intake.enums import OPEN_STATUSES
+    from sinergi.intake.models import Report
+
+    lead = Agency.objects.filter(code=LEAD_AGENCY).first()
+    if lead is None or Report.objects.filter(agency=lead, status__in=OPEN_STATUSES).exists():
+        return 0
+    made = 0
+    for channel, narrative in INBOX_REPORTS:
+        if channel == "public_form":
+            intake.report_create_public(agency_id=lead.pk, data={"narrative": narrative,
+                                                                 "reporter_contact": "+62 813 0000 4411"})
+        elif channel == "hotline" and "petugas" in users:
+            intake.report_create(actor=users["petugas"], agency_id=lead.pk, data={
+                "channel": channel, "narrative": narrative, "country_of_exploitation": "MY",
+                "reporter_name": "Penelepon hotline"})
+        elif channel == "village" and "desa" in users:
+            office = users["desa"].memberships.filter(is_active=True).values_list("agency_id", flat=True).first()
+            try:
+                triage.report_file_onward(actor=users["desa"], office_id=office, data={
+                    "narrative": narrative, "reporter_name": "Kepala Desa Noelbaki"})
+            except Exception:  # noqa: BLE001 - no receiver for the village (reference data not loaded): skip it
+                continue
+        else:
+            continue
+        made += 1
+    if made:
+        out(f"  laporan di kotak laporan / reports in the inbox: {made}")
+    return made
+
+
 def sending_villages() -> dict[str, list[tuple[str, str]]]:
     """Villages of the sending regencies in ``data.REGENCIES``: regency code -> [(village code, name)]."""
     regencies = [code for table in data.REGENCIES.values() for code, _ in table]
@@ -88,6 +147,8 @@ def demo_seed(*, cases: int = REALISTIC_CASES, seed: int | None = None, batch: i
     reference_ensure(out)
     agencies = demo_agencies_ensure()
     users = demo_users_ensure(agencies)
+    directory_ensure(agencies, out)
+    inbox_ensure(users, out)
     existing = Case.objects.count()
     missing = max(0, cases - existing)
     if not missing:

@@ -119,3 +119,8 @@ def referral_create_delivered(peer, body: dict, at) -> None:
 
 # What to do here when the peer's receipt for a message of this kind arrives (``services.outbox_deliver``).
 DELIVERED = {"referral.create": referral_create_delivered}
+
+
+def register(kind: str, handler) -> None:
+    """Add a message kind from an app's ``AppConfig.ready()`` (an app that exchange must not import)."""
+    HANDLERS.setdefault(kind, handler)

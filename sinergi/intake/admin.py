@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from sinergi.core.admin import AuditedReadAdmin
 
-from .models import Report
+from .models import Report, ReportRoute
 
 
 @admin.register(Report)
@@ -15,3 +15,14 @@ class ReportAdmin(AuditedReadAdmin):
     list_select_related = ("agency", "case", "country_of_exploitation")
     ordering = ("-received_at",)
     show_full_result_count = False
+
+
+@admin.register(ReportRoute)
+class ReportRouteAdmin(admin.ModelAdmin):
+    """The task force's procedure for reports of village and district offices: which agency receives them, per
+    regency or province. No personal data."""
+
+    list_display = ("region", "agency", "note")
+    list_select_related = ("region", "agency")
+    raw_id_fields = ("region",)
+    search_fields = ("region__name", "agency__name", "note")

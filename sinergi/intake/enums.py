@@ -21,3 +21,15 @@ class ReportStatus(models.TextChoices):
     CASE_OPENED = "case_opened", _("Kasus dibuka")
     LINKED = "linked", _("Ditautkan ke kasus")
     NO_CASE = "no_case", _("Tidak dilanjutkan")
+
+
+OPEN_STATUSES = (ReportStatus.NEW, ReportStatus.SCREENED)
+
+
+class MoveKind(models.TextChoices):
+    ARRIVED = "arrived", _("Diterima")
+    FORWARDED = "forwarded", _("Diteruskan ke lembaga lain")
+    CASE_OPENED = "case_opened", _("Kasus dibuka")
+    ATTACHED = "attached", _("Ditautkan ke kasus")
+    CLOSED = "closed", _("Ditutup")
+    ESCALATED = "escalated", _("Terlambat, dieskalasi")

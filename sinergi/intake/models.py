@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from sinergi.core.fields import EncryptedCharField
 from sinergi.core.models import BaseModel
 
-from .enums import Channel, ReportStatus
+from .enums import Channel, MoveKind, ReportStatus
 
 
 class Report(BaseModel):
@@ -24,10 +24,46 @@ class Report(BaseModel):
     subject = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="reports")
     case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="reports")
     status = models.CharField(max_length=16, choices=ReportStatus.choices, default=ReportStatus.NEW)
+    # Triage (the inbox): who filed it from a reporting office, by when it must be decided, and how late it is.
+    filed_by_agency = models.ForeignKey("agencies.Agency", null=True, blank=True, on_delete=models.PROTECT,
+                                        related_name="filed_reports")
+    due_at = models.DateTimeField(null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-received_at"]
         indexes = [models.Index(fields=["agency", "status", "-received_at"])]
+
+
+class ReportMove(BaseModel):
+    """One step of a report's way through the inbox: arrived, passed on, case opened, attached, closed, late."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="moves")
+    kind = models.CharField(max_length=16, choices=MoveKind.choices)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    from_agency = models.ForeignKey("agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    to_agency = models.ForeignKey("agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(blank=True)
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
+
+    class Meta:
+        ordering = ["at", "created_at"]
+
+
+class ReportRoute(BaseModel):
+    """The task force's procedure for reports filed by village and district offices: reports from ``region``
+    (a regency or a province) go to ``agency``. The most specific region wins; without a route the regency's
+    own services receive them (see ``intake.routing``)."""
+
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    note = models.CharField(_("catatan prosedur"), max_length=200, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["region"], name="report_route_region_once")]
 
 
 class Screening(BaseModel):

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from sinergi.access.capabilities import Cap
 from sinergi.access.policy import require, require_case, require_person_in_full, require_report
@@ -20,6 +20,8 @@ from sinergi.core.validation import Errors, field_error
 from sinergi.regions.models import Country
 
 from . import indicators
+from .routing import is_reporting_office
+from .triage import report_arrived
 from .enums import Channel, ReportStatus
 from .models import Report, Screening
 
@@ -33,12 +35,27 @@ def report_create(*, actor, agency_id, data: dict[str, Any], subject=None) -> Re
     errors = Errors()
     errors.required("channel", data.get("channel"))
     errors.in_choices("channel", data.get("channel"), Channel.values)
+    received_at = data.get("received_at") or clock.now()
+    errors.not_future("received_at", received_at)
+    clean = validate_report_data(data, errors)
+    errors.raise_if_any()
+    report = Report.objects.create(channel=data["channel"], received_at=received_at, agency_id=agency_id,
+                                   received_by=actor, subject=subject, **clean)
+    audit_log(actor=principal.actor(agency_id), action=Action.CREATE, object_type="report", object_id=report.pk,
+              detail={"channel": report.channel, "subject": str(subject.pk) if subject else None})
+    # Taken by the agency's own staff: it waits in the inbox with a deadline, but nobody needs telling.
+    report_arrived(report, actor=actor, notify=False, at=received_at)
+    return report
+
+
+def validate_report_data(data: dict[str, Any], errors: Errors | None = None) -> dict[str, Any]:
+    """The report's own fields, checked and trimmed; raises at once unless ``errors`` collects for the caller."""
+    own = errors is None
+    errors = errors if errors is not None else Errors()
     narrative = (data.get("narrative") or "").strip()
     errors.required("narrative", narrative)
     if len(narrative) > 20000:
         errors.add("narrative", "Terlalu panjang / too long (max 20,000 characters).")
-    received_at = data.get("received_at") or clock.now()
-    errors.not_future("received_at", received_at)
     country = None
     if data.get("country_of_exploitation"):
         code = str(data["country_of_exploitation"]).upper()
@@ -49,18 +66,11 @@ def report_create(*, actor, agency_id, data: dict[str, Any], subject=None) -> Re
                      ("last_known_location", 200)):
         if len(data.get(f) or "") > limit:
             errors.add(f, f"Terlalu panjang / too long (max {limit}).")
-    errors.raise_if_any()
-    report = Report.objects.create(
-        channel=data["channel"], received_at=received_at, agency_id=agency_id, received_by=actor,
-        reporter_name=(data.get("reporter_name") or "").strip(),
-        reporter_relation=(data.get("reporter_relation") or "").strip(),
-        reporter_contact=(data.get("reporter_contact") or "").strip(), narrative=narrative,
-        country_of_exploitation=country, last_known_location=(data.get("last_known_location") or "").strip(),
-        subject=subject,
-    )
-    audit_log(actor=principal.actor(agency_id), action=Action.CREATE, object_type="report", object_id=report.pk,
-              detail={"channel": report.channel, "subject": str(subject.pk) if subject else None})
-    return report
+    if own:
+        errors.raise_if_any()
+    return {"narrative": narrative, "country_of_exploitation": country,
+            **{f: (data.get(f) or "").strip() for f in ("reporter_name", "reporter_relation", "reporter_contact",
+                                                        "last_known_location")}}
 
 
 def decision_org_for_agency(agency_id) -> str:
@@ -136,9 +146,12 @@ def report_open_case(*, actor, report: Report, survivor, reported_on: dt.date | 
     from sinergi.cases.services import case_open, case_set_victim_status
 
     require_report(actor, report, Cap.CASE_CREATE)
-    report = Report.objects.select_for_update().get(pk=report.pk)
+    report = Report.objects.select_for_update().select_related("agency").get(pk=report.pk)
     if report.case_id:
         raise field_error("report", "Laporan sudah punya kasus / this report already has a case.")
+    if is_reporting_office(report.agency):
+        # A village or district office cannot work a case: its reports go on to the regency's services.
+        raise field_error("report", gettext("Kantor desa atau kecamatan tidak memimpin kasus; teruskan laporan ini."))
     details = dict(details or {})
     if report.country_of_exploitation_id and "country_of_exploitation" not in details:
         details["country_of_exploitation"] = report.country_of_exploitation_id
@@ -215,4 +228,5 @@ def report_create_public(*, agency_id, data: dict[str, Any], subject=None) -> Re
     )
     audit_log(actor=Actor(user_id=None, username="public", agency_id=agency_id), action=Action.CREATE,
               object_type="report", object_id=report.pk, detail={"channel": Channel.PUBLIC_FORM})
+    report_arrived(report)
     return report

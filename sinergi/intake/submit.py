@@ -13,7 +13,9 @@ from sinergi.core.errors import NotFound
 from sinergi.core.validation import field_error
 from sinergi.people.services import consent_record, person_create
 
+from .routing import is_reporting_office
 from .services import report_create, report_link_case, report_open_case, screening_record
+from .triage import report_file_onward
 
 OPEN, LINK, NONE = "open", "link", "none"
 
@@ -37,6 +39,13 @@ def intake_submit(*, actor, agency_id, report: dict[str, Any], person: dict[str,
     arguments), recorded for the new person."""
     if decision not in (OPEN, LINK, NONE):
         raise field_error("decision", "Pilihan tidak dikenal / unknown choice.")
+    from sinergi.agencies.models import Agency
+
+    if is_reporting_office(Agency.objects.filter(pk=agency_id).first()):
+        # A village or district office files the report onward; the receiving services screen and decide.
+        subject = person_create(actor=actor, agency_id=agency_id, data=person, aliases=aliases)
+        rep = report_file_onward(actor=actor, office_id=agency_id, data=report, subject=subject)
+        return IntakeResult(rep, subject, None, None)
     linked = None
     if decision == LINK:
         ref = (link_reference or "").strip().upper()

@@ -6,3 +6,17 @@ class LinkageConfig(AppConfig):
 
     name = "sinergi.linkage"
     label = "linkage"
+
+    def ready(self):
+        from sinergi.core.jobs import register
+
+        from .background import linkage_refresh
+
+        register("person linkage", linkage_refresh)
+
+        from sinergi.exchange.handlers import register as register_handler
+
+        from .federation import ANSWER, QUERY, linkage_answer, linkage_query
+
+        register_handler(QUERY, linkage_query)
+        register_handler(ANSWER, linkage_answer)

@@ -35,10 +35,15 @@ def client_key(request, action: str) -> str:
     return f"{action}:{digest[:40]}"
 
 
-def rate_limited(request, action: str, limit: int, window_seconds: int) -> bool:
-    """Count this request; True when the address has used up its allowance for the current window."""
+def _window(window_seconds: int) -> dt.datetime:
     now = clock.now()
-    window = dt.datetime.fromtimestamp(int(now.timestamp()) // window_seconds * window_seconds, tz=dt.UTC)
+    return dt.datetime.fromtimestamp(int(now.timestamp()) // window_seconds * window_seconds, tz=dt.UTC)
+
+
+def rate_count(request, action: str, window_seconds: int) -> int:
+    """Count one use of ``action`` by this address in the current window; the new count."""
+    now = clock.now()
+    window = _window(window_seconds)
     key = client_key(request, action)
     with transaction.atomic():
         updated = RateCounter.objects.filter(key=key, window_start=window).update(count=F("count") + 1)
@@ -50,36 +55,59 @@ def rate_limited(request, action: str, limit: int, window_seconds: int) -> bool:
                 RateCounter.objects.filter(key=key, window_start=window).update(count=F("count") + 1)
         count = RateCounter.objects.filter(key=key, window_start=window).values_list("count", flat=True).first() or 0
     RateCounter.objects.filter(window_start__lt=now - dt.timedelta(days=1)).delete()
-    return count > limit
+    return count
+
+
+def rate_used(request, action: str, window_seconds: int) -> int:
+    """Uses counted so far in the current window, without counting this request."""
+    return RateCounter.objects.filter(key=client_key(request, action), window_start=_window(window_seconds)) \
+        .values_list("count", flat=True).first() or 0
+
+
+def rate_limited(request, action: str, limit: int, window_seconds: int) -> bool:
+    """Count this request; True when the address has used up its allowance for the current window."""
+    return rate_count(request, action, window_seconds) > limit
 
 
 def form_token() -> str:
     return signing.dumps({"t": clock.now().timestamp()}, salt="public-form")
 
 
+MAX_LINKS = 2
+MAX_REPEAT = 30
+SCRIPT_RE = re.compile(r"<\s*/?\s*(script|iframe|object|embed|svg|style|img)\b|javascript\s*:|<[^>]*\bon\w+\s*=", re.I)
+
+
 def spam_errors(data: dict[str, Any], token: str, text_fields: list[str]) -> Errors:
     """No third-party service: a hidden field people leave empty, a minimum time to fill the form, and limits
-    on links and script-like content."""
+    on links and script-like content. Each message says what was refused, so that a family can fix it: phone
+    numbers, addresses, names and ordinary punctuation are always allowed."""
     errors = Errors()
     if (data.get("website") or "").strip():
-        errors.add("__all__", str(_("Laporan tidak dapat diterima. / The report could not be accepted.")))
+        errors.add("__all__", str(_("Laporan tidak dapat diterima karena kolom tersembunyi \"Jangan diisi\" "
+                                    "terisi. Kosongkan kolom itu lalu kirim lagi.")))
         return errors
     try:
         issued = signing.loads(token or "", salt="public-form", max_age=FORM_MAX_SECONDS)["t"]
         if clock.now().timestamp() - issued < FORM_MIN_SECONDS:
-            errors.add("__all__", str(_("Terlalu cepat; periksa isian lalu kirim lagi. / Too fast; check and send again.")))
+            errors.add("__all__", str(_("Formulir dikirim terlalu cepat. Periksa isian Anda, lalu kirim lagi.")))
     except (signing.BadSignature, KeyError, TypeError):
-        errors.add("__all__", str(_("Formulir kedaluwarsa; muat ulang halaman. / The form expired; reload the page.")))
+        errors.add("__all__", str(_("Formulir sudah kedaluwarsa (lebih dari 2 jam). Isian Anda masih ada; "
+                                    "kirim lagi.")))
     for field in text_fields:
         text = data.get(field) or ""
-        if len(re.findall(r"https?://|www\.", text, re.I)) > 2:
-            errors.add(field, str(_("Terlalu banyak tautan. / Too many links.")))
-        if re.search(r"<\s*(script|iframe|object|embed|svg)|javascript:|on\w+\s*=", text, re.I):
-            errors.add(field, str(_("Isi tidak diizinkan. / Content not allowed.")))
-        if re.search(r"(.)\1{30,}", text):
-            errors.add(field, str(_("Isi tidak terbaca. / Unreadable content.")))
+        if len(re.findall(r"https?://|www\.", text, re.I)) > MAX_LINKS:
+            errors.add(field, str(_("Paling banyak %(n)s tautan (alamat situs web) dalam satu isian. Nomor telepon "
+                                    "dan alamat rumah boleh ditulis.") % {"n": MAX_LINKS}))
+        if SCRIPT_RE.search(text):
+            errors.add(field, str(_("Kode HTML atau skrip (seperti <script>, <iframe> atau \"javascript:\") tidak "
+                                    "diizinkan. Tulis dengan kata-kata biasa; nomor telepon, nama dan alamat "
+                                    "boleh.")))
+        if re.search(r"(.)\1{%d,}" % MAX_REPEAT, text):
+            errors.add(field, str(_("Satu huruf atau tanda yang diulang lebih dari %(n)s kali tidak dapat dibaca. "
+                                    "Tulis dengan kata-kata.") % {"n": MAX_REPEAT}))
         if "\x00" in text:
-            errors.add(field, str(_("Isi tidak terbaca. / Unreadable content.")))
+            errors.add(field, str(_("Isian mengandung karakter yang tidak dapat dibaca. Ketik ulang isian ini.")))
     return errors
 
 
@@ -144,21 +172,15 @@ def public_report_submit(*, data: dict[str, Any]) -> tuple[str, Any]:
     raise RuntimeError("could not allocate a tracking code")
 
 
-STATUS_WORDS = {
-    "new": _("Laporan Anda sudah diterima dan menunggu ditinjau petugas."),
-    "screened": _("Petugas sudah meninjau laporan Anda."),
-    "case_opened": _("Laporan Anda sedang ditangani sebagai kasus oleh petugas."),
-    "linked": _("Laporan Anda digabungkan dengan kasus yang sedang ditangani."),
-    "no_case": _("Laporan Anda sudah ditinjau. Petugas tidak membuka kasus baru dari laporan ini."),
-}
+def public_report_status(code: str):
+    """The status of the report behind ``code`` in plain words (which kind of office has it, what happens next),
+    and nothing else; None if the code is unknown."""
+    from sinergi.intake.tracking import plain_status
 
-
-def public_report_status(code: str) -> str | None:
-    """The status of the report behind ``code`` in plain words, and nothing else; None if the code is unknown."""
     normal = normalise_code(code)
     if normal is None:
         return None
-    pr = PublicReport.objects.select_related("report").filter(code_hash=code_hash(normal)).first()
+    pr = PublicReport.objects.select_related("report", "report__agency").filter(code_hash=code_hash(normal)).first()
     if pr is None:
         return None
-    return str(STATUS_WORDS.get(pr.report.status, STATUS_WORDS["new"]))
+    return plain_status(pr.report)

@@ -74,8 +74,11 @@ def check_offer(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def report(request):
-    if request.method == "POST" and (limited := _too_many(request, "report")):
-        return limited
+    # Only reports that were accepted count toward the hourly limit: a family whose report was refused (a
+    # typo, a link too many) must be able to correct it and send again.
+    limit, window = LIMITS["report"]
+    if request.method == "POST" and services.rate_used(request, "report", window) >= limit:
+        return render(request, "public/too_many.html", status=429)
     form = PublicReportForm(request.POST or None, initial={"token": services.form_token()})
     if request.method == "POST":
         if form.is_valid():
@@ -93,6 +96,7 @@ def report(request):
                     "last_known_location": d["last_known_location"], "narrative": d["narrative"],
                     "reporter_contact": d["reporter_contact"], "reporter_relation": "publik",
                 })
+                services.rate_count(request, "report", window)
                 return render(request, "public/report_done.html", {"code": code}, status=201)
         # Keep what was typed, with a fresh token for the next attempt.
         data = request.POST.copy()

@@ -12,13 +12,14 @@ from django.db.models import BooleanField, Count, IntegerField, OuterRef, Q, Que
 from django.db.models import Case as CaseWhen
 from django.db.models.functions import Coalesce
 
+from sinergi.access.audit_reads import audit_list
 from sinergi.access.capabilities import Cap
 from sinergi.access.policy import require
 from sinergi.access.principal import Principal
 from sinergi.access.visibility import notice_agency_for
 from sinergi.access.visibility import notices_visible_to as access_notices_visible_to
 from sinergi.audit.enums import Action
-from sinergi.audit.services import Entry, audit_log, audit_log_many
+from sinergi.audit.services import audit_log
 from sinergi.core import clock
 from sinergi.core.errors import NotFound
 from sinergi.core.validation import Errors, field_error
@@ -74,17 +75,13 @@ def notice_list(user, *, status: str | None = None) -> QuerySet:
     return qs.order_by("open_rank", "-created_at", "-id")
 
 
-def notices_audit_list_read(user, rows: list[Notice]) -> None:
-    """One audit row per notice shown on a list page (subject names and descriptions are personal data).
+def notices_audit_list_read(user, rows: list[Notice], *, via: str = "list", filters: dict | None = None) -> None:
+    """ONE audit row for the notices shown on a list page (subject names and descriptions are personal data).
     ``rows`` come from ``notice_list``."""
-    principal = Principal.of(user)
-    by_agency: dict[Any, list[Notice]] = {}
+    groups: dict[Any, list] = {}
     for n in rows:
-        by_agency.setdefault(n.issued_by_id if n.issued_here else n.via_agency, []).append(n)
-    with transaction.atomic():
-        for agency_id, group in by_agency.items():
-            audit_log_many(actor=principal.actor(agency_id), entries=[
-                Entry(Action.READ, "notice", str(n.pk), "", {"via": "list"}) for n in group])
+        groups.setdefault(n.issued_by_id if n.issued_here else n.via_agency, []).append(n.pk)
+    audit_list(user, object_type="notice", groups=groups, via=via, filters=filters, structured={"status"})
 
 
 @transaction.atomic

@@ -30,6 +30,7 @@ from .enums import (
     DEFAULT_SECTIONS,
     RECEIVER_MOVES,
     SENDER_MOVES,
+    SYSTEM_MOVES,
     ReferralStatus,
     ReferralType,
     Section,
@@ -410,6 +411,14 @@ def referral_apply_remote_status(*, peer, body: dict) -> Referral:
         referral.save(update_fields=["remote_id", "updated_at"])
     if referral.status == status or referral.status not in ACTIVE:
         return referral
+    # The peer moves a referral as the side it is on, by the same tables as a local user: the receiver works a
+    # referral we sent it, the sender may only withdraw one it sent us, and either instance may expire one.
+    peer_is_receiver = referral.to_agency.peer_id == peer.pk
+    moves = RECEIVER_MOVES if peer_is_receiver else SENDER_MOVES
+    allowed = moves.get(referral.status, frozenset()) | SYSTEM_MOVES.get(referral.status, frozenset())
+    if status not in allowed:
+        side = "receiver" if peer_is_receiver else "sender"
+        raise Rejected(f"the {side} may not move a referral from {referral.status} to {status}")
     _move(referral, status, actor=None, agency_id=referral.to_agency_id, principal=None,
           reason=str(body.get("reason", "")), outcome=str(body.get("outcome", "")), remote=True)
     return referral

@@ -28,7 +28,7 @@ from sinergi.access.capabilities import Cap
 from sinergi.access.policy import require
 from sinergi.access.principal import Principal
 from sinergi.audit.enums import Action
-from sinergi.audit.services import Entry, audit_log, audit_log_many
+from sinergi.audit.services import Entry, audit_log, audit_log_many, split_terms
 from sinergi.cases.bulk import cases_bulk_import, external_id_owners
 from sinergi.cases.selectors import CaseFilters
 from sinergi.core import clock
@@ -328,7 +328,9 @@ def cases_export(*, actor, format: str, filters: CaseFilters | None = None, used
     pairs = list(cases_for_export(actor, filters, agency_code=agency_code).values_list("pk", "lead_agency_id"))
     principal = Principal.of(actor)
     export_id = str(uuid.uuid4())
-    detail = {"export": export_id, "format": fmt, "filters": used_filters or {}}
+    # Typed search terms are personal data: sealed in the audit rows (``access.audit_reads`` opens them).
+    plain, terms = split_terms(used_filters)
+    detail = {"export": export_id, "format": fmt, "filters": plain, **({"terms": terms} if terms else {})}
     by_agency: dict[Any, list] = {}
     for pk, agency_id in pairs:
         by_agency.setdefault(agency_id, []).append(pk)

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from .views import (account, analytics, auth, cases, exchange, home, imports, intake, notices, recruitment, referrals,
-                    summary, users)
+from .views import (account, analytics, auth, cases, estimate, exchange, home, imports, inbox, intake, linkage,
+                    notices, partners, recruitment, referrals, summary, users)
 
 app_name = "web"
 
@@ -20,6 +20,9 @@ urlpatterns = [
     path("users/", users.user_list, name="users"),
     path("users/memberships/<uuid:membership_id>/", users.membership_update, name="membership_update"),
     path("intake/", intake.intake, name="intake"),
+    path("inbox/", inbox.inbox_list, name="inbox"),
+    path("inbox/<str:report_id>/", inbox.inbox_detail, name="inbox_detail"),
+    path("my-reports/", inbox.my_reports, name="my_reports"),
     path("exchange/", exchange.exchange, name="exchange"),
     path("recruitment/", recruitment.overview, name="recruitment"),
     path("recruitment/import/", recruitment.registry_upload, name="registry_import"),
@@ -29,12 +32,18 @@ urlpatterns = [
     path("performance/", exchange.performance, name="performance"),
     path("regions/options/", intake.region_options, name="region_options"),
     path("analytics/", analytics.dashboard, name="analytics"),
+    path("analytics/estimate/", estimate.estimate_page, name="analytics_estimate"),
     path("analytics/agencies/", analytics.agency_list, name="analytics_agencies"),
     path("analytics/agencies/<str:agency_id>/", analytics.agency_page, name="analytics_agency"),
     path("analytics/report/", analytics.report_page, name="analytics_report"),
     path("analytics/release/", analytics.release_page, name="analytics_release"),
     path("analytics/<slug:section>/", analytics.dashboard, name="analytics_section"),
     path("analytics/<slug:section>.csv", analytics.dashboard_csv, name="analytics_csv"),
+    path("duplicates/", linkage.pair_list, name="linkage_pairs"),
+    path("duplicates/<uuid:pair_id>/", linkage.pair_detail, name="linkage_pair"),
+    path("duplicates/<uuid:pair_id>/decision/", linkage.pair_decide, name="linkage_pair_decide"),
+    path("duplicates/merges/<uuid:merge_id>/undo/", linkage.merge_undo, name="linkage_merge_undo"),
+    path("duplicates/partners/", partners.partner_queries, name="linkage_partners"),
     path("cases/", cases.case_list, name="case_list"),
     path("cases/import/", imports.import_upload, name="case_import"),
     path("cases/import/<uuid:job_id>/", imports.import_job, name="case_import_job"),

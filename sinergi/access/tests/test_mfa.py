@@ -7,9 +7,9 @@ import time
 import pytest
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sinergi.access import mfa
+from sinergi.access.models import Authenticator as TOTPDevice
 from sinergi.agencies import services as agency_services
 from sinergi.agencies.enums import Role
 from sinergi.agencies.models import Membership
@@ -165,3 +165,51 @@ def test_agency_flag_is_a_system_administrators_audited_switch():
     assert agency.mfa_required
     (row,) = AuditEvent.objects.filter(object_type="agency", action="update")
     assert row.user_id == sysadmin.pk and row.detail == {"mfa_required": True}
+
+
+def test_the_totp_key_is_encrypted_at_rest_and_still_verifies():
+    from django.db import connection
+
+    from sinergi.core import sealing
+
+    user = user_with_role(Role.CASE_MANAGER, AgencyFactory())
+    device, _ = enrol(user)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT key FROM {TOTPDevice._meta.db_table} WHERE id = %s", [device.pk])
+        (stored,) = cursor.fetchone()
+    assert sealing.is_sealed(stored) and device.key not in stored
+    assert len(device.key) == 40 and int(device.key, 16) >= 0  # the hex key, in memory only
+    # The code of the next time step verifies through django-otp's own code (the last one is spent).
+    assert mfa.code_verify(user, code_for(device, steps_ahead=1)).ok
+    # An altered key does not open: refused, never used as a key.
+    altered = stored[:-4] + ("AAAA" if not stored.endswith("AAAA") else "BBBB")
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {TOTPDevice._meta.db_table} SET key = %s WHERE id = %s", [altered, device.pk])
+    with pytest.raises(sealing.SealError):
+        TOTPDevice.objects.get(pk=device.pk)
+    # And nothing is left in django-otp's table in clear.
+    from django_otp.plugins.otp_totp.models import TOTPDevice as ClearDevice
+
+    assert not ClearDevice.objects.exists()
+
+
+def test_the_migration_moves_clear_keys_into_sealed_ones(transactional_db):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+    from django_otp.plugins.otp_totp.models import TOTPDevice as ClearDevice
+
+    user = UserFactory()
+    executor = MigrationExecutor(connection)
+    executor.migrate([("access", "0001_authenticator")])
+    executor.loader.build_graph()
+    old_apps = executor.loader.project_state([("access", "0001_authenticator"), ("otp_totp", "0003_add_timestamps")]).apps
+    Clear = old_apps.get_model("otp_totp", "TOTPDevice")
+    clear = Clear.objects.create(user_id=user.pk, name="authenticator", confirmed=True, key="ab" * 20, last_t=7)
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    moved = TOTPDevice.objects.get(user=user)
+    assert moved.key == "ab" * 20 and moved.confirmed and moved.last_t == 7
+    assert not ClearDevice.objects.filter(pk=clear.pk).exists()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT key FROM {TOTPDevice._meta.db_table} WHERE id = %s", [moved.pk])
+        assert "abab" not in cursor.fetchone()[0]

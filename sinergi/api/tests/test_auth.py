@@ -178,7 +178,7 @@ def test_recovery_codes_are_not_taken_by_the_api(guarded):
 
 def test_wrong_codes_lock_out_with_a_json_answer(guarded, settings):
     from sinergi.access import mfa
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from sinergi.access.models import Authenticator as TOTPDevice
 
     user, device, _ = guarded
     codes = []

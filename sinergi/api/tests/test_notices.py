@@ -3,6 +3,7 @@
 import pytest
 
 from sinergi.audit.models import AuditEvent
+from sinergi.audit.selectors import audit_reads_of
 from sinergi.core.testing import AgencyFactory, user_with_role
 from sinergi.referrals.models import Notice, NoticeAnswer
 
@@ -27,7 +28,7 @@ def test_issue_read_answer_and_close(scene):
     receiver = client_for(scene.user(OTHER))
     listed = receiver.get("/api/v1/notices/").json()
     assert [n["id"] for n in listed] == [notice["id"]]
-    assert AuditEvent.objects.filter(object_type="notice", object_id=notice["id"], action="read").exists()
+    assert any(r.detail.get("via") == "api list" for r in audit_reads_of("notice", notice["id"]))
     r = receiver.post(f"/api/v1/notices/{notice['id']}/answers/", {"body": "Terlihat di Bavet."}, format="json")
     assert r.status_code == 201 and r.json()["agency"] == scene.other_agency.code
     detail = client_for(scene.owner).get(f"/api/v1/notices/{notice['id']}/").json()

@@ -4,6 +4,7 @@ report to an existing case."""
 from __future__ import annotations
 
 from sinergi.audit.models import AuditEvent
+from sinergi.audit.selectors import audit_reads_of
 from sinergi.cases.models import Case
 from sinergi.intake import indicators
 from sinergi.intake.models import Report
@@ -73,7 +74,7 @@ def test_report_list_filters_and_audits(scene):
     client = client_for(scene.user("intake_officer"))
     body = client.get("/api/v1/reports/", {"channel": "family"}).json()
     assert [r["id"] for r in body["results"]] == [str(scene.open_report.pk)]
-    assert AuditEvent.objects.filter(action="read", object_type="report", object_id=str(scene.open_report.pk)).exists()
+    assert [r.detail["ids"] for r in audit_reads_of("report", scene.open_report.pk)] == [[str(scene.open_report.pk)]]
     everything = client.get("/api/v1/reports/", {"page_size": 1}).json()
     assert len(everything["results"]) == 1 and everything["next"]
     assert client.get("/api/v1/reports/", {"status": "lost"}).status_code == 400

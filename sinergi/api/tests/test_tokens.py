@@ -156,3 +156,115 @@ def test_deactivating_a_membership_in_the_admin_revokes_the_tokens_too(officer, 
     assert me(key).status_code == 401
     assert AuditEvent.objects.filter(action="delete", object_type="api_token",
                                      detail__reason="membership_inactive").exists()
+
+
+# The check lives in the token authentication itself: whatever path changed the account's access (one that calls
+# the revocation registry or one that does not), the token issued before answers 401 with a reason, and is gone.
+
+def assert_revoked(key, code="token_revoked"):
+    response = me(key)
+    assert response.status_code == 401, response.content
+    assert response.json()["code"] == code
+    assert response["WWW-Authenticate"].startswith("Token")
+    assert not Token.objects.filter(key=key).exists()
+    return response
+
+
+def test_a_membership_deactivated_in_the_users_admin_inline_ends_the_token(officer, agency, client):
+    key = sign_in(officer.username).json()["token"]
+    membership = Membership.objects.get(user=officer, agency=agency)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    page = client.get(f"/admin/agencies/user/{officer.pk}/change/")
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k not in ("password", "groups",
+                                                                               "user_permissions")}
+    data.update({
+        "username": officer.username, "date_joined_0": officer.date_joined.strftime("%Y-%m-%d"),
+        "date_joined_1": officer.date_joined.strftime("%H:%M:%S"), "is_active": "on",
+        "memberships-TOTAL_FORMS": "1", "memberships-INITIAL_FORMS": "1", "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000", "memberships-0-id": str(membership.pk),
+        "memberships-0-user": str(officer.pk), "memberships-0-agency": str(agency.pk),
+        "memberships-0-role": membership.role, "memberships-0-office": "",
+    })
+    data.pop("last_login", None)
+    response = client.post(f"/admin/agencies/user/{officer.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    membership.refresh_from_db()
+    assert not membership.is_active  # the inline's "is_active" box left unticked
+    officer.refresh_from_db()
+    assert officer.is_active
+    assert_revoked(key)
+    row = AuditEvent.objects.filter(action="delete", object_type="api_token").latest("seq")
+    assert row.detail["reason"] == "access_changed" and row.object_id == str(officer.pk)
+
+
+def test_a_membership_removed_ends_the_token(officer, agency):
+    key = sign_in(officer.username).json()["token"]
+    Membership.objects.filter(user=officer, agency=agency).delete()  # e.g. "delete" ticked in an admin inline
+    assert_revoked(key)
+
+
+def test_a_membership_deactivated_without_the_service_ends_the_token(officer, agency):
+    key = sign_in(officer.username).json()["token"]
+    Membership.objects.filter(user=officer, agency=agency).update(is_active=False)
+    assert_revoked(key)
+
+
+def test_a_role_changed_ends_the_token(officer, agency):
+    key = sign_in(officer.username).json()["token"]
+    Membership.objects.filter(user=officer, agency=agency).update(role="intake_officer")
+    assert_revoked(key)
+    assert me(sign_in(officer.username).json()["token"]).json()["memberships"][0]["role"] == "intake_officer"
+
+
+def test_an_account_deactivated_without_the_service_ends_the_token(officer):
+    key = sign_in(officer.username).json()["token"]
+    officer.is_active = False
+    officer.save(update_fields=["is_active"])
+    assert_revoked(key)
+    assert AuditEvent.objects.filter(action="delete", object_type="api_token", detail__reason="user_inactive").exists()
+
+
+def test_an_agency_deactivated_without_the_service_ends_the_token(officer, agency):
+    key = sign_in(officer.username).json()["token"]
+    type(agency).objects.filter(pk=agency.pk).update(is_active=False)
+    assert_revoked(key)
+
+
+def test_a_password_changed_ends_the_token(officer):
+    key = sign_in(officer.username).json()["token"]
+    officer.set_password("another-long-password-2026")
+    officer.save(update_fields=["password"])
+    assert_revoked(key)
+
+
+def test_a_locked_out_username_is_refused_even_if_the_signal_was_missed(officer, settings):
+    from axes.models import AccessAttempt
+
+    key = sign_in(officer.username).json()["token"]
+    # Failures recorded without the lockout signal (another process, a restored table): the token still stops.
+    AccessAttempt.objects.create(username=officer.username, ip_address="203.0.113.9", user_agent="x",
+                                 failures_since_start=settings.AXES_FAILURE_LIMIT, get_data="", post_data="",
+                                 http_accept="", path_info="/login/")
+    response = assert_revoked(key, code="account_locked")
+    assert "dikunci" in response.json()["detail"]
+    AccessAttempt.objects.all().delete()
+    assert me(sign_in(officer.username).json()["token"]).status_code == 200
+
+
+def test_a_token_issued_before_tokens_carried_their_access_is_refused(officer):
+    legacy = Token.objects.create(user=officer)  # no access fingerprint: issued by an older version
+    assert_revoked(legacy.key)
+
+
+def test_access_unchanged_keeps_the_token(officer, agency):
+    key = sign_in(officer.username).json()["token"]
+    officer.first_name = "Yohanes"
+    officer.save(update_fields=["first_name"])
+    assert me(key).status_code == 200
+    assert sign_in(officer.username).json()["token"] == key
+    english = APIClient(HTTP_AUTHORIZATION=f"Token {key}", HTTP_ACCEPT_LANGUAGE="en")
+    Membership.objects.filter(user=officer).update(is_active=False)
+    response = english.get("/api/v1/me/")
+    assert response.status_code == 401 and "access changed" in response.json()["detail"]

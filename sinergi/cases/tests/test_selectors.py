@@ -79,14 +79,22 @@ def test_list_shows_nothing_of_other_agencies():
     assert list(case_list(user, CaseFilters(lead_agency=CaseFactory().lead_agency_id))) == []
 
 
-def test_audit_list_read_writes_one_row_per_case_shown():
+def test_audit_list_read_writes_one_row_naming_every_case_shown():
+    from sinergi.access.audit_reads import audit_event_view
+    from sinergi.audit.selectors import audit_reads_of
+
     agency = AgencyFactory()
     user = user_with_role(Role.CASE_MANAGER, agency)
     cases = [CaseFactory(lead_agency=agency) for _ in range(3)]
-    audit_list_read(user, cases, filters={"q": "siti"})
-    rows = AuditEvent.objects.filter(action="read").order_by("seq")
-    assert {r.object_id for r in rows} == {str(c.pk) for c in cases}
-    assert all(r.detail == {"via": "list", "filters": {"q": "siti"}} for r in rows)
+    audit_list_read(user, cases, filters={"q": "siti", "stage": "reported"})
+    (row,) = AuditEvent.objects.filter(action="read")
+    assert row.object_type == "case" and row.object_id == ""
+    assert row.detail["ids"] == [str(c.pk) for c in cases] and row.detail["count"] == 3
+    assert row.detail["filters"] == {"stage": "reported"} and "siti" not in str(row.detail)
+    assert str(row.agency_id) == str(agency.pk)
+    # The case manager of the agency may read the terms; an investigator finds the row by each case.
+    assert audit_event_view(user, row).terms == {"q": "siti"}
+    assert [r.pk for r in audit_reads_of("case", cases[1].pk)] == [row.pk]
 
 
 def test_timeline_in_order():

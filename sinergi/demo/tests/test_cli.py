@@ -35,9 +35,17 @@ def test_demo_without_serving_sets_up_and_prints_the_logins(capsys):
     assert cli.main(["demo", "--no-serve", "--cases", "2", "--seed", "5"]) == 0
     out = capsys.readouterr().out
     for expected in ("petugas", "manajer", "supervisor", "sinergi-demo-2026", "UPTD PPA NTT", "/api/v1/docs/",
-                     "/admin/"):
+                     "/admin/", "/publik/", "/login/"):
         assert expected in out
     assert Case.objects.count() == 2
+    # The hotline directory is loaded, and the inbox of the lead agency has reports waiting.
+    from sinergi.intake.models import Report
+    from sinergi.recruitment.models import Hotline
+
+    assert Hotline.objects.filter(national=True, phone="129").exists()
+    assert Hotline.objects.filter(country_id__in=["MY", "SA", "TW", "HK", "KH"]).values("country_id").distinct().count() == 5
+    assert Report.objects.filter(agency__code="uptd-ppa-ntt", status="new").count() >= 3
+    assert Report.objects.filter(filed_by_agency__code="desa-noelbaki", agency__code="uptd-ppa-ntt").exists()
 
 
 def test_serve_refuses_without_a_secret_key(monkeypatch, capsys):

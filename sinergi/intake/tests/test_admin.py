@@ -26,3 +26,14 @@ def test_report_admin_hides_reporter_and_narrative(client):
     assert AuditEvent.objects.filter(action="read", object_type="report").count() == 1
     assert client.get("/admin/intake/report/add/").status_code == 403
     assert client.get("/admin/intake/screening/").status_code == 404
+
+
+def test_the_task_forces_procedure_for_village_reports_is_kept_in_the_admin(client):
+    from sinergi.intake.models import ReportRoute
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    agency = AgencyFactory(name="UPTD PPA Penerima")
+    ReportRoute.objects.create(region_id="53.01", agency=agency, note="Laporan desa Kab. Kupang")
+    listing = client.get("/admin/intake/reportroute/")
+    assert listing.status_code == 200 and b"UPTD PPA Penerima" in listing.content
+    assert client.get("/admin/intake/reportroute/add/").status_code == 200

@@ -76,3 +76,57 @@ def test_rate_limit_per_address(client, settings):
     assert statuses[:3] == [404, 404, 404] and statuses[3:] == [429, 429]
     other = client.post(reverse("public_track"), {"code": "AAAA-BBBB-CCCC"}, REMOTE_ADDR="10.9.8.7")
     assert other.status_code == 404
+
+
+def test_a_phone_number_is_allowed_and_a_refusal_says_what_was_not_allowed(client):
+    AgencyFactory(type=AgencyType.PROVINCIAL_SERVICE, region_id="53")
+    ok = client.post(reverse("public_report"), report_data(
+        reporter_contact="HP ibu: +62 812-3456-7890 (WA)",
+        narrative="Tolong telepon kami, nomor ponsel=0812 3456 7890. Anak kami di Kamboja tidak bisa pulang."))
+    assert ok.status_code == 201
+    refused = client.post(reverse("public_report"), report_data(narrative="<script>alert(1)</script> tolong"))
+    body = refused.content.decode()
+    assert refused.status_code == 400
+    assert "skrip" in body and "nomor telepon" in body  # what is refused, and that a number is fine
+    assert "Isi tidak diizinkan" not in body
+
+
+def test_refused_attempts_do_not_count_toward_the_hourly_limit(client):
+    from sinergi.public import views
+
+    AgencyFactory(type=AgencyType.PROVINCIAL_SERVICE, region_id="53")
+    views.LIMITS["report"] = (2, 3600)
+    try:
+        refused = [client.post(reverse("public_report"), report_data(narrative="<iframe src=x>")).status_code
+                   for _ in range(4)]
+        accepted = [client.post(reverse("public_report"), report_data()).status_code for _ in range(3)]
+    finally:
+        views.LIMITS["report"] = (5, 3600)
+    assert refused == [400] * 4 and accepted == [201, 201, 429]
+
+
+def test_the_tracking_page_names_the_office_and_the_next_step(client):
+    AgencyFactory(type=AgencyType.PROVINCIAL_SERVICE, region_id="53")
+    code = client.post(reverse("public_report"), report_data()).context["code"]
+    body = client.post(reverse("public_track"), {"code": code}).content.decode()
+    assert "dinas layanan perlindungan korban di provinsi" in body and "Berikutnya" in body
+    client.post(reverse("set_language"), {"language": "en"})
+    body = client.post(reverse("public_track"), {"code": code}).content.decode()
+    assert "provincial victim protection service" in body
+
+
+def test_the_hotline_directory_is_on_the_public_door_and_the_check_page():
+    from django.test import Client
+
+    from sinergi.recruitment.hotlines import hotlines_load
+
+    assert hotlines_load() >= 10 and hotlines_load() == 0  # loading again adds nothing
+    client = Client()
+    home = client.get(reverse("public_home")).content.decode()
+    assert "110" in home and "129" in home and "0800-1000" in home and "KBRI Kuala Lumpur" not in home
+    r = client.post(reverse("public_check"), {
+        "agency": "", "destination": "MY", "position": "pekerja kebun", "pay_amount": "", "pay_currency": "MYR",
+        "needs_qualification": "no", "visa": "tourist", "province": "53"})
+    body = r.content.decode()
+    assert "KBRI Kuala Lumpur" in body and "KJRI Kota Kinabalu" in body and "UPTD PPA Provinsi NTT" in body
+    assert "KDEI Taipei" not in body

@@ -10,9 +10,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sinergi.access import mfa
+from sinergi.access.models import Authenticator as TOTPDevice
 from sinergi.agencies.enums import Role
 from sinergi.agencies.models import Agency
 from sinergi.audit.models import AuditEvent

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from sinergi.agencies.enums import AgencyType, Role
 from sinergi.audit.models import AuditEvent
+from sinergi.audit.selectors import audit_reads_of
 from sinergi.core.testing import ALL_ROLES, PASSWORD, AgencyFactory, CaseFactory, user_with_role
 from sinergi.exchange.models import OutboxMessage, Peer
 from sinergi.referrals import notices
@@ -79,8 +80,8 @@ def test_menu_and_list_issued_and_received_open_first(client, scene):
     assert "Bukan Untuk Kamboja" not in body  # sent to another agency only
     assert body.index("Maria Goreti Seran") < body.index("Sudah Ditemukan")  # open first
     assert f'href="{reverse("web:notice_detail", args=[received.pk])}"' in body
-    assert AuditEvent.objects.filter(action="read", object_type="notice", object_id=str(mine.pk),
-                                     user_id=s["kh_officer"].pk, detail__via="list").exists()
+    assert any(r.user_id == s["kh_officer"].pk and r.detail["via"] == "list"
+               for r in audit_reads_of("notice", mine.pk))
 
     closed_only = client.get(reverse("web:notice_list"), {"status": "closed"}).content.decode()
     assert "Sudah Ditemukan" in closed_only and "Maria Goreti Seran" not in closed_only

@@ -30,6 +30,9 @@ from sinergi.cases.services import note_add, referral_note_add, service_add
 from sinergi.core import clock
 from sinergi.core.testing import AgencyFactory, CaseFactory, PersonFactory, user_with_role
 from sinergi.intake.models import Report, Screening
+from sinergi.linkage.merging import pair_confirm
+from sinergi.linkage.models import Merge
+from sinergi.linkage.tests.factories import pair_of
 from sinergi.people.models import FamilyContact, IdentityDocument, PersonAlias
 from sinergi.people.services import consent_record
 from sinergi.referrals import notices
@@ -122,9 +125,22 @@ def _build(media) -> dict:
                                    filename="kasus.csv", errors=[{"line": 2, "field": "sng_FullName",
                                                                   "message": "Wajib diisi"}])
     job.rejected_file.save("rejected.csv", ContentFile(b"line,field,reason\n2,sng_FullName,Wajib diisi\n"))
+    from sinergi.intake.services import report_create_public
+
+    report = report_create_public(agency_id=lead.pk, data={
+        "narrative": "Laporan kotak masuk rahasia 77", "reporter_contact": "081377665544"})
+    # A possible duplicate of the survivor held by the unrelated agency (the review queue), and a merge of the
+    # second survivor with a registry record that nobody holds (its undo).
+    duplicate = PersonFactory(full_name="Justina Leto", estimated_age=28, origin_village_id=None, origin_province_id=None,
+                              origin_regency_id=None)
+    CaseFactory(lead_agency=other, survivor=duplicate, summary="Kasus lembaga lain")
+    pair = pair_of(person, duplicate, 0.82)
+    orphan = PersonFactory(full_name="Agustina B. Seranita")
+    pair_confirm(actor=users["case_manager"], pair=pair_of(second.survivor, orphan, 0.7))
     return {"lead": lead, "other": other, "receivers": receivers, "case": case, "second": second, "owner": owner,
             "referrals": referrals, "users": users, "notice": notice, "answers": answers, "job": job,
-            "attachment": case.attachments.get(referral__isnull=True), "addition": addition, "media": media}
+            "attachment": case.attachments.get(referral__isnull=True), "addition": addition, "media": media,
+            "report": report, "pair": pair, "merge": Merge.objects.get()}
 
 
 @pytest.fixture(scope="module")
@@ -177,14 +193,16 @@ def secrets(w) -> dict[str, list[str]]:
         "answer_identity": ["Jawaban rahasia identity 77"],
         "answer_location": ["Jawaban rahasia location 77"],
         "addition_identity": ["Tambahan rahasia identity 77", "tambahan-rahasia-77.pdf"],
+        "report": ["Laporan kotak masuk rahasia 77"],
         # Never on a page unless revealed (nothing is revealed in the matrix).
         "unmasked": [PHONE, FAMILY_PHONE, NIK, TRAVEL, REPORTER_PHONE, "yustina.leto@example.org", "Jl. Rahasia Nomor 7",
-                     "Dusun Rahasia Tujuh"],
+                     "Dusun Rahasia Tujuh", "081377665544"],
     }
 
 
 EVERYTHING = ("case", "identity", "contact", "documents", "exploitation", "location", "consent", "services", "notes",
-              "attachments", "timeline", "second", "notice", "answer_identity", "answer_location", "addition_identity")
+              "attachments", "timeline", "second", "notice", "answer_identity", "answer_location", "addition_identity",
+              "report")
 
 
 def may_see(role: str) -> set[str]:
@@ -294,6 +312,21 @@ PAGES = [
         "channel": "family", "narrative": "Laporan kedua tentang orang yang sama.", "full_name": "Pelapor Baru",
         "sex": "Feminine", "decision": "link", "link_reference": w["case"].reference}),
      expect((302, 302, 302)), ("case",)),
+    # The report inbox: every agency that takes reports has one (empty for the others); a report is its
+    # agency's alone; the four moves are POSTs on the report's page.
+    ("report inbox", lambda c, w, r: c.get(reverse("web:inbox")), expect((200, 200, 200), 404, 200, 200), ()),
+    ("decided reports", lambda c, w, r: c.get(reverse("web:inbox"), {"state": "done", "channel": "public_form"}),
+     expect((200, 200, 200), 404, 200, 200), ()),
+    ("report in the inbox", lambda c, w, r: c.get(reverse("web:inbox_detail", args=[w["report"].pk])),
+     expect((200, 200, 200)), ()),
+    ("close a report", lambda c, w, r: c.post(reverse("web:inbox_detail", args=[w["report"].pk]), {
+        "action": "close", "reason_kind": "duplicate", "key": f"matrix-{r}"}), expect((302, 302, 302)), ()),
+    ("pass a report on", lambda c, w, r: c.post(reverse("web:inbox_detail", args=[w["report"].pk]), {
+        "action": "forward", "to_agency": str(w["other"].pk), "reason": "Lebih tepat", "key": f"matrix-f-{r}"}),
+     expect((302, 302, 302)), ()),
+    ("attach a report", lambda c, w, r: c.post(reverse("web:inbox_detail", args=[w["report"].pk]), {
+        "action": "attach", "case_reference": w["case"].reference}), expect((302, 302, 302)), ("case",)),
+    ("my reports", lambda c, w, r: c.get(reverse("web:my_reports")), expect(), ()),
     ("region options", lambda c, w, r: c.get(reverse("web:region_options"), {"level": "regency", "province": "53"}),
      expect((200, 200, 200), 200, 200, 200), ()),
     ("import page", lambda c, w, r: c.get(reverse("web:case_import")), expect((404, 200, 200), 404, 200, 200), ()),
@@ -354,6 +387,23 @@ PAGES = [
      expect((404, 404, 200), 404, 200, analyst=200), ()),
     ("record-level release page", lambda c, w, r: c.get(reverse("web:analytics_release")),
      expect(analyst=200), ()),
+    # The review queue of possible duplicates: case managers and supervisors of an agency holding one of the two.
+    # The unrelated supervisor holds the duplicate and sees the survivor only as "held by" the lead agency.
+    ("duplicates list", lambda c, w, r: c.get(reverse("web:linkage_pairs")),
+     expect((404, 200, 200), 404, 200, 200), ()),
+    ("a possible duplicate", lambda c, w, r: c.get(reverse("web:linkage_pair", args=[w["pair"].pk])),
+     expect((404, 200, 200), 404, 200), ()),
+    ("decide on a possible duplicate", lambda c, w, r: c.post(
+        reverse("web:linkage_pair_decide", args=[w["pair"].pk]), {"decision": "reject"}),
+     expect((404, 302, 302), 404, 302), ()),
+    ("undo a merge", lambda c, w, r: c.post(reverse("web:linkage_merge_undo", args=[w["merge"].pk])),
+     expect((404, 302, 302)), ()),
+    ("ask a partner page", lambda c, w, r: c.get(reverse("web:linkage_partners")),
+     expect((404, 200, 200), 404, 200, 200), ()),
+    ("ask a partner (no partner with a key)", lambda c, w, r: c.post(reverse("web:linkage_partners"), {
+        "case": w["case"].reference, "peer": "kh"}), expect((404, 400, 400), 404, 400, 400), ("case",)),
+    ("hidden-victims estimate", lambda c, w, r: c.get(reverse("web:analytics_estimate")),
+     expect((404, 404, 200), 404, 200, analyst=200), ()),
     ("two-factor policy", lambda c, w, r: c.get(reverse("web:agency_mfa_policy")), expect(system_admin=200), ()),
     ("reset a member's second factor", lambda c, w, r: c.post(reverse("web:member_mfa_reset", args=[
         Membership.objects.get(user=w["users"]["intake_officer"]).pk])),
@@ -380,10 +430,21 @@ def test_page_permission_matrix(world, role, call, expected, typed):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("call", "expected", "typed"), [pytest.param(*p[1:], id=p[0]) for p in PAGES[:6]])
+@pytest.mark.parametrize(("call", "expected", "typed"), [pytest.param(*p[1:], id=p[0]) for p in PAGES[1:6]])
 def test_signed_out_visitors_are_sent_to_sign_in(world, call, expected, typed):
     response = call(Client(), world, "intake_officer")
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_a_signed_out_visitor_starts_at_the_public_door_with_the_sign_in_one_link_away():
+    client = Client()
+    response = client.get(reverse("web:home"))
+    assert response.status_code == 302 and response["Location"] == reverse("public_home")
+    body = client.get(reverse("public_home")).content.decode()
+    for page in ("public_check", "public_report", "public_track"):
+        assert reverse(page) in body
+    assert f'href="{reverse("web:login")}"' in body
 
 
 @pytest.mark.django_db
@@ -411,7 +472,10 @@ def test_the_matrix_covers_every_page():
                "notice_new", "notice_answer", "notice_answer_refer", "notice_close", "users", "membership_update",
                "exchange", "performance", "recruitment", "registry_import", "password_change", "account_security",
                "agency_mfa_policy", "member_mfa_reset", "analytics", "analytics_section", "analytics_csv",
-               "analytics_agencies", "analytics_agency", "analytics_report", "analytics_release"}
+               "analytics_agencies", "analytics_agency", "analytics_report", "analytics_release",
+               "inbox", "inbox_detail", "my_reports",
+               "linkage_pairs", "linkage_pair", "linkage_pair_decide", "linkage_merge_undo", "linkage_partners",
+               "analytics_estimate"}
     # Sign-in pages (test_pages, test_mfa_pages), and the recruitment pages for one record
     # (test_recruitment_pages).
     elsewhere = {"login", "logout", "password_set", "mfa_verify", "mfa_enrol", "recruitment_agency",

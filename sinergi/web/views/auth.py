@@ -57,6 +57,7 @@ def _safe_next(request, url: str) -> str:
 class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
     redirect_authenticated_user = True
+    extra_context = {"nav": "login"}
 
     def form_valid(self, form):
         user = form.get_user()

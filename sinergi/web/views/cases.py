@@ -65,7 +65,9 @@ def case_list(request):
                                limit=PAGE_SIZE + 1)
     has_next = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
-    selectors.audit_list_read(request.user, rows, filters={k: v for k, v in request.GET.items() if k != "page"})
+    # Every parameter the user sent is kept (sealed unless it is one of the form's structured filters).
+    selectors.audit_list_read(request.user, rows, filters={k: v for k, v in request.GET.items() if k != "page"},
+                              structured=set(form.fields) - {"q"})
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 
 from sinergi.access.capabilities import Cap
 from sinergi.access.principal import Principal
+from sinergi.access.reporting import filing_office_ids
 from sinergi.core.errors import NotFound, PermissionDenied
 from sinergi.intake.submit import intake_submit
+from sinergi.linkage.intake import possible_matches
 from sinergi.regions.enums import Level
 
 from ..forms_intake import IntakeForm, region_choices
@@ -34,16 +36,34 @@ def intake(request):
     agencies = principal.agencies_with(Cap.CASE_CREATE)
     if not agencies:
         raise Http404
-    agency_id = agencies[0]
+    # A village or district office files the report onward (no screening, no case): the form says so.
+    offices = filing_office_ids(request.user)
+    triage = [a for a in agencies if a not in offices]
+    agency_id = triage[0] if triage else agencies[0]
+    onward = agency_id in offices
+    base = {"nav": "intake", "onward": onward}
     if request.method == "POST" and "refresh" in request.POST:
         form = IntakeForm(initial=_initial_from(request.POST))
-        return render(request, "web/intake.html", {"nav": "intake", "form": form})
-    form = IntakeForm(request.POST or None)
+        return render(request, "web/intake.html", {**base, "form": form})
+    if request.method == "POST" and onward:
+        post = request.POST.copy()
+        post["decision"] = "none"
+        form = IntakeForm(post)
+    else:
+        form = IntakeForm(request.POST or None, initial={"channel": "village", "decision": "none"} if onward else None)
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
             d = form.cleaned_data
+            if request.POST.get("matches_checked") != "1":
+                # Before a new person is created: likely existing persons, within what the user may know.
+                matches = possible_matches(request.user, {
+                    "full_name": d["full_name"], "sex": d["sex"], "date_of_birth": d["date_of_birth"],
+                    "estimated_age": d["estimated_age"], "origin_village": d["village"], "phone": d["phone"]},
+                    agency_id=agency_id)
+                if matches:
+                    return render(request, "web/intake.html", {"nav": "intake", "form": form, "matches": matches})
             try:
                 result = intake_submit(
                     actor=request.user, agency_id=agency_id,
@@ -75,12 +95,16 @@ def intake(request):
             except PermissionDenied:
                 form.add_error(None, _("Peran Anda tidak boleh melakukan ini."))
             else:
+                if onward:
+                    messages.success(request, _("Laporan dikirim ke %(agency)s. Anda dapat mengikuti tindak lanjutnya di "
+                                                "halaman Laporan saya.") % {"agency": result.report.agency})
+                    return redirect("web:my_reports")
                 if result.case:
                     messages.success(request, _("Laporan disimpan dan kasus %(ref)s dibuka/ditautkan.") % {"ref": result.case.reference})
                     return redirect("web:case_detail", case_id=result.case.pk)
                 messages.success(request, _("Laporan disimpan."))
                 return redirect("web:home")
-    return render(request, "web/intake.html", {"nav": "intake", "form": form}, status=status)
+    return render(request, "web/intake.html", {**base, "form": form}, status=status)
 
 
 LEVELS = {"regency": (Level.REGENCY, "province"), "district": (Level.DISTRICT, "regency"),

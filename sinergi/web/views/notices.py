@@ -45,7 +45,7 @@ def notice_list(request):
     rows = list(notices.notice_list(request.user, status=status or None)[offset: offset + PAGE_SIZE + 1])
     has_next = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
-    notices.notices_audit_list_read(request.user, rows)
+    notices.notices_audit_list_read(request.user, rows, filters={"status": status} if status else None)
     filters = [("", _("Semua")), (Notice.Status.OPEN, _("Terbuka")), (Notice.Status.CLOSED, _("Ditutup"))]
     return render(request, "web/notice_list.html", {
         "nav": "notices", "notices": project_notices(request.user, rows), "status": status, "filters": filters, "page": page,

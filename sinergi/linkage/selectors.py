@@ -1,0 +1,90 @@
+"""Reads for the review queue: the pairs a user may review, one pair, and each pair as the user may see it.
+Everything starts from ``pairs_visible_to`` (the filter of ``access.linkage.pair_visibility``); each side is projected by ``access.linkage``."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sinergi.access.linkage import PossibleMatch, pair_visibility, project_possible_match, review_agency_ids
+from sinergi.access.principal import Principal
+from sinergi.audit.enums import Action
+from sinergi.audit.services import Entry, audit_log_many
+from sinergi.core.errors import NotFound
+
+from .enums import PairStatus
+from .labels import explained
+from .models import MatchPair, Merge
+
+
+def pairs_visible_to(user):
+    """Candidate pairs the user may see (``access.linkage.pair_visibility``); none for anyone else."""
+    visible = pair_visibility(user)
+    return MatchPair.objects.none() if visible is None else MatchPair.objects.filter(visible)
+
+
+def pairs_for_review(user, *, status: str = PairStatus.PENDING):
+    """The user's pairs with this status, most likely first. A pending pair with a person merged away since is
+    left out (that person's records live on the survivor, which the next run compares afresh)."""
+    from .merging import merged_away_ids
+
+    pairs = pairs_visible_to(user).filter(status=status)
+    if status == PairStatus.PENDING:
+        pairs = pairs.exclude(person_l__in=merged_away_ids()).exclude(person_r__in=merged_away_ids())
+    return pairs.select_related("person_l", "person_r").order_by("-probability", "created_at")
+
+
+def pair_for(user, pair_id) -> MatchPair:
+    try:
+        pair_id = uuid.UUID(str(pair_id))
+    except ValueError:
+        raise NotFound("pair") from None
+    pair = pairs_visible_to(user).select_related("person_l", "person_r").filter(pk=pair_id).first()
+    if pair is None:
+        raise NotFound("pair")
+    return pair
+
+
+@dataclass(frozen=True)
+class PairView:
+    id: Any
+    probability: float
+    status: str
+    status_label: str
+    left: PossibleMatch
+    right: PossibleMatch
+    explanation: list[dict]       # which fields agreed, how much each weighed (levels, never values)
+    confirmed_by_agencies: tuple[str, ...]  # names of the agencies that have said "same person" so far
+    merge_id: Any | None          # the active merge of this pair, if any
+
+
+def project_pair(user, pair: MatchPair) -> PairView:
+    """The pair as the user may see it: each side in full only through an agency of theirs that holds it (masked
+    by their role there), else as "held by <agency>". The explanation names which fields agreed and how strongly
+    (levels such as "day and month swapped", never a value): what a reviewer needs to decide, and no more than a
+    possible match already says about the other record."""
+    ids = review_agency_ids(user)
+    left = project_possible_match(user, pair.person_l, probability=pair.probability, agency_ids=ids)
+    right = project_possible_match(user, pair.person_r, probability=pair.probability, agency_ids=ids)
+    merge = Merge.objects.filter(pair=pair, unmerged_at__isnull=True).values_list("pk", flat=True).first()
+    return PairView(pair.pk, pair.probability, pair.status, pair.get_status_display(), left, right,
+                    explained(pair.explanation),
+                    _names([pair.confirmed_l_agency_id, pair.confirmed_r_agency_id]), merge)
+
+
+def _names(agency_ids) -> tuple[str, ...]:
+    from sinergi.agencies.models import Agency
+
+    ids = [a for a in agency_ids if a]
+    return tuple(Agency.objects.filter(pk__in=ids).order_by("name").values_list("name", flat=True)) if ids else ()
+
+
+def audit_pairs_read(user, pairs) -> None:
+    """A read of the persons shown (held sides only) for each pair; one locked step for the page."""
+    principal = Principal.of(user)
+    ids = review_agency_ids(user)
+    agency_id = ids[0] if ids else None
+    audit_log_many(actor=principal.actor(agency_id), entries=[
+        Entry(Action.READ, "person_pair", str(p.pk), "", {"person_l": str(p.person_l_id),
+                                                          "person_r": str(p.person_r_id)}) for p in pairs])
