@@ -1,21 +1,33 @@
-"""Case-list benchmark: the API's list query over 1,000,000 cases on PostgreSQL.
+"""Case-list benchmark: every shape of case-list query a user can type, on PostgreSQL.
 
-Times the query path of ``GET /api/v1/cases/``: the user's memberships, ``cases.selectors.case_page`` with
-two filters (stage and country of exploitation) and a name search, the first page (25 rows, plus the one
-that tells whether there is a next page) materialised with the survivors' names. Filter values and names vary
-from query to query and are drawn from the data, so most searches find someone. Prints p50/p95/max in ms
-(target: p95 at most 50 ms) and EXPLAIN ANALYZE of one representative query.
+For each shape (two filters and a name; a common name the user's agency does not hold; a common name alone; two
+words, the last a prefix; the true last page; a page past the end; a date range over all years) it draws a
+reproducible set of queries from the data (``TABLESAMPLE ... REPEATABLE (seed)`` in primary-key order, so
+``--seed`` fixes them on an unchanged database) and times, in one run:
+
+* the selector: ``cases.selectors.case_page`` (the user's memberships, the visibility parts, the page's rows
+  with their survivors, the names read), as the API and the pages call it;
+* the raw SQL of the same statements: the statements the selector sent, captured and replayed over a plain
+  psycopg connection (fetching every row), so that app time / raw time is the app's overhead on the list;
+* the full request in-process through Django's test client: ``GET /api/v1/cases/`` with a token
+  (authentication, filters' validation, keyset pagination, projection, serializer, the page's audit rows) for
+  the filter shapes, and the signed-in web page ``GET /cases/?page=N`` for the deep pages.
+
+Prints p50/p95/max per shape (target: p95 at most 50 ms for the selector; overhead at most 1.3 x), the load
+average beside the figures, and EXPLAIN (ANALYZE, BUFFERS) of the statements actually sent for the slowest query
+of each shape (``--explain``).
 
     createdb -h 127.0.0.1 -U postgres sinergi_bench
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sinergi_bench uv run python benchmarks/bench_case_list.py
 
-The data (reference data, demo agencies and users, generated cases) is created only when missing, so reruns
-start measuring at once.
+The data (reference data, demo agencies and users, generated cases) is created only when missing (``--cases``;
+0: use what is there), so reruns start measuring at once.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import random
 import statistics
@@ -25,6 +37,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sinergi.config.settings")
+# The signed-in pages are asked for without a second factor, as bench_pages.py does (the session is not verified).
+os.environ.setdefault("SINERGI_MFA_REQUIRED", "0")
+
+PAGE = 25
+
+
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f}"
 
 
 def setup(cases: int, seed: int) -> None:
@@ -51,84 +72,116 @@ def setup(cases: int, seed: int) -> None:
             cur.execute("ANALYZE")
 
 
-def samples(agency_id, n: int, rng: random.Random) -> list[dict]:
-    """Query parameters drawn from the agency's own cases: full names, one name, a name and a prefix; with the
-    case's stage and country, or other common ones (then the search may well find nobody)."""
-    from django.db import connection
-
-    with connection.cursor() as cur:
-        # TABLESAMPLE: a random few thousand rows without sorting the whole table.
-        cur.execute(
-            "SELECT p.full_name, c.stage, c.country_of_exploitation_id FROM cases_case c TABLESAMPLE SYSTEM (2) "
-            "JOIN people_person p ON p.id = c.survivor_id WHERE c.lead_agency_id = %s LIMIT %s",
-            [agency_id, n * 4])
-        rows = cur.fetchall()
-        if len(rows) < n:  # a small database: sample all of the agency's cases instead
-            cur.execute(
-                "SELECT p.full_name, c.stage, c.country_of_exploitation_id FROM cases_case c "
-                "JOIN people_person p ON p.id = c.survivor_id WHERE c.lead_agency_id = %s ORDER BY random() LIMIT %s",
-                [agency_id, n * 4])
-            rows = cur.fetchall()
-    rng.shuffle(rows)
-    stages = [r[1] for r in rows]
-    countries = [r[2] for r in rows]
-    out = []
-    for name, stage, country in rows[:n]:
-        words = [w for w in name.split() if w not in ("Lalu", "Baiq", "Andi")]
-        kind = rng.random()
-        if kind < 0.4 or len(words) < 2:
-            q = name
-        elif kind < 0.7:
-            q = rng.choice(words)                      # one common name: many people carry it
-        elif kind < 0.9:
-            q = f"{words[0]} {words[1][:3]}"           # typing: the last word is a prefix
-        else:
-            q = words[0].lower()                       # lower case, one word
-        if rng.random() < 0.25:  # other filter values than the person's own
-            stage, country = rng.choice(stages), rng.choice(countries)
-        out.append({"q": q, "stage": [stage], "country_of_exploitation": country})
-    return out
-
-
-def run_query(user, params: dict) -> tuple[float, int]:
-    from sinergi.cases.selectors import CaseFilters, case_page
-
-    # A new request resolves the user's memberships again: drop the cached principal.
-    user.__dict__.pop("_sinergi_principal", None)
-    started = time.perf_counter()
-    rows = case_page(user, CaseFilters(**params), ("-reported_on", "-id"), limit=26)
-    names = [c.survivor.full_name for c in rows[:25]]
-    elapsed = (time.perf_counter() - started) * 1000
-    return elapsed, len(names)
-
-
-def run_with_audit(user, params: dict) -> float:
-    from django.db import transaction
-
-    from sinergi.cases.selectors import CaseFilters, audit_list_read, case_page
-
-    user.__dict__.pop("_sinergi_principal", None)
-    started = time.perf_counter()
-    with transaction.atomic():
-        rows = case_page(user, CaseFilters(**params), ("-reported_on", "-id"), limit=26)[:25]
-        audit_list_read(user, rows, filters={k: str(v) for k, v in params.items()})
-        [c.survivor.full_name for c in rows]
-    return (time.perf_counter() - started) * 1000
-
-
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     k = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
     return ordered[k]
 
 
+def sample_rows(agency_id, n: int, seed: int) -> list[tuple]:
+    """(full name, stage, country) of about ``n`` of the agency's cases, the same for the same seed and data."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM cases_case")
+        total = cur.fetchone()[0] or 1
+        percent = min(100.0, max(0.01, 400.0 * n / total))
+        cur.execute(
+            "SELECT p.full_name, c.stage, c.country_of_exploitation_id FROM cases_case c "
+            "TABLESAMPLE SYSTEM (%s) REPEATABLE (%s) JOIN people_person p ON p.id = c.survivor_id "
+            "WHERE c.lead_agency_id = %s ORDER BY c.id LIMIT %s", [percent, seed, agency_id, n])
+        return cur.fetchall()
+
+
+def common_words(agency_id, seed: int) -> tuple[list[str], list[str]]:
+    """Common name words (as written) the agency holds, and common ones it does not hold at all."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT key, min(form), count(*) FROM people_namekey TABLESAMPLE SYSTEM (5) REPEATABLE (%s) "
+                    "GROUP BY key ORDER BY count(*) DESC, key LIMIT 60", [seed])
+        common = cur.fetchall()
+        held, absent = [], []
+        for key, form, _ in common:
+            cur.execute("SELECT EXISTS (SELECT 1 FROM cases_case c JOIN people_namekey k ON k.person_id = c.survivor_id "
+                        "WHERE c.lead_agency_id = %s AND k.key = %s)", [agency_id, key])
+            (held if cur.fetchone()[0] else absent).append(form.capitalize())
+    return held, absent
+
+
+def queries(user, agency_id, per_shape: int, seed: int) -> dict[str, list[tuple[dict, int]]]:
+    """Shape -> [(filters, offset)]: the same for the same seed and data."""
+    from sinergi.cases.models import Case
+    from sinergi.cases.selectors import case_list
+
+    rng = random.Random(seed)
+    rows = sample_rows(agency_id, per_shape * 8, seed)
+    stages = sorted({r[1] for r in rows})
+    countries = sorted({r[2] for r in rows if r[2]})
+    held, absent = common_words(agency_id, seed)
+    two_words = [r[0].split() for r in rows if len(r[0].split()) >= 2]
+    visible = case_list(user).count()
+    last = max(0, (visible - 1) // PAGE * PAGE)
+    first_day = Case.objects.order_by("reported_on").values_list("reported_on", flat=True).first() or dt.date.today()
+    shapes: dict[str, list[tuple[dict, int]]] = {}
+    typical = []
+    for name, stage, country in rows[:per_shape]:
+        q = name if rng.random() < 0.5 else name.split()[0]
+        if rng.random() < 0.25:  # other filter values than the person's own: the search may well find nobody
+            stage, country = rng.choice(stages), rng.choice(countries)
+        typical.append(({"stage": [stage], "country_of_exploitation": country, "q": q}, 0))
+    shapes["2 filters + name"] = typical
+    if absent:
+        shapes["common name absent from the agency"] = [({"q": absent[i % len(absent)]}, 0) for i in range(per_shape)]
+    shapes["common name alone"] = [({"q": held[i % len(held)]}, 0) for i in range(per_shape)]
+    shapes["two words, last a prefix"] = [({"q": f"{w[0]} {w[1][:3]}".lower()}, 0)
+                                         for w in (rng.choice(two_words) for _ in range(per_shape))]
+    shapes["last page"] = [({}, last)] * per_shape
+    shapes["page past the end"] = [({}, 9_999 * PAGE)] * per_shape
+    shapes["date range over all years"] = [
+        ({"reported_from": first_day + dt.timedelta(days=rng.randint(0, 30)),
+          "reported_to": dt.date.today() - dt.timedelta(days=rng.randint(0, 30))}, 0) for _ in range(per_shape)]
+    return shapes
+
+
+def run_selector(user, params: dict, offset: int, capture: bool = False):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sinergi.cases.selectors import CaseFilters, case_page
+
+    user.__dict__.pop("_sinergi_principal", None)  # a new request resolves the user's memberships again
+    with CaptureQueriesContext(connection) as ctx:
+        started = time.perf_counter()
+        rows = case_page(user, CaseFilters(**params), ("-reported_on", "-id"), offset=offset, limit=PAGE + 1)
+        names = [c.survivor.full_name for c in rows[:PAGE]]
+        elapsed = (time.perf_counter() - started) * 1000
+    return elapsed, len(names), [q["sql"] for q in ctx.captured_queries]
+
+
+def run_raw(raw, statements: list[str]) -> float:
+    started = time.perf_counter()
+    with raw.cursor() as cur:
+        for sql in statements:
+            cur.execute(sql)
+            cur.fetchall()
+    return (time.perf_counter() - started) * 1000
+
+
+def api_params(params: dict) -> dict:
+    out = {}
+    for k, v in params.items():
+        out[k] = v[0] if isinstance(v, list) else v.isoformat() if isinstance(v, dt.date) else v
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--cases", type=int, default=1_000_000)
-    parser.add_argument("--queries", type=int, default=500)
+    parser.add_argument("--cases", type=int, default=0, help="generate cases up to this many (0: use the data)")
+    parser.add_argument("--per-shape", type=int, default=20, help="queries per shape (default 20)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--username", default="supervisor", help="demo user whose agency's cases are searched")
-    parser.add_argument("--audit", action="store_true", help="also time the page's audit rows (a write)")
+    parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the slowest query of each shape")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         print("DATABASE_URL must point to a PostgreSQL database for this benchmark.", file=sys.stderr)
@@ -137,9 +190,12 @@ def main() -> int:
     import django
 
     django.setup()
+    import psycopg
     from django.db import connection
+    from django.test import Client
 
     from sinergi.agencies.models import Membership, User
+    from sinergi.api.tokens import token_issue
     from sinergi.cases.models import Case
 
     setup(args.cases, args.seed)
@@ -147,42 +203,63 @@ def main() -> int:
     agency_id = Membership.objects.filter(user=user).values_list("agency_id", flat=True).first()
     total = Case.objects.count()
     share = Case.objects.filter(lead_agency_id=agency_id).count()
-    rng = random.Random(args.seed)
-    queries = samples(agency_id, args.queries + 50, rng)
+    shapes = queries(user, agency_id, args.per_shape, args.seed)
     with connection.cursor() as cur:
         cur.execute("SELECT version()")
         pg = cur.fetchone()[0].split(",")[0]
-    print(f"{pg}; {total:,} cases; user {args.username!r} sees {share:,} ({share / total:.0%}) through its agency")
+    print(f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; {pg}; {total:,} cases; user {args.username!r} sees "
+          f"{share:,} ({share / max(total, 1):.0%}) through its agency; seed {args.seed}; {load()}")
+    settings = connection.settings_dict
+    raw = psycopg.connect(host=settings["HOST"] or None, port=settings["PORT"] or None, dbname=settings["NAME"],
+                          user=settings["USER"] or None, password=settings["PASSWORD"] or None, autocommit=True)
+    api = Client(HTTP_AUTHORIZATION=f"Token {token_issue(user).key}")
+    web = Client()
+    web.force_login(user)
 
-    for params in queries[:50]:  # warm the caches as a running server would be
-        run_query(user, params)
-    times, found = [], []
-    for params in queries[50:50 + args.queries]:
-        ms, n = run_query(user, params)
-        times.append(ms)
-        found.append(n)
-    print(f"case list, 2 filters + name search, first page materialised: {len(times)} queries")
-    print(f"  p50 {statistics.median(times):.1f} ms   p95 {percentile(times, 95):.1f} ms   max {max(times):.1f} ms"
-          f"   (target p95 <= 50 ms)")
-    print(f"  rows per page: mean {statistics.mean(found):.1f}; queries with no match: "
-          f"{sum(1 for n in found if n == 0) / len(found):.0%}")
-    if args.audit:
-        audited = [run_with_audit(user, p) for p in queries[50:50 + min(args.queries, 200)]]
-        print(f"  with the page's audit rows written: p50 {statistics.median(audited):.1f} ms   "
-              f"p95 {percentile(audited, 95):.1f} ms   max {max(audited):.1f} ms")
-
-    from sinergi.access.visibility import case_visibility_parts
-    from sinergi.cases.selectors import LIST_RELATED, CaseFilters, filter_cases
-
-    slowest = queries[50 + max(range(len(times)), key=times.__getitem__)]
-    typical = next(p for p in queries[50:] if len(p["q"].split()) == 2)
-    user.__dict__.pop("_sinergi_principal", None)
-    for label, params in (("a typical query", typical), ("the slowest query", slowest)):
-        own = case_visibility_parts(user)[0]  # the agency's own cases: the part that holds nearly all rows
-        qs = filter_cases(own, CaseFilters(**params)).select_related(*LIST_RELATED).order_by("-reported_on", "-id")[:26]
-        print(f"\nEXPLAIN ANALYZE (own cases part), {label}: q={params['q']!r} stage={params['stage'][0]} "
-              f"country={params['country_of_exploitation']}")
-        print(qs.explain(analyze=True, buffers=True))
+    for params, offset in [q for qs in shapes.values() for q in qs[:3]]:  # warm the caches as a server's would be
+        run_selector(user, params, offset)
+        web.get("/cases/", {"page": offset // PAGE + 1}) if offset else api.get("/api/v1/cases/", api_params(params))
+    print(f"{'shape':38} {'selector p50/p95/max ms':>26} {'raw SQL p50/p95':>17} {'app/raw':>8} "
+          f"{'request p50/p95 ms':>20} {'rows':>5}")
+    worst = []
+    ratios_all = []
+    for shape, qs in shapes.items():
+        app, rawt, req, found, ratios, statements = [], [], [], [], [], []
+        for params, offset in qs:
+            ms, n, sent = run_selector(user, params, offset, capture=True)
+            r = min(run_raw(raw, sent) for _ in range(2))
+            app.append(ms)
+            rawt.append(r)
+            ratios.append(ms / r if r else 1.0)
+            found.append(n)
+            statements.append((ms, params, offset, sent))
+            started = time.perf_counter()
+            if offset:
+                response = web.get("/cases/", {"page": offset // PAGE + 1})
+            else:
+                response = api.get("/api/v1/cases/", api_params(params))
+            req.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                print(f"  {shape}: HTTP {response.status_code} for {params} offset {offset}", file=sys.stderr)
+                return 1
+        ratios_all += ratios
+        path = "page" if qs[0][1] else "API"
+        print(f"{shape:38} {statistics.median(app):8.1f} {percentile(app, 95):8.1f} {max(app):8.1f} "
+              f"{statistics.median(rawt):8.1f} {percentile(rawt, 95):8.1f} {statistics.median(ratios):7.2f}x "
+              f"{path:>4} {statistics.median(req):7.1f} {percentile(req, 95):7.1f} {statistics.mean(found):5.1f}")
+        worst.append((shape, max(statements, key=lambda s: s[0])))
+    print(f"all shapes: app/raw median {statistics.median(ratios_all):.2f}x (target <= 1.3x); {load()}")
+    print("(selector: case_page and the names read; raw SQL: the same statements over psycopg; request: the full "
+          "GET /api/v1/cases/ with a token, or the signed-in page /cases/?page=N for the deep pages)")
+    if args.explain:
+        with raw.cursor() as cur:
+            for shape, (ms, params, offset, sent) in worst:
+                print(f"\n== {shape}: slowest query ({ms:.1f} ms): {params} offset {offset}; {len(sent)} statements")
+                for sql in sent:
+                    cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+                    print(sql[:400] + (" ..." if len(sql) > 400 else ""))
+                    print("\n".join(r[0] for r in cur.fetchall()))
+    raw.close()
     return 0
 
 

@@ -64,7 +64,10 @@ class Case(BaseModel):
         verbose_name = _("kasus")
         verbose_name_plural = _("kasus")
         indexes = [
-            models.Index(fields=["lead_agency", "-reported_on"], name="case_agency_reported"),
+            # One agency's list newest first, unfiltered or by a date range: walked in order from the index alone,
+            # also to an OFFSET (a last page, a page past the end) and to the survivors a name search checks.
+            models.Index(fields=["lead_agency", "-reported_on", "-id"], name="case_agency_reported_id",
+                         include=["survivor", "stage", "country_of_exploitation"]),
             # The case list's usual question: one agency's cases in one stage, newest first; the included
             # columns answer a country filter and the name search's join without visiting the table.
             models.Index(fields=["lead_agency", "stage", "-reported_on", "-id"], name="case_agency_stage_reported",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ from sinergi.access.sections import EXPLOITATION, IDENTITY, LOCATION, sight_of, 
 from sinergi.access.visibility import case_visibility_parts, cases_visible_to
 from sinergi.audit.enums import Action
 from sinergi.audit.services import audit_log
+from sinergi.core import clock
 from sinergi.core.errors import NotFound
 from sinergi.people import names
 from sinergi.people.models import NameKey
@@ -41,24 +43,44 @@ class CaseFilters:
 LIST_RELATED = ("survivor", "lead_agency", "country_of_exploitation")
 
 
+_CASE_NUMBER = re.compile(r"^(?:SNG)?[\s\-/]*(?:(\d{4})[\s\-/]+)?0*(\d{1,6})$")
+
+
+def case_references(query: str) -> list[str] | None:
+    """The references a query that looks like (part of) a case number may mean, or None for any other query:
+    "SNG-2026-000161", "2026-000161" and "2026-161" mean that case, "161" the 161st case of any year."""
+    match = _CASE_NUMBER.match(query.strip().upper())
+    if not match:
+        return None
+    year, number = match.group(1), int(match.group(2))
+    if number == 0:
+        return []
+    years = [int(year)] if year else range(1990, clock.now().year + 2)
+    return [f"SNG-{y}-{number:06d}" for y in years]
+
+
 def apply_name_search(qs: QuerySet, query: str, person_field: str = "survivor_id") -> QuerySet:
-    """Match every word of ``query`` against the survivor's name keys; the last word may be a prefix."""
-    keys = names.query_keys(query)
-    if not keys:
+    """Match every word of ``query`` against the survivor's name keys (any spelling of the word); the last word
+    may also be the beginning of a name, as written."""
+    terms = names.query_terms(query)
+    if not terms:
         return qs
-    *whole, last = keys
-    for key in dict.fromkeys(whole):
+    *whole, (last_key, last_form) = terms
+    whole_keys = [k for k, _ in whole]
+    for key in dict.fromkeys(whole_keys):
         qs = qs.filter(Exists(NameKey.objects.filter(person_id=OuterRef(person_field), key=key)))
-    if last in whole or len(last) < 2:
-        return qs.filter(Exists(NameKey.objects.filter(person_id=OuterRef(person_field), key=last)))
+    if last_key in whole_keys:
+        return qs.filter(Exists(NameKey.objects.filter(person_id=OuterRef(person_field), key=last_key)))
     # The last word may be unfinished, but it is another word: "Dewi Dew" finds Dewi Dewanti, not Dewi Lestari.
-    prefix = NameKey.objects.filter(person_id=OuterRef(person_field), key__startswith=last)
+    # Its prefix is matched on the spelling, not the key: the key "st" of "Siti" begins "Setiawan" too.
+    last = NameKey.objects.filter(Q(key=last_key) | Q(form__startswith=last_form), person_id=OuterRef(person_field))
     if whole:
-        prefix = prefix.exclude(key__in=whole)
-    return qs.filter(Exists(prefix))
+        last = last.exclude(key__in=whole_keys)
+    return qs.filter(Exists(last))
 
 
-def filter_cases(qs: QuerySet, f: CaseFilters) -> QuerySet:
+def filter_cases(qs: QuerySet, f: CaseFilters, *, names: bool = True) -> QuerySet:
+    """``qs`` narrowed by ``f``; without the name search when not ``names`` (``name_query`` says if there is one)."""
     if f.stage:
         qs = qs.filter(stage__in=f.stage) if len(f.stage) > 1 else qs.filter(stage=f.stage[0])
     if f.lead_agency:
@@ -81,13 +103,24 @@ def filter_cases(qs: QuerySet, f: CaseFilters) -> QuerySet:
         qs = qs.filter(stage_entered_at__gte=f.stage_entered_from)
     if f.stage_entered_to:
         qs = qs.filter(stage_entered_at__lte=f.stage_entered_to)
-    if f.q:
+    if f.q and (names or name_query(f) is None):
         q = f.q.strip()
-        if q.upper().startswith("SNG-"):
+        references = case_references(q)
+        if references is not None:
+            qs = qs.filter(reference__in=references)
+        elif q.upper().startswith("SNG-"):
             qs = qs.filter(reference__iexact=q)
         else:
             qs = apply_name_search(qs, q)
     return qs
+
+
+def name_query(f: CaseFilters | None) -> str | None:
+    """The name searched for by ``f`` (not a case number), if any."""
+    q = (f.q or "").strip() if f is not None else ""
+    if not q or q.upper().startswith("SNG-") or case_references(q) is not None or not names.query_terms(q):
+        return None
+    return q
 
 
 def filter_needs(f: CaseFilters | None) -> frozenset[str]:
@@ -96,7 +129,9 @@ def filter_needs(f: CaseFilters | None) -> frozenset[str]:
     if f is None:
         return frozenset()
     needs = set()
-    if (f.q and not f.q.strip().upper().startswith("SNG-")) or f.origin_province or f.origin_regency:
+    if f.q and not (f.q.strip().upper().startswith("SNG-") or case_references(f.q) is not None):
+        needs.add(IDENTITY)
+    if f.origin_province or f.origin_regency:
         needs.add(IDENTITY)
     if f.country_of_exploitation:
         needs.add(LOCATION)
@@ -113,27 +148,84 @@ def case_list(user, filters: CaseFilters | None = None) -> QuerySet:
     return qs.select_related(*LIST_RELATED).order_by("-reported_on", "-id")
 
 
+# A name search first looks for the page among this many of the newest rows that pass the other filters (a
+# bounded walk down the index, checking each survivor's name keys). If they hold too few matches, the name is rare
+# there (or absent), and the rest is found from the name keys instead of walking every remaining case.
+NAME_WINDOW = 2000
+
+
+def _sort(rows: list[tuple], ordering: tuple[str, ...]) -> list[tuple]:
+    """Rows (pk, *ordering values) in ``ordering``, as the database orders them."""
+    for i in reversed(range(len(ordering))):  # stable sorts, last key first
+        rows.sort(key=lambda r, i=i: r[i + 1], reverse=ordering[i].startswith("-"))
+    return rows
+
+
+def _not_after(ordering: tuple[str, ...], edge: tuple) -> Q:
+    """Rows up to and including ``edge`` in ``ordering``, with a bound on the first field an index can use."""
+    first = ordering[0].lstrip("-")
+    bound = Q(**{f"{first}__{'gte' if ordering[0].startswith('-') else 'lte'}": edge[0]})
+    return bound & ~_after(ordering, edge)
+
+
+def _after(ordering: tuple[str, ...], edge: tuple) -> Q:
+    """Rows strictly after ``edge`` in ``ordering``: (a > x) or (a = x and b > y) or ..."""
+    clauses, equal = Q(pk__in=[]), {}
+    for field, value in zip(ordering, edge, strict=True):
+        name = field.lstrip("-")
+        clauses |= Q(**equal, **{f"{name}__{'lt' if field.startswith('-') else 'gt'}": value})
+        equal[name] = value
+    return clauses
+
+
+def _named_head(qs: QuerySet, query: str, ordering: tuple[str, ...], fields: list[str], n: int) -> list[tuple]:
+    """The first ``n`` rows of ``qs`` whose survivor matches the name ``query``, at a bounded cost whether the
+    name is common there, rare or absent (see ``NAME_WINDOW``)."""
+    named = apply_name_search(qs, query)
+    window = max(NAME_WINDOW, 20 * n)
+    edge = list(qs.order_by(*ordering).values_list(*fields)[window - 1: window])
+    if not edge or any(v is None for v in edge[0]):  # the whole part lies within the window
+        return list(named.order_by(*ordering).values_list("pk", *fields)[:n])
+    rows = list(named.filter(_not_after(ordering, edge[0])).order_by(*ordering).values_list("pk", *fields)[:n])
+    if len(rows) >= n:
+        return rows
+    # Fewer than n matches in the window: at most n per window of rows match further on. Asked without an order
+    # or a limit, the database looks the name up first instead of walking the rest of the cases in order.
+    rest = _sort(list(named.filter(_after(ordering, edge[0])).values_list("pk", *fields)), ordering)
+    return rows + rest[: n - len(rows)]
+
+
 def case_page(user, filters: CaseFilters | None, ordering: tuple[str, ...], *, after: Q | None = None,
               offset: int = 0, limit: int = 26) -> list[Case]:
     """One page of ``case_list`` in ``ordering`` (which must end in a unique field), after the keyset ``after``
     or from ``offset``: the same rows as slicing ``case_list``. Each visibility part is asked for the ids of its
-    first ``offset + limit`` rows in index order, the parts are merged here, and only the page's rows are
-    loaded with their survivor and agency. One query over the OR of the parts, or with the joins, would let the
-    planner read every matching row before sorting."""
+    first rows in index order, the parts are merged here, and only the page's rows are loaded with their survivor
+    and agency. One query over the OR of the parts, or with the joins, would let the planner read every matching
+    row before sorting.
+
+    Deep pages: the parts after the first (cases referred to the user's agency: few) are read up to the page's
+    end; the first is read from the database's OFFSET, only as far back as those rows could push the page, so a
+    last page or a page past the end is answered from the index without loading the rows before it."""
     fields = [f.lstrip("-") for f in ordering]
-    heads: list[tuple] = []
-    parts = 0
+    query = name_query(filters)
+    parts = []
     for part in case_visibility_parts(user, needs=filter_needs(filters)):
-        qs = filter_cases(part, filters) if filters else part
-        if after is not None:
-            qs = qs.filter(after)
-        rows = list(qs.order_by(*ordering).values_list("pk", *fields)[: offset + limit])
-        parts += bool(rows)
-        heads.extend(rows)
-    if parts > 1:
-        for i in reversed(range(len(fields))):  # stable sorts, last key first
-            heads.sort(key=lambda r, i=i: r[i + 1], reverse=ordering[i].startswith("-"))
-    ids = [r[0] for r in heads[offset: offset + limit]]
+        qs = filter_cases(part, filters, names=False) if filters else part
+        parts.append(qs.filter(after) if after is not None else qs)
+    if not parts:
+        return []
+    n = offset + limit
+
+    def head(qs: QuerySet, start: int = 0) -> list[tuple]:
+        if query is not None:
+            return _named_head(qs, query, ordering, fields, n)[start:]
+        return list(qs.order_by(*ordering).values_list("pk", *fields)[start:n])
+
+    big, *small = parts
+    rows = [r for qs in small for r in head(qs)]
+    skip = max(0, offset - len(rows)) if query is None else 0  # rows of ``big`` that surely precede the page
+    rows = _sort(rows + head(big, skip), ordering) if rows else head(big, skip)
+    ids = [r[0] for r in rows[offset - skip: offset - skip + limit]]
     if not ids:
         return []
     by_id = Case.objects.select_related(*LIST_RELATED).in_bulk(ids)

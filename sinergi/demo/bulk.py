@@ -80,8 +80,8 @@ class OrderedIds:
 
 
 @functools.lru_cache(maxsize=500_000)
-def _keys(full_name: str) -> tuple[str, ...]:
-    return tuple(sorted(name_keys.keys_for(full_name)))
+def _keys(full_name: str) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(name_keys.entries_for(full_name)))
 
 
 def _path(rng: random.Random, reported_at: dt.datetime, abroad: bool, now: dt.datetime, *, lead: str = "",
@@ -165,8 +165,8 @@ def _one(rng: random.Random, w: World, tables: dict[str, Table], stamp: dt.datet
         "phone": "08" + rng.choice(["12", "13", "21", "52", "81"]) + f"{rng.randrange(10**8):08d}",
         "primary_language": "id", "deceased": outcome == Outcome.DECEASED,
     })
-    for k in _keys(full_name):
-        tables["namekey"].add({"person_id": pid, "key": k})
+    for k, f in _keys(full_name):
+        tables["namekey"].add({"person_id": pid, "key": k, "form": f})
 
     identified = reached.get(S.IDENTIFIED)
     status, decided_on = VictimStatus.POSSIBLE, reported_on

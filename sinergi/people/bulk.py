@@ -41,7 +41,7 @@ def persons_bulk_create(*, actor, agency_id, people: Sequence[NewPerson], batch_
     persons: list[Person] = []
     aliases: list[PersonAlias] = []
     keys: list[NameKey] = []
-    keys_for = names.keys_for
+    entries_for = names.entries_for
     for p in people:
         village = p.origin_village_id
         person = Person(
@@ -54,8 +54,8 @@ def persons_bulk_create(*, actor, agency_id, people: Sequence[NewPerson], batch_
         pid = person.pk
         for alias in p.aliases:
             aliases.append(PersonAlias(person_id=pid, name=alias))
-        for k in keys_for(p.full_name, *p.aliases):
-            keys.append(NameKey(person_id=pid, key=k))
+        for k, f in entries_for(p.full_name, *p.aliases):
+            keys.append(NameKey(person_id=pid, key=k, form=f))
     Person.objects.bulk_create(persons, batch_size=batch_size)
     PersonAlias.objects.bulk_create(aliases, batch_size=batch_size)
     NameKey.objects.bulk_create(keys, batch_size=batch_size)

@@ -59,13 +59,20 @@ class NameKey(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", db_index=False)
     key = models.CharField(max_length=40)
+    # The token in today's spelling (``names.form``): the last word of a search, perhaps unfinished, is matched
+    # as a prefix of this, whole words by ``key``.
+    form = models.CharField(max_length=40, default="")
 
     class Meta:
         # varchar_pattern_ops: on PostgreSQL a LIKE 'prefix%' (the last word typed) can use the index whatever
         # the database collation; other databases ignore the operator classes.
         indexes = [models.Index(fields=["key", "person"], name="namekey_key_prefix",
+                                opclasses=["varchar_pattern_ops", "uuid_ops"]),
+                   models.Index(fields=["form", "person"], name="namekey_form_prefix",
                                 opclasses=["varchar_pattern_ops", "uuid_ops"])]
-        constraints = [models.UniqueConstraint(fields=["person", "key"], name="namekey_unique")]
+        # The key follows from the form, so this is unique on (person, form); with the key in it, a name search
+        # checks a survivor's keys from the index alone.
+        constraints = [models.UniqueConstraint(fields=["person", "form", "key"], name="namekey_unique_form")]
 
 
 class IdentityDocument(BaseModel):

@@ -12,10 +12,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_OLD_SPELLING = [("oe", "u"), ("dj", "j"), ("tj", "c"), ("sj", "sy"), ("nj", "ny"), ("ch", "kh")]
+# The old (pre-1972) spelling, then its j for today's y (Jusuf/Yusuf, Rijadi/Riyadi, Tjahjo/Cahyo); "dj" was
+# today's "j", which folds the same way, so Djoko, Joko and Yoko share a key.
+_OLD_SPELLING = [("oe", "u"), ("dj", "j"), ("tj", "c"), ("sj", "sy"), ("nj", "ny"), ("ch", "kh"), ("j", "y")]
 _DIGRAPHS = [("kh", "h"), ("ph", "f"), ("th", "t"), ("dh", "d"), ("sy", "s"), ("q", "k"), ("x", "ks"),
              ("z", "s"), ("v", "f"), ("ie", "i")]
-_VOWELS = set("aeiouy")
+_VOWELS = set("aeiou")
 
 
 def tokens(name: str) -> list[str]:
@@ -23,19 +25,24 @@ def tokens(name: str) -> list[str]:
     return [t for t in re.split(r"[^a-z]+", text) if t]
 
 
-def key(token: str) -> str:
+def form(token: str) -> str:
+    """The token in today's spelling (the old spelling folded), as typed otherwise: what a prefix is matched
+    against, so that "Siti" does not find "Setiawan" although their keys begin alike."""
     t = token
-    old = any(a in t for a, _ in _OLD_SPELLING)
     for a, b in _OLD_SPELLING:
         t = t.replace(a, b)
-    if old:
-        # In the old spelling a plain j was today's y (Soejono/Suyono, Tjahjo/Cahyo).
-        t = re.sub(r"(?<!^)j", "y", t) if not token.startswith("dj") else t[0] + t[1:].replace("j", "y")
-    t = t.replace("hj", "hy")  # Wahju/Wahyu
+    return t[:40]
+
+
+def key(token: str) -> str:
+    t = form(token).replace("hj", "hy")
     for a, b in _DIGRAPHS:
         t = t.replace(a, b)
     if len(t) > 2 and t.endswith("h"):
         t = t[:-1]
+    # y before a vowel is a consonant (Setyo, Wahyu, Yusuf: "Siti" and "Setyo" differ); elsewhere a vowel
+    # (Rizki/Rezky).
+    t = re.sub(r"y(?![aeiou])", "i", t)
     first = t[0]
     if first in _VOWELS:
         first = "a"  # Ikhsan/Ihsan/Ehsan, Usman/Osman: initial vowels vary too
@@ -47,15 +54,20 @@ def key(token: str) -> str:
     return "".join(out)[:40]
 
 
+def entries_for(*names: str) -> set[tuple[str, str]]:
+    """(key, form) of every token of at least two letters of the given names: the rows of ``NameKey``."""
+    return {(key(tok), form(tok)) for name in names for tok in tokens(name) if len(tok) >= 2}
+
+
 def keys_for(*names: str) -> set[str]:
     """Every key of every token of the given names (full name and aliases)."""
-    result: set[str] = set()
-    for name in names:
-        for tok in tokens(name):
-            if len(tok) >= 2:
-                result.add(key(tok))
-    return result
+    return {k for k, _ in entries_for(*names)}
 
 
 def query_keys(query: str) -> list[str]:
     return [key(t) for t in tokens(query) if len(t) >= 2]
+
+
+def query_terms(query: str) -> list[tuple[str, str]]:
+    """(key, form) of each word of a search, in order."""
+    return [(key(t), form(t)) for t in tokens(query) if len(t) >= 2]

@@ -148,10 +148,12 @@ def _apply_origin(person: Person) -> None:
 
 def person_refresh_name_keys(person: Person) -> None:
     alias_names = list(PersonAlias.objects.filter(person=person).values_list("name", flat=True))
-    keys = names.keys_for(person.full_name, *alias_names)
-    NameKey.objects.filter(person=person).exclude(key__in=keys).delete()
-    existing = set(NameKey.objects.filter(person=person).values_list("key", flat=True))
-    NameKey.objects.bulk_create([NameKey(person=person, key=k) for k in sorted(keys - existing)])
+    entries = names.entries_for(person.full_name, *alias_names)
+    forms = {form for _, form in entries}
+    NameKey.objects.filter(person=person).exclude(form__in=forms).delete()
+    existing = set(NameKey.objects.filter(person=person).values_list("form", flat=True))
+    NameKey.objects.bulk_create([NameKey(person=person, key=k, form=f) for k, f in sorted(entries)
+                                 if f not in existing])
 
 
 @transaction.atomic

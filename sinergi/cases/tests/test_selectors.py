@@ -173,3 +173,57 @@ def test_name_search_last_word_prefix_is_another_word():
     assert found("Dewanti") == {two_names, other}
     assert found("Dewanti Dewanti") == {two_names, other}
     assert found("Dew") == {two_names, other}
+
+
+def test_name_search_folds_the_old_j_for_y_spelling():
+    agency = AgencyFactory()
+    user = user_with_role(Role.CASE_MANAGER, agency)
+    cases = {name: CaseFactory(lead_agency=agency, survivor=PersonFactory(full_name=name))
+             for name in ("Jusuf Rijadi", "Yuliani Wahyu", "Joko Cahyo")}
+
+    def found(q):
+        return {c.survivor.full_name for c in case_list(user, CaseFilters(q=q))}
+
+    assert found("Yusuf") == {"Jusuf Rijadi"}
+    assert found("Yusuf Riyadi") == {"Jusuf Rijadi"}
+    assert found("Juliani") == {"Yuliani Wahyu"}
+    assert found("Tjahjo") == {"Joko Cahyo"}
+    assert found("Djoko") == {"Joko Cahyo"}
+    assert cases
+
+
+def test_name_search_does_not_over_match_a_short_name():
+    agency = AgencyFactory()
+    user = user_with_role(Role.CASE_MANAGER, agency)
+    for name in ("Siti Aminah", "Sigit Purnomo", "Setyo Budi", "Sigit Setiawan", "Nur Sitiawati"):
+        CaseFactory(lead_agency=agency, survivor=PersonFactory(full_name=name))
+
+    def found(q):
+        return {c.survivor.full_name for c in case_list(user, CaseFilters(q=q))}
+
+    assert found("Siti") == {"Siti Aminah", "Nur Sitiawati"}  # a name, or the beginning of one as written
+    assert found("Sity") == {"Siti Aminah"}  # another spelling of the whole word
+    assert found("Setyo") == {"Setyo Budi"}
+    assert found("Sig") == {"Sigit Purnomo", "Sigit Setiawan"}
+    assert found("Sigit Set") == {"Sigit Setiawan"}
+
+
+@pytest.mark.parametrize("query", ["161", "2026-000161", "2026-161", "SNG-2026-000161", "sng-2026-000161", " 000161 "])
+def test_search_by_part_of_a_case_number(query):
+    agency = AgencyFactory()
+    user = user_with_role(Role.CASE_MANAGER, agency)
+    wanted = CaseFactory(lead_agency=agency, reference="SNG-2026-000161")
+    CaseFactory(lead_agency=agency, reference="SNG-2026-001161")
+    CaseFactory(lead_agency=agency, reference="SNG-2026-000016")
+    CaseFactory(reference="SNG-2025-000161")  # another agency's: not visible
+    assert list(case_list(user, CaseFilters(q=query))) == [wanted]
+
+
+def test_a_number_of_another_year_is_found_by_its_number_alone():
+    agency = AgencyFactory()
+    user = user_with_role(Role.CASE_MANAGER, agency)
+    old = CaseFactory(lead_agency=agency, reference="SNG-2024-000161")
+    new = CaseFactory(lead_agency=agency, reference="SNG-2026-000161")
+    assert set(case_list(user, CaseFilters(q="161"))) == {old, new}
+    assert list(case_list(user, CaseFilters(q="2024-161"))) == [old]
+    assert list(case_list(user, CaseFilters(q="0"))) == []

@@ -9,13 +9,15 @@ from sinergi.people import names
     ("Soekarno", "Sukarno"), ("Djoko", "Joko"), ("Tjahjo", "Cahyo"), ("Soejono", "Suyono"), ("Wahju", "Wahyu"),
     ("Mochamad", "Muhammad"), ("Muhamad", "Muhammad"), ("Mohammad", "Muhammad"), ("Fatimah", "Fatima"),
     ("Khairul", "Hairul"), ("Ikhsan", "Ihsan"), ("Usman", "Osman"), ("Rizki", "Rezky"), ("Syarifah", "Sarifa"),
-    ("Zainal", "Sainal"), ("Nyoman", "Njoman"),
+    ("Zainal", "Sainal"), ("Nyoman", "Njoman"), ("Jusuf", "Yusuf"), ("Juliani", "Yuliani"), ("Rijadi", "Riyadi"),
+    ("Setyo", "Setijo"),
 ])
 def test_variants_share_a_key(a, b):
     assert names.key(names.tokens(a)[0]) == names.key(names.tokens(b)[0])
 
 
-@pytest.mark.parametrize("a, b", [("Joko", "Jaka" + "rta"), ("Siti", "Sari"), ("Budi", "Bayu"), ("Rina", "Rini" + "s")])
+@pytest.mark.parametrize("a, b", [("Joko", "Jaka" + "rta"), ("Siti", "Sari"), ("Budi", "Bayu"), ("Rina", "Rini" + "s"),
+                                  ("Siti", "Setyo"), ("Siti", "Sigit")])
 def test_different_names_differ(a, b):
     assert names.key(a.lower()) != names.key(b.lower())
 
@@ -29,3 +31,8 @@ def test_keys_for_skips_single_letters_and_merges_aliases():
     keys = names.keys_for("Siti A. Rahma", "Ina")
     assert keys == {"st", "rhm", "an"}
     assert names.query_keys("  ") == []
+
+
+def test_entries_pair_each_key_with_todays_spelling():
+    assert names.entries_for("Jusuf Soetjipto") == {("ysf", "yusuf"), ("scpt", "sucipto")}
+    assert names.query_terms("Siti nur") == [("st", "siti"), ("nr", "nur")]

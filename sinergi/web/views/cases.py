@@ -18,7 +18,7 @@ from sinergi.access.projection import PAGE_PARTS, project_case, project_case_row
 from sinergi.access.sections import sight_of
 from sinergi.access.ui import case_actions
 from sinergi.agencies.models import Agency
-from sinergi.cases import selectors, services, worklist
+from sinergi.cases import paging, selectors, services, worklist
 from sinergi.cases.enums import ALLOWED_TRANSITIONS, STAGE_ORDER, Stage
 from sinergi.core import clock
 from sinergi.core.errors import NotFound, PermissionDenied
@@ -61,19 +61,37 @@ def case_list(request):
         page = max(1, min(int(request.GET.get("page", 1)), 10_000))
     except ValueError:
         page = 1
-    rows = selectors.case_page(request.user, filters, SORT_FIELDS[sort], offset=(page - 1) * PAGE_SIZE,
-                               limit=PAGE_SIZE + 1)
-    has_next = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
+    ordering = SORT_FIELDS[sort]
+    # "Next" and "previous" carry the edge row (keyset: each page costs the same at any depth); a page number
+    # alone (a typed or old link) is read from its offset.
+    edge_after = paging.parse_position(request.GET.get("after", ""), ordering)
+    edge_before = None if edge_after else paging.parse_position(request.GET.get("before", ""), ordering)
+    if edge_before:
+        back = paging.reversed_ordering(ordering)
+        rows = selectors.case_page(request.user, filters, back, after=paging.after(back, edge_before),
+                                   limit=PAGE_SIZE + 1)
+        has_prev = len(rows) > PAGE_SIZE
+        rows = rows[:PAGE_SIZE][::-1]
+        has_next = True
+    else:
+        rows = selectors.case_page(
+            request.user, filters, ordering, after=paging.after(ordering, edge_after) if edge_after else None,
+            offset=0 if edge_after else (page - 1) * PAGE_SIZE, limit=PAGE_SIZE + 1)
+        has_next = len(rows) > PAGE_SIZE
+        rows = rows[:PAGE_SIZE]
+        has_prev = page > 1
     # Every parameter the user sent is kept (sealed unless it is one of the form's structured filters).
-    selectors.audit_list_read(request.user, rows, filters={k: v for k, v in request.GET.items() if k != "page"},
+    selectors.audit_list_read(request.user, rows, filters={k: v for k, v in request.GET.items()
+                                                          if k not in ("page", "after", "before")},
                               structured=set(form.fields) - {"q"})
     query = request.GET.copy()
-    query.pop("page", None)
+    for key in ("page", "after", "before"):
+        query.pop(key, None)
     context = {
         "nav": "cases", "form": form, "cases": project_case_rows(request.user, rows), "page": page,
-        "has_next": has_next,
-        "has_prev": page > 1, "query": query.urlencode(),
+        "has_next": has_next and bool(rows), "has_prev": has_prev and page > 1, "query": query.urlencode(),
+        "next_after": paging.position_of(rows[-1], ordering) if rows else "",
+        "prev_before": paging.position_of(rows[0], ordering) if rows else "",
     }
     template = "web/partials/case_rows.html" if request.headers.get("HX-Request") else "web/case_list.html"
     return render(request, template, context)
