@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0004_fields_encrypted'),
+        ('cases', '0005_list_index_with_id'),
         ('referrals', '0004_notice_remote'),
     ]
 

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agencies', '0004_agency_mfa_required'),
-        ('people', '0003_fields_encrypted'),
+        ('people', '0005_namekey_form_index'),
     ]
 
     operations = [
