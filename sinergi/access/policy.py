@@ -110,3 +110,21 @@ def require_agency_figures(user, agency_id) -> Principal:
 
 def agencies_with_own_figures(user) -> list:
     return Principal.of(user).agencies_with(Cap.AGENCY_FIGURES)
+
+
+def require_referral_receiver(user, referral) -> Principal:
+    """The user answers ``referral`` for its receiving agency, and the referral is still running: what they add
+    goes to what the agency was given. NotFound for anyone else (they may not know of it); PermissionDenied for a
+    role that may not answer referrals; a field error once the referral has ended."""
+    from django.utils.translation import gettext_lazy as _
+
+    from sinergi.core.validation import field_error
+    from sinergi.referrals.enums import ACTIVE
+
+    principal = Principal.of(user)
+    if referral.to_agency_id not in principal.casework_agency_ids:
+        raise NotFound("referral")
+    require(user, Cap.REFERRAL_RESPOND, referral.to_agency_id)
+    if referral.status not in ACTIVE:
+        raise field_error("referral", _("Rujukan ini sudah selesai; tambahan tidak dapat dicatat lagi."))
+    return principal

@@ -32,6 +32,7 @@ from .projection_views import (
     CaseRef,
     CaseRow,
     CaseView,
+    ConsentView,
     ContactView,
     DocumentView,
     DocumentsView,
@@ -40,6 +41,8 @@ from .projection_views import (
     LocationView,
     NoteView,
     PersonView,
+    ReportView,
+    ScreeningView,
     ServiceView,
     StageView,
     SurvivorRef,
@@ -61,8 +64,8 @@ from .sections import (
 )
 
 # Parts of a case that cost a query each; a caller asks for those it renders.
-STAGES, TIMELINE, REFERRALS = "stages", "timeline", "referrals"
-PARTS = frozenset({STAGES, TIMELINE, REFERRALS, SERVICES, NOTES, ATTACHMENTS})
+STAGES, TIMELINE, REFERRALS, INTAKE, CONSENTS = "stages", "timeline", "referrals", "intake", "consents"
+PARTS = frozenset({STAGES, TIMELINE, REFERRALS, SERVICES, NOTES, ATTACHMENTS, INTAKE, CONSENTS})
 PAGE_PARTS = PARTS  # the case page shows them all
 
 
@@ -187,16 +190,79 @@ def _services(case) -> tuple[ServiceView, ...]:
     ) for s in case.services.select_related("provider", "recorded_by"))
 
 
-def _notes(case) -> tuple[NoteView, ...]:
-    return tuple(NoteView(id=n.pk, body=n.body, author=n.author.username, agency_id=n.agency_id,
-                          created_at=n.created_at) for n in case.notes.select_related("author"))
+def note_view(n) -> NoteView:
+    return NoteView(id=n.pk, body=n.body, author=n.author.username, agency_id=n.agency_id, created_at=n.created_at,
+                    referral_id=n.referral_id, agency=n.agency if n.referral_id else None)
 
 
-def _attachments(case) -> tuple[AttachmentView, ...]:
-    return tuple(AttachmentView(
+def attachment_view(a) -> AttachmentView:
+    return AttachmentView(
         id=a.pk, original_name=a.original_name, content_type=a.content_type, size=a.size, sha256=a.sha256,
         description=a.description, uploaded_by=a.uploaded_by.username, created_at=a.created_at,
-    ) for a in case.attachments.select_related("uploaded_by"))
+        referral_id=a.referral_id,
+    )
+
+
+def _notes(case, full: bool = True) -> tuple[NoteView, ...]:
+    """The case's notes: the lead agency's and every receiving agency's additions for the lead agency; for a
+    receiver, the lead agency's only (its own additions come with its referral, another receiver's never)."""
+    qs = case.notes.select_related("author", "agency")
+    return tuple(note_view(n) for n in (qs if full else qs.filter(referral__isnull=True)))
+
+
+def _attachments(case, full: bool = True) -> tuple[AttachmentView, ...]:
+    qs = case.attachments.select_related("uploaded_by")
+    return tuple(attachment_view(a) for a in (qs if full else qs.filter(referral__isnull=True)))
+
+
+def _screening(s) -> ScreeningView:
+    return ScreeningView(
+        id=s.pk, performed_at=s.performed_at, agency=s.agency, performed_by=s.performed_by.username,
+        ilo_indicators=tuple(s.ilo_indicators or ()), delphi_items=tuple(s.delphi_items or ()),
+        delphi_positive_dimensions=tuple(s.delphi_positive_dimensions or ()), suggested_status=s.suggested_status,
+        victim_status=s.victim_status, decided_by_org=s.decided_by_org, notes=s.notes,
+    )
+
+
+def _intake(case, may, show) -> tuple[ReportView, ...]:
+    """The reports the case came from (oldest first) and their screenings, each part within its section; the
+    screenings made on the case itself (not through a report) come with the first report, or on their own."""
+    contact, exploitation, location = may(CONTACT), may(EXPLOITATION), may(LOCATION)
+    screenings: dict = {}
+    if exploitation:
+        for s in case.screenings.select_related("agency", "performed_by").order_by("performed_at"):
+            screenings.setdefault(s.report_id, []).append(_screening(s))
+    reports = list(case.reports.select_related("agency", "received_by", "country_of_exploitation")
+                   .order_by("received_at"))
+    loose = screenings.pop(None, [])
+    views = []
+    for i, r in enumerate(reports):
+        own = screenings.pop(r.pk, []) + (loose if i == 0 else [])
+        views.append(ReportView(
+            id=r.pk, channel=r.channel, channel_label=_label(r, "channel"), received_at=r.received_at,
+            agency=r.agency, received_by=r.received_by.username if r.received_by_id else None,
+            reporter_name=r.reporter_name if contact else None,
+            reporter_relation=r.reporter_relation if contact else None,
+            reporter_contact=show("intake.Report", "reporter_contact", r.reporter_contact) if contact else None,
+            narrative=r.narrative if exploitation else None,
+            last_known_location=r.last_known_location if location else None,
+            country=r.country_of_exploitation if location else None,
+            screenings=tuple(own) if exploitation else None,
+        ))
+    if not reports and loose:
+        views.append(ReportView(id=None, channel="", channel_label="", received_at=loose[0].performed_at,
+                                agency=loose[0].agency, received_by=None, reporter_name=None, reporter_relation=None,
+                                reporter_contact=None, narrative=None, last_known_location=None, country=None,
+                                screenings=tuple(loose)))
+    return tuple(views)
+
+
+def _consents(person) -> tuple[ConsentView, ...]:
+    return tuple(ConsentView(
+        id=c.pk, purpose=c.purpose, purpose_label=_label(c, "purpose"), given=c.given, recorded_at=c.recorded_at,
+        recorded_by=c.recorded_by.username, agency=c.agency, method=c.method,
+        agency_types=tuple(c.agency_types or ()), note=c.note,
+    ) for c in person.consents.select_related("recorded_by", "agency").order_by("-recorded_at", "-created_at"))
 
 
 def project_case(user, case, *, revealed: Iterable = (), include: Iterable[str] = (), within: Iterable[str] | None = None,
@@ -249,8 +315,13 @@ def project_case(user, case, *, revealed: Iterable = (), include: Iterable[str] 
                         .order_by("at", "created_at")) if TIMELINE in include and sight.full else None),
         referrals=project_case_referrals(user, case, sight) if REFERRALS in include else None,
         services=part(SERVICES, SERVICES, _services),
-        notes=part(NOTES, NOTES, _notes),
-        attachments=part(ATTACHMENTS, ATTACHMENTS, _attachments),
+        notes=part(NOTES, NOTES, lambda c: _notes(c, sight.full)),
+        attachments=part(ATTACHMENTS, ATTACHMENTS, lambda c: _attachments(c, sight.full)),
+        intake=_intake(case, may, show) if INTAKE in include and (may(CONTACT) or may(EXPLOITATION)
+                                                                   or may(LOCATION)) else None,
+        # Consent says whom the survivor may be shared with and how they may be reached: the lead agency's, and
+        # a receiver's who was given the contacts (it must know whether a phone call is agreed to).
+        consents=_consents(case.survivor) if CONSENTS in include and (sight.full or may(CONTACT)) else None,
     )
 
 

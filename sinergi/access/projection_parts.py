@@ -45,18 +45,32 @@ class ReferralView:
     outcome: str
     escalation_level: int
     across_border: bool
+    delivered_at: dt.datetime | None
+    queued: bool  # to a partner instance, its receipt not yet back: "queued, not yet delivered"
     incoming: bool  # made to one of the reader's agencies: theirs to answer
     outgoing: bool  # made by one of the reader's agencies: theirs to withdraw
+    # What the receiving agency added to what it was given (notes, files): for its sender and itself; None when
+    # not read (lists).
+    notes: tuple | None = None
+    attachments: tuple | None = None
 
 
-def _referral(r, agency_ids: set, reference: str | None = None) -> ReferralView:
-    return ReferralView(
+def _referral(r, agency_ids: set, reference: str | None = None, additions: bool = False) -> ReferralView:
+    from .projection import attachment_view, note_view
+
+    extra = {}
+    if additions:
+        extra = {"notes": tuple(note_view(n) for n in r.notes.select_related("author", "agency")),
+                 "attachments": tuple(attachment_view(a) for a in r.attachments.select_related("uploaded_by"))}
+    return ReferralView(**extra,
         id=r.pk, case_id=r.case_id, case_reference=reference or r.case.reference, type=r.type, type_label=_label(r, "type"),
         from_agency=r.from_agency, to_agency=r.to_agency, status=r.status, status_label=_label(r, "status"),
         sections=tuple(r.sections or ()), message=r.message, sent_at=r.sent_at, ack_due_at=r.ack_due_at,
         complete_due_at=r.complete_due_at, acknowledged_at=r.acknowledged_at, accepted_at=r.accepted_at,
         completed_at=r.completed_at, closed_at=r.closed_at, decline_reason=r.decline_reason, outcome=r.outcome,
         escalation_level=r.escalation_level, across_border=r.remote_peer_id is not None,
+        delivered_at=r.delivered_at,
+        queued=r.remote_peer_id is not None and r.to_agency.peer_id is not None and r.delivered_at is None,
         incoming=r.to_agency_id in agency_ids, outgoing=r.from_agency_id in agency_ids,
     )
 
@@ -69,7 +83,17 @@ def project_case_referrals(user, case, sight: Sight) -> tuple[ReferralView, ...]
     qs = case.referrals.select_related("from_agency", "to_agency").order_by("-sent_at")
     if not sight.full:
         qs = qs.filter(to_agency_id__in=agency_ids)
-    return tuple(_referral(r, agency_ids, case.reference) for r in qs)
+    return tuple(_referral(r, agency_ids, case.reference, additions=not sight.full) for r in qs)
+
+
+def project_referral(user, referral) -> ReferralView:
+    """One referral, made to or by one of the reader's agencies (NotFound otherwise), with what the receiving
+    agency added to it: its record, which the receiver keeps seeing after the referral has ended (the case
+    itself it no longer sees)."""
+    agency_ids = set(Principal.of(user).casework_agency_ids)
+    if referral.to_agency_id not in agency_ids and referral.from_agency_id not in agency_ids:
+        raise NotFound("referral")
+    return _referral(referral, agency_ids, additions=True)
 
 
 def project_referrals(user, referrals: Iterable) -> list[ReferralView]:

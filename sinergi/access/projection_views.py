@@ -144,6 +144,8 @@ class NoteView:
     author: str
     agency_id: Any
     created_at: dt.datetime
+    referral_id: Any = None  # added by a receiving agency to its referral
+    agency: Any = None  # agencies.Agency: who wrote it, for an addition from a receiving agency
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -156,6 +158,7 @@ class AttachmentView:
     description: str
     uploaded_by: str
     created_at: dt.datetime
+    referral_id: Any = None  # added by a receiving agency to its referral
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -172,6 +175,61 @@ class TimelineEntry:
     actor: str | None  # username
     agency: Any  # agencies.Agency or None
     agency_id: Any
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScreeningView:
+    """A screening against the trafficking indicators (the exploitation section). Keys, not labels: the pages
+    name the indicators in the reader's language."""
+
+    id: Any
+    performed_at: dt.datetime
+    agency: Any  # agencies.Agency
+    performed_by: str
+    ilo_indicators: tuple[str, ...]
+    delphi_items: tuple[str, ...]
+    delphi_positive_dimensions: tuple[str, ...]
+    suggested_status: str
+    victim_status: str
+    decided_by_org: str
+    notes: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportView:
+    """A report the case came from, as intake recorded it. Each part is None when its section was not shared:
+    the reporter and their contact (masked like contacts) are the contact section, the narrative the
+    exploitation section, the last known place the location section."""
+
+    id: Any
+    channel: str
+    channel_label: str
+    received_at: dt.datetime
+    agency: Any  # agencies.Agency
+    received_by: str | None
+    reporter_name: str | None
+    reporter_relation: str | None
+    reporter_contact: str | None
+    narrative: str | None
+    last_known_location: str | None
+    country: Any  # regions.Country or None (location)
+    screenings: tuple[ScreeningView, ...] | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConsentView:
+    """One answer of the survivor for one purpose (a withdrawal is an answer ``given=False``)."""
+
+    id: Any
+    purpose: str
+    purpose_label: str
+    given: bool
+    recorded_at: dt.datetime
+    recorded_by: str
+    agency: Any  # agencies.Agency or None
+    method: str
+    agency_types: tuple[str, ...]
+    note: str
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -229,6 +287,8 @@ class CaseView(CaseRow):
     services: tuple[ServiceView, ...] | None
     notes: tuple[NoteView, ...] | None
     attachments: tuple[AttachmentView, ...] | None
+    intake: tuple[ReportView, ...] | None = None  # the reports the case came from, and their screenings
+    consents: tuple[ConsentView, ...] | None = None  # newest first: the lead agency's, and a receiver of contacts
 
     def may(self, section: str) -> bool:
         return self.sight.may(section)

@@ -92,6 +92,7 @@ def case_actions(user, case, sight=None) -> dict[str, bool]:
         "close": Cap.CASE_CLOSE in caps,
         "screen": Cap.SCREEN in caps,
         "refer": Cap.REFER in caps,
+        "consent": Cap.PERSON_EDIT in caps,
         "reveal_identity": sight.may_reveal(Sensitivity.IDENTITY),
         "reveal_contact": sight.may_reveal(Sensitivity.CONTACT),
         "reveal_address": sight.may_reveal(Sensitivity.ADDRESS),

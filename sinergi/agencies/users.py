@@ -14,6 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext_lazy as _
 
 from sinergi.audit.enums import Action
 from sinergi.audit.services import audit_log
@@ -75,10 +76,26 @@ def _send_invitation(email: str, link: str) -> None:
 
 
 def _membership(actor, agency_id, membership_id) -> Membership:
-    m = Membership.objects.filter(pk=membership_id, agency_id=agency_id).select_related("user").first()
+    m = (Membership.objects.select_for_update().filter(pk=membership_id, agency_id=agency_id)
+         .select_related("user").first())
     if m is None:
         raise NotFound("membership")
     return m
+
+
+def _keeps_an_administrator(errors: Errors, field: str, actor, m: Membership) -> None:
+    """An agency is never left without an administrator: its administrators cannot demote or deactivate
+    themselves, and nobody can demote or deactivate the last active one."""
+    if m.role != Role.AGENCY_ADMIN or not m.is_active:
+        return
+    if m.user_id == getattr(actor, "pk", None):
+        errors.add(field, _("Anda tidak dapat mencabut peran administrator Anda sendiri; minta administrator lain."))
+        return
+    others = (Membership.objects.select_for_update()
+              .filter(agency_id=m.agency_id, role=Role.AGENCY_ADMIN, is_active=True, user__is_active=True)
+              .exclude(pk=m.pk))
+    if not others.exists():
+        errors.add(field, _("Ini administrator terakhir lembaga; angkat administrator lain lebih dulu."))
 
 
 @transaction.atomic
@@ -93,6 +110,8 @@ def membership_set_role(*, actor, agency_id, membership_id, role: str) -> Member
     if Membership.objects.filter(user=m.user, agency_id=agency_id, role=role).exclude(pk=m.pk).exists():
         errors.add("role", _("Pengguna sudah punya peran ini."))
         errors.raise_if_any()
+    _keeps_an_administrator(errors, "role", actor, m)
+    errors.raise_if_any()
     old = m.role
     m.role = role
     m.save(update_fields=["role", "updated_at"])
@@ -105,10 +124,12 @@ def membership_set_role(*, actor, agency_id, membership_id, role: str) -> Member
 def membership_set_active(*, actor, agency_id, membership_id, active: bool) -> Membership:
     principal = authority.require(actor, authority.AGENCY_USERS, agency_id)
     m = _membership(actor, agency_id, membership_id)
+    errors = Errors()
     if m.user_id == actor.pk and not active:
-        errors = Errors()
         errors.add("active", _("Anda tidak dapat menonaktifkan diri sendiri."))
-        errors.raise_if_any()
+    elif not active:
+        _keeps_an_administrator(errors, "active", actor, m)
+    errors.raise_if_any()
     if m.is_active != active:
         m.is_active = active
         m.save(update_fields=["is_active", "updated_at"])

@@ -15,10 +15,15 @@ def referral_response_times(since: dt.datetime | None = None) -> list[dict]:
     """Per receiving agency: referrals received, median and 90th-percentile hours to acknowledge, median days to
     complete, and the share acknowledged on time. Contains no personal data."""
     since = since or clock.now() - dt.timedelta(days=365)
-    rows = Referral.objects.filter(sent_at__gte=since).values_list(
-        "to_agency_id", "to_agency__name", "status", "sent_at", "ack_due_at", "acknowledged_at", "completed_at")
+    # A partner instance's times count from its receipt; a referral still queued for it (the partner down) has
+    # not reached it and is left out.
+    rows = Referral.objects.filter(sent_at__gte=since).exclude(
+        to_agency__peer__isnull=False, delivered_at__isnull=True).values_list(
+        "to_agency_id", "to_agency__name", "status", "sent_at", "ack_due_at", "acknowledged_at", "completed_at",
+        "delivered_at")
     per: dict = {}
-    for agency_id, name, status, sent, ack_due, acked, completed in rows:
+    for agency_id, name, status, sent, ack_due, acked, completed, delivered in rows:
+        sent = delivered or sent
         a = per.setdefault(agency_id, {"agency": name, "received": 0, "ack_hours": [], "complete_days": [],
                                        "on_time": 0, "declined": 0, "expired": 0})
         a["received"] += 1

@@ -318,30 +318,33 @@ def _count_stages(w: _Writer) -> None:
 
 
 def _count_referrals(w: _Writer, now: dt.datetime) -> None:
-    """Per receiving agency and type, in the year sent: answered in time or late, overdue, expired or
-    declined, escalated; and the hours to acknowledgement and to completion."""
+    """Per receiving agency and type, in the year it reached the agency: answered in time or late, overdue, expired
+    or declined, escalated; and the hours to acknowledgement and to completion. A referral to a partner instance
+    reaches it with the partner's receipt and counts from then; one still queued (the partner down) is left out."""
     q, t = w.sql, w.t
     cell = CELL.format(agency="r.to_agency_id")
-    year = q.local_year("r.sent_at")
-    join = f"FROM {t['referral']} r JOIN {t['case']} c ON c.id = r.case_id "
+    sent = "COALESCE(r.delivered_at, r.sent_at)"
+    year = q.local_year(sent)
+    join = (f"FROM {t['referral']} r JOIN {t['case']} c ON c.id = r.case_id "
+            f"JOIN {t['agency']} ra ON ra.id = r.to_agency_id WHERE (ra.peer_id IS NULL OR r.delivered_at IS NOT NULL) ")
     w.tally(f"SELECT 'ref_sent' AS dim, r.type AS value, {year} AS year, {cell} {join}")
     w.tally(f"SELECT CASE WHEN r.acknowledged_at > r.ack_due_at THEN 'ref_ack_late' ELSE 'ref_ack_on_time' END "
-            f"AS dim, r.type AS value, {year} AS year, {cell} {join}WHERE r.acknowledged_at IS NOT NULL")
+            f"AS dim, r.type AS value, {year} AS year, {cell} {join}AND r.acknowledged_at IS NOT NULL")
     w.tally(f"SELECT 'ref_ack_overdue' AS dim, r.type AS value, {year} AS year, {cell} {join}"
-            f"WHERE r.acknowledged_at IS NULL AND r.status = 'sent' AND r.ack_due_at < %s", (now,))
+            f"AND r.acknowledged_at IS NULL AND r.status = 'sent' AND r.ack_due_at < %s", (now,))
     w.tally(f"SELECT CASE WHEN r.completed_at > r.complete_due_at THEN 'ref_done_late' ELSE 'ref_done_on_time' END "
-            f"AS dim, r.type AS value, {year} AS year, {cell} {join}WHERE r.completed_at IS NOT NULL")
+            f"AS dim, r.type AS value, {year} AS year, {cell} {join}AND r.completed_at IS NOT NULL")
     w.tally(f"SELECT 'ref_done_overdue' AS dim, r.type AS value, {year} AS year, {cell} {join}"
-            f"WHERE r.completed_at IS NULL AND r.status IN ('acknowledged', 'accepted', 'in_progress') "
+            f"AND r.completed_at IS NULL AND r.status IN ('acknowledged', 'accepted', 'in_progress') "
             f"AND r.complete_due_at < %s", (now,))
     w.tally(f"SELECT 'ref_' || r.status AS dim, r.type AS value, {year} AS year, {cell} {join}"
-            f"WHERE r.status IN ('expired', 'declined')")
+            f"AND r.status IN ('expired', 'declined')")
     w.tally(f"SELECT 'ref_escalated' AS dim, r.type AS value, {year} AS year, {cell} {join}"
-            f"WHERE r.escalation_level > 0")
+            f"AND r.escalation_level > 0")
     w.duration(f"SELECT 'ack' AS kind, r.type AS k, {year} AS year, {cell}, "
-               f"{q.seconds('r.acknowledged_at', 'r.sent_at')} AS s {join}WHERE r.acknowledged_at IS NOT NULL")
+               f"{q.seconds('r.acknowledged_at', sent)} AS s {join}AND r.acknowledged_at IS NOT NULL")
     w.duration(f"SELECT 'done' AS kind, r.type AS k, {year} AS year, {cell}, "
-               f"{q.seconds('r.completed_at', 'r.sent_at')} AS s {join}WHERE r.completed_at IS NOT NULL")
+               f"{q.seconds('r.completed_at', sent)} AS s {join}AND r.completed_at IS NOT NULL")
 
 
 def _count_services(w: _Writer) -> None:

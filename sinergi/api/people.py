@@ -132,5 +132,6 @@ class ConsentListView(APIView):
         d = body.validated_data
         consent = services.consent_record(
             actor=request.user, person=person, agency_id=acting_agency(request.user, seen_through, d.get("agency")),
-            purpose=d["purpose"], given=d["given"], method=d.get("method") or "", note=d.get("note") or "")
+            purpose=d["purpose"], given=d["given"], method=d.get("method") or "", note=d.get("note") or "",
+            agency_types=d.get("agency_types") or [])
         return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)

@@ -61,6 +61,9 @@ class ConsentInputSerializer(StrictSerializer):
     method = serializers.CharField(required=False, allow_blank=True, max_length=100)
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     agency = serializers.CharField(required=False, allow_blank=True)
+    agency_types = serializers.ListField(
+        child=serializers.CharField(max_length=40), required=False, max_length=20,
+        help_text="For purpose 'referral': the kinds of agency the survivor agreed to share with (none: any)")
 
 
 class DocumentSerializer(serializers.Serializer):
@@ -88,6 +91,7 @@ class ConsentSerializer(serializers.Serializer):
     recorded_at = serializers.DateTimeField()
     recorded_by = serializers.CharField(source="recorded_by.username")
     method = serializers.CharField()
+    agency_types = serializers.ListField(child=serializers.CharField())
     note = serializers.CharField()
 
 

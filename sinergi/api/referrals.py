@@ -56,6 +56,9 @@ class ReferralSerializer(serializers.Serializer):
     outcome = serializers.CharField()
     escalation_level = serializers.IntegerField()
     across_border = serializers.BooleanField(help_text="Sent to or received from a partner's instance.")
+    delivered_at = serializers.DateTimeField(allow_null=True,
+                                             help_text="To a partner's instance: when its signed receipt came back.")
+    queued = serializers.BooleanField(help_text="To a partner's instance that has not yet received it.")
 
 
 class ReferralInputSerializer(serializers.Serializer):

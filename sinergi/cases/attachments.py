@@ -12,9 +12,10 @@ from django.db import transaction
 from django.utils.translation import gettext_noop
 
 from sinergi.access.capabilities import Cap
-from sinergi.access.policy import require_case, require_section
+from sinergi.access.policy import require_case, require_referral_receiver, require_section
 from sinergi.audit.enums import Action
 from sinergi.audit.services import audit_log
+from sinergi.core.errors import NotFound
 from sinergi.core.validation import field_error
 
 from .enums import EventKind
@@ -64,6 +65,19 @@ def sniff(head: bytes, data_for_zip) -> str | None:
 def attachment_add(*, actor, case: Case, uploaded, description: str = "") -> Attachment:
     """Store ``uploaded`` (a Django UploadedFile or File) on ``case``."""
     principal = require_case(actor, case, Cap.CASE_EDIT)
+    return _store(actor, principal, case, uploaded, description, agency_id=case.lead_agency_id)
+
+
+@transaction.atomic
+def referral_attachment_add(*, actor, referral, uploaded, description: str = "") -> Attachment:
+    """A file the receiving agency adds to what it was given (the embassy's travel-document scan): the lead
+    agency and that agency see it, no other receiver."""
+    principal = require_referral_receiver(actor, referral)
+    return _store(actor, principal, referral.case, uploaded, description, agency_id=referral.to_agency_id,
+                  referral=referral)
+
+
+def _store(actor, principal, case, uploaded, description, *, agency_id, referral=None) -> Attachment:
     limit = settings.SINERGI_ATTACHMENT_MAX_BYTES
     size = getattr(uploaded, "size", None)
     if size is None or size > limit:
@@ -87,28 +101,41 @@ def attachment_add(*, actor, case: Case, uploaded, description: str = "") -> Att
         data.extend(chunk)
     name = (getattr(uploaded, "name", "") or "lampiran").split("/")[-1].split("\\")[-1][:200]
     attachment = Attachment(id=uuid.uuid4(), case=case, original_name=name, content_type=content_type,
-                            size=len(data), sha256=digest.hexdigest(), description=description, uploaded_by=actor)
+                            size=len(data), sha256=digest.hexdigest(), description=description, uploaded_by=actor,
+                            referral=referral)
     # The file is written before the row; if the transaction later rolls back, the orphan file is removed by
     # ``attachment_sweep`` (Django has no rollback hook).
     attachment.file.save(str(attachment.id), ContentFile(bytes(data)), save=False)
     attachment.save()
-    case_event_add(case, EventKind.ATTACHMENT_ADDED, actor=actor, agency_id=case.lead_agency_id,
-                   summary=msg(gettext_noop("Lampiran: %(name)s"), name=name), data={"attachment": str(attachment.pk)})
-    audit_log(actor=principal.actor(case.lead_agency_id), action=Action.CREATE, object_type="attachment",
+    case_event_add(case, EventKind.ATTACHMENT_ADDED, actor=actor, agency_id=agency_id,
+                   summary=msg(gettext_noop("Lampiran: %(name)s"), name=name),
+                   data={"attachment": str(attachment.pk)} | ({"referral": str(referral.pk)} if referral else {}))
+    audit_log(actor=principal.actor(agency_id), action=Action.CREATE, object_type="attachment",
               object_id=attachment.pk, detail={"case": str(case.pk), "sha256": attachment.sha256,
-                                               "size": attachment.size, "type": content_type})
+                                               "size": attachment.size, "type": content_type}
+              | ({"referral": str(referral.pk)} if referral else {}))
     return attachment
 
 
 def attachment_open(*, actor, attachment: Attachment, purpose: str = ""):
     """Open the file for download, audited. NotFound unless the actor may see the case's attachments (its lead
-    agency, or an agency it was referred to with the attachments section)."""
+    agency, or an agency it was referred to with the attachments section), or the attachment is one its agency
+    added to a referral (``referral_attachment_add``), which it keeps seeing after the referral ended. Another
+    receiver's addition is not shared with a receiver."""
     from sinergi.access.principal import Principal
     from sinergi.access.sections import ATTACHMENTS
 
-    sight = require_section(actor, attachment.case, ATTACHMENTS)
+    principal = Principal.of(actor)
+    referral = attachment.referral
+    if referral is not None and referral.to_agency_id in principal.casework_agency_ids:
+        agency_id = referral.to_agency_id
+    else:
+        sight = require_section(actor, attachment.case, ATTACHMENTS)
+        if referral is not None and not sight.full:
+            raise NotFound("attachment")
+        agency_id = sight.agency_id
     with transaction.atomic():
-        audit_log(actor=Principal.of(actor).actor(sight.agency_id), action=Action.DOWNLOAD,
+        audit_log(actor=principal.actor(agency_id), action=Action.DOWNLOAD,
                   object_type="attachment", object_id=attachment.pk, purpose=purpose,
                   detail={"case": str(attachment.case_id)})
     return attachment.file.open("rb")

@@ -144,6 +144,10 @@ class Note(BaseModel):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
     body = models.TextField()
+    # Added by an agency the case was referred to, to what it was given: seen by the lead agency and by that
+    # agency only (``access.projection``).
+    referral = models.ForeignKey("referrals.Referral", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="notes")
 
     class Meta:
         ordering = ["created_at"]
@@ -163,6 +167,9 @@ class Attachment(BaseModel):
     sha256 = models.CharField(max_length=64)
     description = models.CharField(max_length=300, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # As for notes: the receiving agency's addition to a referral (the embassy's travel-document scan).
+    referral = models.ForeignKey("referrals.Referral", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="attachments")
 
     class Meta:
         ordering = ["created_at"]

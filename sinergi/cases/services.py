@@ -8,10 +8,11 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from sinergi.access.capabilities import Cap
-from sinergi.access.policy import require, require_case, require_person_in_full
+from sinergi.access.policy import require, require_case, require_person_in_full, require_referral_receiver
 from sinergi.audit.enums import Action
 from sinergi.audit.services import audit_log
 from sinergi.core import clock
@@ -425,6 +426,25 @@ def note_add(*, actor, case: Case, body: str) -> Note:
            data={"note": str(note.pk)})
     audit_log(actor=principal.actor(case.lead_agency_id), action=Action.CREATE, object_type="note",
               object_id=note.pk, detail={"case": str(case.pk)})
+    return note
+
+
+@transaction.atomic
+def referral_note_add(*, actor, referral, body: str) -> Note:
+    """A note the receiving agency adds to what it was given; the lead agency and that agency see it."""
+    principal = require_referral_receiver(actor, referral)
+    body = (body or "").strip()
+    if not body:
+        raise field_error("body", _("Catatan kosong."))
+    if len(body) > 20000:
+        raise field_error("body", _("Catatan terlalu panjang (paling banyak 20.000 karakter)."))
+    case = referral.case
+    note = Note.objects.create(case=case, author=actor, agency_id=referral.to_agency_id, body=body, referral=referral)
+    _event(case, EventKind.NOTE_ADDED, actor=actor, agency_id=referral.to_agency_id,
+           summary=msg(gettext_noop("Catatan dari %(agency)s pada rujukan"), agency=referral.to_agency),
+           data={"note": str(note.pk), "referral": str(referral.pk)})
+    audit_log(actor=principal.actor(referral.to_agency_id), action=Action.CREATE, object_type="note",
+              object_id=note.pk, detail={"case": str(case.pk), "referral": str(referral.pk)})
     return note
 
 

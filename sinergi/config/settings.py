@@ -260,6 +260,10 @@ SPECTACULAR_SETTINGS = {
 SINERGI_INSTANCE = os.environ.get("SINERGI_INSTANCE", "id")
 SINERGI_BASE_URL = os.environ.get("SINERGI_BASE_URL", "http://127.0.0.1:8000")
 SINERGI_INSTANCE_NAME = os.environ.get("SINERGI_INSTANCE_NAME", "")
+CSRF_FAILURE_VIEW = "sinergi.web.views.errors.csrf_failure"
+# Where people open the pages (links in e-mails and text messages); the federation URL unless set apart (a
+# deployment whose peers reach it on an internal address).
+SINERGI_SITE_URL = (os.environ.get("SINERGI_SITE_URL") or SINERGI_BASE_URL).rstrip("/")
 # Browsers keep cookies per host, not per port: two instances on one machine (the demo's Indonesian and Cambodian
 # ones) would overwrite each other's session and CSRF cookies. Instances other than the default name theirs.
 if SINERGI_INSTANCE != "id":

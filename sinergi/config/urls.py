@@ -17,3 +17,9 @@ urlpatterns = [
     path("exchange/inbox/", exchange_views.inbox, name="exchange_inbox"),
     path("", include("sinergi.web.urls")),
 ]
+
+# Error pages in the reader's language and the site's layout (``web.views.errors``).
+handler400 = "sinergi.web.views.errors.bad_request"
+handler403 = "sinergi.web.views.errors.permission_denied"
+handler404 = "sinergi.web.views.errors.page_not_found"
+handler500 = "sinergi.web.views.errors.server_error"

@@ -25,3 +25,15 @@ def register(kind: str, handler: Handler) -> None:
     if HANDLERS.get(kind, handler) is not handler:
         raise ValueError(f"message kind {kind!r} already has a handler")
     HANDLERS[kind] = handler
+
+
+# What to do when the peer's receipt for a message of a kind arrives (``services.outbox_deliver``): filled by the
+# app that sent it, as the handlers are.
+DELIVERED: dict[str, object] = {}
+
+
+def register_delivered(kind: str, on_receipt) -> None:
+    """Call ``on_receipt(peer, body, at)`` when the peer's receipt for a message of ``kind`` arrives."""
+    if DELIVERED.get(kind, on_receipt) is not on_receipt:
+        raise ValueError(f"message kind {kind!r} already has a receipt handler")
+    DELIVERED[kind] = on_receipt

@@ -121,9 +121,15 @@ def outbox_deliver(message_id, now: dt.datetime | None = None) -> str:
         except (ValueError, KeyError, crypto.Rejected) as exc:
             status, content = 0, f"bad receipt: {exc}".encode()
         else:
-            OutboxMessage.objects.filter(pk=msg.pk).update(
-                status=OutboxMessage.Status.DELIVERED, delivered_at=clock.now(), receipt=receipt, last_error="",
-                updated_at=clock.now())
+            from .handlers import DELIVERED
+
+            at = clock.now()
+            with transaction.atomic():
+                OutboxMessage.objects.filter(pk=msg.pk).update(
+                    status=OutboxMessage.Status.DELIVERED, delivered_at=at, receipt=receipt, last_error="",
+                    updated_at=at)
+                if msg.kind in DELIVERED:
+                    DELIVERED[msg.kind](peer, msg.body, at)
             _log("out", peer.code, msg.pk, msg.kind, "delivered")
             return "delivered"
     reason = content.decode("utf-8", "replace")[:1000]

@@ -11,7 +11,7 @@ from django.db import transaction
 from sinergi.access.visibility import cases_visible_to
 from sinergi.core.errors import NotFound
 from sinergi.core.validation import field_error
-from sinergi.people.services import person_create
+from sinergi.people.services import consent_record, person_create
 
 from .routing import is_reporting_office
 from .services import report_create, report_link_case, report_open_case, screening_record
@@ -32,10 +32,12 @@ class IntakeResult:
 @transaction.atomic
 def intake_submit(*, actor, agency_id, report: dict[str, Any], person: dict[str, Any], aliases: list[str],
                   screening: dict[str, Any] | None, decision: str, link_reference: str = "",
-                  case_details: dict[str, Any] | None = None) -> IntakeResult:
+                  case_details: dict[str, Any] | None = None,
+                  consents: list[dict[str, Any]] | None = None) -> IntakeResult:
     """Report, person, screening and the decision in one transaction. Linking to a case the agency may not see
     in full (another agency's, or one only referred to it) raises NotFound("link_reference"), and nothing is
-    written."""
+    written. ``consents``: the survivor's answers taken at intake (``people.services.consent_record``'s
+    arguments), recorded for the new person."""
     if decision not in (OPEN, LINK, NONE):
         raise field_error("decision", _("Pilihan tidak dikenal."))
     from sinergi.agencies.models import Agency
@@ -52,6 +54,8 @@ def intake_submit(*, actor, agency_id, report: dict[str, Any], person: dict[str,
         if linked is None:
             raise NotFound("link_reference")
     subject = person_create(actor=actor, agency_id=agency_id, data=person, aliases=aliases)
+    for answer in consents or ():
+        consent_record(actor=actor, person=subject, agency_id=agency_id, **answer)
     rep = report_create(actor=actor, agency_id=agency_id, data=report, subject=subject)
     scr = None
     if screening and (screening.get("ilo_indicators") or screening.get("delphi_items") or screening.get("victim_status")):

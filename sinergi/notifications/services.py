@@ -84,7 +84,7 @@ def delivery_attempt(delivery_id, now: dt.datetime | None = None) -> str:
     d = Delivery.objects.select_related("notification").get(pk=delivery_id)
     n = d.notification
     try:
-        channels.channel(d.channel)(d.address, n.title, n.body, n.url)
+        channels.channel(d.channel)(d.address, n.title, n.body, absolute_url(n.url))
     except Exception as exc:  # noqa: BLE001 - any channel failure is retried
         error = f"{type(exc).__name__}: {exc}"[:2000]
         if d.attempts >= MAX_ATTEMPTS:
@@ -96,6 +96,17 @@ def delivery_attempt(delivery_id, now: dt.datetime | None = None) -> str:
         return "failed" if "status" in fields else "retry"
     Delivery.objects.filter(pk=d.pk).update(status=Delivery.Status.SENT, sent_at=clock.now(), updated_at=clock.now())
     return "sent"
+
+
+def absolute_url(url: str) -> str:
+    """A notification's link as the recipient opens it outside the application (an e-mail, a text message):
+    a page's path joined to the configured site address (``SINERGI_SITE_URL``); full addresses stay as they are."""
+    from django.conf import settings
+
+    if not url or "://" in url:
+        return url
+    base = (getattr(settings, "SINERGI_SITE_URL", "") or getattr(settings, "SINERGI_BASE_URL", "")).rstrip("/")
+    return f"{base}/{url.lstrip('/')}"
 
 
 def _wait(attempts: int) -> dt.timedelta:

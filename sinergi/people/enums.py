@@ -25,11 +25,20 @@ class DocumentType(models.TextChoices):
 
 class ConsentPurpose(models.TextChoices):
     CASE_MANAGEMENT = "case_management", _("Pengelolaan kasus")
-    REFERRAL = "referral", _("Rujukan ke lembaga lain")
-    CROSS_BORDER = "cross_border", _("Pertukaran lintas negara")
+    REFERRAL = "referral", _("Berbagi dengan lembaga lain")
+    CROSS_BORDER = "cross_border", _("Berbagi lintas negara")
+    PHONE_CONTACT = "phone_contact", _("Dihubungi lewat telepon")
     FAMILY_CONTACT = "family_contact", _("Menghubungi keluarga")
     PROSECUTION = "prosecution", _("Proses hukum")
     STATISTICS = "statistics", _("Statistik tanpa identitas")
+
+
+class ConsentMethod(models.TextChoices):
+    """How the answer was taken. Older rows may hold free text; it is shown as written."""
+
+    SPOKEN = "spoken", _("Lisan")
+    SIGNED = "signed", _("Tertulis, ditandatangani")
+    GUARDIAN = "guardian", _("Melalui wali atau orang tua")
 
 
 class Relationship(models.TextChoices):

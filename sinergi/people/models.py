@@ -110,6 +110,11 @@ class Consent(BaseModel):
     recorded_at = models.DateTimeField()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     method = models.CharField(max_length=100, blank=True, help_text=_("lisan, tertulis, melalui wali, ..."))
+    # For sharing with other agencies: the agency types (``agencies.enums.AgencyType``) the survivor agreed to;
+    # empty means any agency of the country.
+    agency_types = models.JSONField(default=list, blank=True)
+    # The agency through which the answer was taken (the audit row names it too).
+    agency = models.ForeignKey("agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     note = models.TextField(blank=True)
 
     class Meta:

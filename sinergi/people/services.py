@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from sinergi.access.capabilities import Cap
 from sinergi.access.policy import require, require_person
@@ -280,23 +281,44 @@ def family_contact_add(*, actor, person: Person, agency_id, name: str, relations
 
 @transaction.atomic
 def consent_record(*, actor, person: Person, agency_id, purpose: str, given: bool, method: str = "",
-                   note: str = "") -> Consent:
+                   note: str = "", agency_types: list[str] | None = None) -> Consent:
+    """Record the survivor's answer for one purpose (a withdrawal is ``given=False``: a new row, the history
+    stays). ``agency_types``: for sharing with other agencies, the kinds of agency the survivor agreed to (none:
+    any). Audited, with who took it, how and through which agency."""
+    from sinergi.agencies.enums import AgencyType
+
     principal = require_person(actor, person, Cap.PERSON_EDIT, agency_id)
     errors = Errors()
     errors.in_choices("purpose", purpose, ConsentPurpose.values)
+    types = list(dict.fromkeys(agency_types or ()))
+    errors.in_choices("agency_types", types, AgencyType.values)
+    if types and purpose != ConsentPurpose.REFERRAL:
+        errors.add("agency_types", _("Jenis lembaga hanya untuk persetujuan berbagi dengan lembaga lain."))
+    method = (method or "").strip()
+    if len(method) > 100:
+        errors.add("method", _("Terlalu panjang (paling banyak %(n)s karakter).") % {"n": 100})
     errors.raise_if_any()
     consent = Consent.objects.create(person=person, purpose=purpose, given=bool(given), recorded_at=clock.now(),
-                                     recorded_by=actor, method=method or "", note=note or "")
+                                     recorded_by=actor, method=method, note=(note or "").strip(),
+                                     agency_types=types if given else [], agency_id=agency_id)
     audit_log(actor=principal.actor(agency_id), action=Action.CREATE, object_type="consent", object_id=consent.pk,
-              detail={"person": str(person.pk), "purpose": purpose, "given": bool(given)})
+              detail={"person": str(person.pk), "purpose": purpose, "given": bool(given), "method": method,
+                      "agency_types": consent.agency_types, "withdrawal": not given})
     return consent
 
 
-def consent_current(person: Person, purpose: str) -> bool:
-    """The latest answer for this purpose; no answer means no consent."""
+def consent_latest(person: Person, purpose: str) -> Consent | None:
     # Two answers stamped with the same time (a frozen clock, an import) are told apart by when they were saved.
-    latest = Consent.objects.filter(person=person, purpose=purpose).order_by("-recorded_at", "-created_at").first()
-    return bool(latest and latest.given)
+    return Consent.objects.filter(person=person, purpose=purpose).order_by("-recorded_at", "-created_at").first()
+
+
+def consent_current(person: Person, purpose: str, *, agency_type: str | None = None) -> bool:
+    """The latest answer for this purpose; no answer means no consent. For sharing with an agency of
+    ``agency_type``: the consent must name that type, or name none (any agency)."""
+    latest = consent_latest(person, purpose)
+    if not (latest and latest.given):
+        return False
+    return not (agency_type and latest.agency_types and agency_type not in latest.agency_types)
 
 
 @transaction.atomic

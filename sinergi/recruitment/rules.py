@@ -48,12 +48,18 @@ def normalise_identifier(kind: str, value: str) -> str:
     return value.lstrip("@")
 
 
-def licence_status_on(agency, day: dt.date) -> str | None:
-    status = None
+def licence_event_on(agency, day: dt.date):
+    """The licence history's entry in force on ``day`` (its status and the date it took effect), or None."""
+    current = None
     for event in agency.licence_events.all():
         if event.effective_from <= day:
-            status = event.status
-    return status
+            current = event
+    return current
+
+
+def licence_status_on(agency, day: dt.date) -> str | None:
+    event = licence_event_on(agency, day)
+    return event.status if event is not None else None
 
 
 def _country_name(code: str) -> str:
@@ -80,11 +86,16 @@ def agency_not_licensed(offer: Offer, params: dict) -> tuple[str, dict] | None:
             return ("Perusahaan tidak ditemukan dalam daftar perusahaan penempatan berizin (P3MI).",
                     {"given": offer.agency_given})
         return None
-    status = licence_status_on(offer.agency, offer.on)
+    event = licence_event_on(offer.agency, offer.on)
+    status = event.status if event is not None else None
     if status != LicenceStatus.ACTIVE:
-        label = {"suspended": "dibekukan", "revoked": "dicabut"}.get(status or "", "tidak aktif")
-        return (f"Izin {offer.agency} {label} pada {offer.on:%d-%m-%Y}.",
-                {"agency": str(offer.agency.pk), "status": status or "none"})
+        # The date is the licence history's own (when the suspension or revocation took effect), never the day
+        # of the check or of the departure.
+        if event is None:
+            return (f"Izin {offer.agency} belum berlaku.", {"agency": str(offer.agency.pk), "status": "none"})
+        label = {"suspended": "dibekukan", "revoked": "dicabut"}.get(status, "tidak aktif")
+        return (f"Izin {offer.agency} {label} sejak {event.effective_from:%d-%m-%Y}.",
+                {"agency": str(offer.agency.pk), "status": status, "since": event.effective_from.isoformat()})
     return None
 
 

@@ -59,6 +59,9 @@ class Referral(BaseModel):
     # A referral that crossed to (or came from) another instance: the peer and the referral's id over there.
     remote_peer = models.ForeignKey("exchange.Peer", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     remote_id = models.UUIDField(null=True, blank=True)
+    # For a referral to a partner instance: when the partner's signed receipt came back. Until then it is
+    # queued, not delivered; the partner's deadlines and its performance times count from here.
+    delivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-sent_at"]

@@ -401,7 +401,13 @@ HANDLERS = {"referral.create": on_referral_create, "referral.status": on_referra
             "notice.create": on_notice_create, "notice.answer": on_notice_answer, "notice.close": on_notice_close}
 
 
+def on_referral_create_delivered(peer, body: dict, at) -> None:
+    """The partner's receipt for a referral we sent: from now it has reached the partner (and its clock runs)."""
+    services.referral_delivered(referral_id=body.get("referral_id"), at=at)
+
+
 def register() -> None:
     """Called from ``ReferralsConfig.ready()``."""
     for kind, handler in HANDLERS.items():
         handlers.register(kind, handler)
+    handlers.register_delivered("referral.create", on_referral_create_delivered)

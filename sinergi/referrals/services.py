@@ -106,7 +106,10 @@ def referral_send(*, actor, case, type: str, to_agency, sections: list[str] | No
     lead = case.lead_agency
     purpose = _consent_purpose(lead, target)
     override = (consent_override_reason or "").strip()
-    if not consent_current(case.survivor, purpose) and len(override) < 10:
+    # Consent covers a referral within the country when it names the receiver's kind of agency (or none: any).
+    consented = consent_current(case.survivor, purpose,
+                                agency_type=target.type if purpose == ConsentPurpose.REFERRAL else None)
+    if not consented and len(override) < 10:
         raise field_error("consent_override_reason",
                           _("Penyintas belum memberi persetujuan; tulis alasan untuk tetap berbagi."))
     now = clock.now()
@@ -114,7 +117,7 @@ def referral_send(*, actor, case, type: str, to_agency, sections: list[str] | No
     referral = Referral.objects.create(
         case=case, type=type, from_agency=lead, to_agency=target, status=S.SENT, sections=sections, message=message,
         sent_by=actor, sent_at=now, ack_due_at=ack_due, complete_due_at=complete_due, agreement=agreement,
-        consent_override_reason=override if not consent_current(case.survivor, purpose) else "",
+        consent_override_reason=override if not consented else "",
         idempotency_key=key,
     )
     case_event_add(case, EventKind.REFERRAL, actor=actor, agency_id=lead.pk,
@@ -226,13 +229,16 @@ def referrals_escalate_due(now: dt.datetime | None = None) -> dict[str, int]:
     """
     now = now or clock.now()
     counts = {"level1": 0, "level2": 0, "expired": 0}
-    for referral in Referral.objects.filter(status__in=[S.SENT], complete_due_at__lte=now):
+    # A referral still queued for a partner instance that is down is not the partner's delay: it waits for its
+    # receipt (which moves its deadlines) instead of escalating or expiring.
+    queued = Q(to_agency__peer__isnull=False, delivered_at__isnull=True)
+    for referral in Referral.objects.filter(status__in=[S.SENT], complete_due_at__lte=now).exclude(queued):
         with transaction.atomic():
             r = Referral.objects.select_for_update().get(pk=referral.pk)
             if r.status == S.SENT:
                 _move(r, S.EXPIRED, actor=None, agency_id=r.to_agency_id, principal=None)
                 counts["expired"] += 1
-    late_ack = Referral.objects.filter(status=S.SENT, ack_due_at__lte=now, escalation_level__lt=2)
+    late_ack = Referral.objects.filter(status=S.SENT, ack_due_at__lte=now, escalation_level__lt=2).exclude(queued)
     for referral in late_ack:
         second = referral.ack_due_at + (referral.ack_due_at - referral.sent_at)
         level = 2 if now >= second else 1
@@ -268,3 +274,21 @@ def _notify(referral: Referral, event: str) -> None:
 
     referral_id = referral.pk
     transaction.on_commit(lambda: notify.referral_changed(referral_id, event))
+
+
+@transaction.atomic
+def referral_delivered(*, referral_id, at: dt.datetime) -> bool:
+    """The partner instance's receipt for a referral arrived (``exchange``, once the message is delivered): from
+    now on it is delivered, and its deadlines count from the receipt, not from the day it was queued while the
+    partner was down. Idempotent; False when nothing changed."""
+    referral = Referral.objects.select_for_update().filter(pk=referral_id, delivered_at__isnull=True).first()
+    if referral is None:
+        return False
+    delay = max(at - referral.sent_at, dt.timedelta(0))
+    referral.delivered_at = at
+    referral.ack_due_at += delay
+    referral.complete_due_at += delay
+    referral.save(update_fields=["delivered_at", "ack_due_at", "complete_due_at", "updated_at"])
+    audit_log(actor=SYSTEM, action=Action.UPDATE, object_type="referral", object_id=referral.pk,
+              detail={"delivered_at": at.isoformat(), "deadlines_moved_by_seconds": int(delay.total_seconds())})
+    return True

@@ -113,3 +113,27 @@ class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("Berkas"), help_text=_("PDF, JPEG, PNG, DOCX atau TXT; paling besar 10 MB."),
                            widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.txt"}))
     description = forms.CharField(label=_("Keterangan"), required=False, max_length=300)
+
+
+class ConsentForm(forms.Form):
+    """The survivor's answer for one purpose, as the officer took it; withdrawing is an answer too."""
+
+    purpose = forms.ChoiceField(label=_("Untuk keperluan"), choices=[])
+    given = forms.ChoiceField(label=_("Jawaban penyintas"), widget=forms.RadioSelect, initial="yes",
+                              choices=[("yes", _("Setuju")), ("no", _("Tidak setuju atau menarik persetujuan"))])
+    method = forms.ChoiceField(label=_("Cara persetujuan diberikan"), choices=[])
+    agency_types = forms.MultipleChoiceField(
+        label=_("Jenis lembaga yang boleh menerima data"), required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[], help_text=_("Hanya untuk berbagi dengan lembaga lain. Kosongkan bila penyintas setuju "
+                                "untuk semua jenis lembaga."))
+    note = forms.CharField(label=_("Keterangan"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        from sinergi.agencies.enums import AgencyType
+        from sinergi.people.enums import ConsentMethod, ConsentPurpose
+
+        super().__init__(*args, **kwargs)
+        self.fields["purpose"].choices = ConsentPurpose.choices
+        self.fields["method"].choices = ConsentMethod.choices
+        self.fields["agency_types"].choices = [c for c in AgencyType.choices if c[0] != AgencyType.VILLAGE]

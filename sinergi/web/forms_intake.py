@@ -75,6 +75,14 @@ class IntakeForm(forms.Form):
     victim_status = forms.ChoiceField(label=_("Status korban"), required=False, choices=EMPTY + list(VictimStatus.choices),
                                       help_text=_("Kosongkan bila belum dapat diputuskan."))
     decided_by_org = forms.ChoiceField(label=_("Diputuskan oleh"), required=False, choices=EMPTY + list(DecisionOrg.choices))
+    # Consent, asked at intake: each purpose ticked is an answer "yes", taken by the officer in this way
+    consent_purposes = forms.MultipleChoiceField(
+        label=_("Penyintas (atau walinya) menyetujui"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Yang tidak dicentang dicatat sebagai belum disetujui; rujukan tanpa persetujuan perlu alasan."))
+    consent_method = forms.ChoiceField(label=_("Cara persetujuan diberikan"), required=False)
+    consent_agency_types = forms.MultipleChoiceField(
+        label=_("Jenis lembaga yang boleh menerima data"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Untuk berbagi dengan lembaga lain. Kosongkan bila penyintas setuju untuk semua jenis lembaga."))
     # Decision
     decision = forms.ChoiceField(label=_("Tindak lanjut"), widget=forms.RadioSelect, initial="open", choices=[
         ("open", _("Buka kasus baru")), ("link", _("Tautkan ke kasus yang sudah ada")),
@@ -93,6 +101,12 @@ class IntakeForm(forms.Form):
         self.fields["regency"].choices = region_choices(Level.REGENCY, data.get("province"))
         self.fields["district"].choices = region_choices(Level.DISTRICT, data.get("regency"))
         self.fields["village"].choices = region_choices(Level.VILLAGE, data.get("district"))
+        from sinergi.agencies.enums import AgencyType
+        from sinergi.people.enums import ConsentMethod, ConsentPurpose
+
+        self.fields["consent_purposes"].choices = ConsentPurpose.choices
+        self.fields["consent_method"].choices = EMPTY + list(ConsentMethod.choices)
+        self.fields["consent_agency_types"].choices = [c for c in AgencyType.choices if c[0] != AgencyType.VILLAGE]
         self.fields["exploitation_types"].choices = htcds.choices("vic_TypeOfExploitation")
         self.fields["recruitment_apps"].choices = htcds.choices("vic_RecruitmentWebsitesAndApps")
         self.fields["ilo_indicators"].choices = [(i.key, ILO_HELP.get(i.key, (i.label,))[0]) for i in indicators.ilo_indicators()]
@@ -116,6 +130,10 @@ class IntakeForm(forms.Form):
         for child, parent in chain:
             if data.get(child) and data.get(parent) and not data[child].startswith(data[parent] + "."):
                 self.add_error(child, _("Tidak termasuk wilayah di atasnya."))
+        if data.get("consent_purposes") and not data.get("consent_method"):
+            self.add_error("consent_method", _("Pilih cara persetujuan diberikan."))
+        if data.get("consent_agency_types") and "referral" not in (data.get("consent_purposes") or ()):
+            self.add_error("consent_agency_types", _("Centang juga persetujuan berbagi dengan lembaga lain."))
         if data.get("decision") == "link" and not data.get("link_reference"):
             self.add_error("link_reference", _("Wajib diisi."))
         return data

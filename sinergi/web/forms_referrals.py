@@ -54,6 +54,17 @@ class ReferralAnswerForm(forms.Form):
     outcome = forms.CharField(label=_("Hasil"), required=False, max_length=5000)
 
 
+class ReferralNoteForm(forms.Form):
+    body = forms.CharField(label=_("Catatan untuk lembaga pengirim"), widget=forms.Textarea(attrs={"rows": 3}),
+                           max_length=20000)
+
+
+class ReferralAttachmentForm(forms.Form):
+    file = forms.FileField(label=_("Berkas"), help_text=_("PDF, JPEG, PNG, DOCX atau TXT; paling besar 10 MB."),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.txt"}))
+    description = forms.CharField(label=_("Keterangan"), required=False, max_length=300)
+
+
 class NoticeForm(forms.Form):
     """Issue a notice. Shape and types only; ``referrals.notices.notice_issue`` checks the rest (recipients,
     photo type and size, the case)."""

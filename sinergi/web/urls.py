@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .views import (account, analytics, auth, cases, estimate, exchange, home, imports, inbox, intake, linkage,
-                    notices, partners, performance, recruitment, referrals, users)
+                    notices, partners, performance, recruitment, referrals, summary, users)
 
 app_name = "web"
 
@@ -52,9 +52,17 @@ urlpatterns = [
     path("cases/<str:case_id>/", cases.case_detail, name="case_detail"),
     path("cases/<str:case_id>/transition/", cases.case_transition, name="case_transition"),
     path("cases/<str:case_id>/notes/", cases.note_add, name="case_note"),
+    path("cases/<str:case_id>/summary/", summary.case_summary, name="case_summary"),
+    path("cases/<str:case_id>/summary.pdf", summary.case_summary_pdf, name="case_summary_pdf"),
+    path("cases/<str:case_id>/consent/", cases.consent_add, name="case_consent"),
     path("cases/<str:case_id>/reveal/", cases.reveal, name="case_reveal"),
     path("cases/<str:case_id>/referrals/", referrals.referral_send, name="case_referral"),
+    path("referrals/<str:referral_id>/", referrals.referral_detail, name="referral_detail"),
     path("referrals/<str:referral_id>/answer/", referrals.referral_answer, name="referral_answer"),
+    path("referrals/<str:referral_id>/notes/", referrals.referral_note, name="referral_note"),
+    path("referrals/<str:referral_id>/attachments/", referrals.referral_attachment, name="referral_attachment"),
+    path("referrals/<str:referral_id>/attachments/<str:attachment_id>/", referrals.referral_attachment_download,
+         name="referral_attachment_download"),
     path("notices/", notices.notice_list, name="notice_list"),
     path("notices/new/", notices.notice_new, name="notice_new"),
     path("notices/<uuid:notice_id>/", notices.notice_detail, name="notice_detail"),

@@ -114,12 +114,15 @@ def _one_case(c: Counts, case_id, stays: list, info: tuple, border_cases: dict) 
 def _count_referrals(c: Counts, border_cases: dict, border_agencies: set, now: dt.datetime) -> None:
     from sinergi.referrals.models import Referral
 
-    rows = _stream(Referral.objects.all(), "case_id", "type", "status", "to_agency_id", "sent_at", "ack_due_at",
+    # A referral to a partner instance counts from its receipt; one still queued has not reached the partner.
+    referrals = Referral.objects.exclude(to_agency__peer__isnull=False, delivered_at__isnull=True)
+    rows = _stream(referrals, "case_id", "type", "status", "to_agency_id", "sent_at", "ack_due_at",
                    "complete_due_at", "acknowledged_at", "completed_at", "escalation_level", "case__port_of_entry",
                    "case__reported_on", "case__origin_province_id", "case__origin_regency_id",
-                   "case__primary_exploitation", "case__lead_agency_id")
+                   "case__primary_exploitation", "case__lead_agency_id", "delivered_at")
     for (case_id, type_, status, to, sent, ack_due, done_due, acked, done, level, port, reported, prov, reg,
-         expl, lead) in rows:
+         expl, lead, delivered) in rows:
+        sent = delivered or sent
         cell, year = _cell(prov, reg, to, expl), _local_year(sent)
         c.add("ref_sent", type_, year, cell)
         if acked is not None:

@@ -127,6 +127,10 @@ BAD = [
         "purpose": "referral", "given": "perhaps"}, format="json"), 400, "given"),
     ("consent: unknown purpose", lambda a, s: a.post(person_url(s, "consents/"), {
         "purpose": "marketing", "given": True}, format="json"), 400, "purpose"),
+    ("consent: unknown kind of agency", lambda a, s: a.post(person_url(s, "consents/"), {
+        "purpose": "referral", "given": True, "agency_types": ["bank"]}, format="json"), 400, "agency_types"),
+    ("consent: kinds of agency for statistics", lambda a, s: a.post(person_url(s, "consents/"), {
+        "purpose": "statistics", "given": True, "agency_types": ["ngo"]}, format="json"), 400, "agency_types"),
     ("reveal: no purpose", lambda a, s: a.get(person_url(s), {"reveal": "identity"}), 400, "purpose"),
     ("reveal: unknown section", lambda a, s: a.get(person_url(s), {"reveal": "everything", "purpose": "x"}),
      400, "reveal"),

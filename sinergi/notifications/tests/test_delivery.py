@@ -64,3 +64,17 @@ def test_a_claimed_delivery_is_not_sent_twice_until_its_lease_ends(settings):
     assert services.delivery_attempt(d.pk) == "skipped" and CALLS == []
     assert services.deliveries_retry_due(clock.now() + services.LEASE + dt.timedelta(seconds=1)) == 1
     assert len(CALLS) == 1
+
+
+def test_links_in_emails_are_absolute_from_the_configured_site_address(settings, mailoutbox,
+                                                                       django_capture_on_commit_callbacks):
+    settings.SINERGI_SITE_URL = "https://sinergi.example.go.id/"
+    user = UserFactory(email="b@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify(user_ids=[user.pk], title="Rujukan baru", url="/cases/1234/", key="k-abs")
+    body = mailoutbox[0].body
+    assert "https://sinergi.example.go.id/cases/1234/" in body
+    assert "\n/cases/" not in body
+    # The page inside the application keeps its own path.
+    assert Notification.objects.get(key="k-abs").url == "/cases/1234/"
+    assert services.absolute_url("https://other.example/x") == "https://other.example/x"

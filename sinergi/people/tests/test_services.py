@@ -384,3 +384,29 @@ def test_an_origin_known_only_to_the_regency_is_kept(officer, agency):
     assert (village.origin_regency_id, village.origin_village_id) == ("53.01", "53.01.04.2003")
     with pytest.raises(ValidationError):
         create(officer, agency, full_name="X", origin_area="99.99")
+
+
+def test_consent_records_how_who_and_types_and_withdrawal_is_audited():
+    from sinergi.agencies.enums import AgencyType
+    from sinergi.audit.models import AuditEvent
+
+    agency = AgencyFactory()
+    officer = user_with_role(Role.INTAKE_OFFICER, agency)
+    person = services.person_create(actor=officer, agency_id=agency.pk, data={"full_name": "Maria Goreti"})
+    c = services.consent_record(actor=officer, person=person, agency_id=agency.pk, purpose="referral", given=True,
+                                method="signed", agency_types=[AgencyType.NGO, AgencyType.POLICE])
+    assert c.recorded_by == officer and c.agency_id == agency.pk and c.method == "signed"
+    assert services.consent_current(person, "referral", agency_type=AgencyType.NGO)
+    assert not services.consent_current(person, "referral", agency_type=AgencyType.FOREIGN_MINISTRY)
+    w = services.consent_record(actor=officer, person=person, agency_id=agency.pk, purpose="referral", given=False,
+                                method="spoken", note="Tidak mau lagi")
+    assert not services.consent_current(person, "referral", agency_type=AgencyType.NGO)
+    row = AuditEvent.objects.get(object_type="consent", object_id=str(w.pk))
+    assert row.detail["withdrawal"] is True and row.detail["method"] == "spoken"
+    with pytest.raises(ValidationError) as exc:
+        services.consent_record(actor=officer, person=person, agency_id=agency.pk, purpose="statistics",
+                                given=True, agency_types=[AgencyType.NGO])
+    assert "agency_types" in exc.value.message_dict
+    with pytest.raises(ValidationError):
+        services.consent_record(actor=officer, person=person, agency_id=agency.pk, purpose="referral",
+                                given=True, agency_types=["bank"])

@@ -84,3 +84,25 @@ def test_same_phone_across_cases_is_flagged():
     offer = rules.Offer(on=clock.today(), identifiers=[("phone", rules.normalise_identifier("phone", "+62 812 3456 7890"))])
     assert "shared-identifier" in codes(rules.evaluate(offer))
     assert RiskFlag.objects.filter(rule__code="shared-identifier", subject_type="recruiter").exists()
+
+
+def test_revoked_licence_is_said_revoked_from_its_own_date_everywhere(client):
+    """The risk flag (on a departure after the revocation) and the public check (today) both name the date the
+    revocation took effect, from the licence history."""
+    from django.urls import reverse
+
+    agency = licensed(name="PT Bintang Timur Raya", number="KEP-777/2020", since=dt.date(2020, 1, 1))
+    LicenceEvent.objects.create(agency=agency, status="revoked", effective_from=dt.date(2025, 6, 1), reason="Aduan")
+    jo = JobOrder.objects.create(agency=agency, reference="JO-SA-1", employer="Riyadh Home", destination_id="SA",
+                                 position="Penata laksana rumah tangga", quota=5, approved=True)
+    late = Placement.objects.create(job_order=jo, worker_reference="W-9", departure_date=dt.date(2026, 7, 1))
+    flag = next(f for f in flags_refresh("placement", late.pk, offer_for_placement(late))
+                if f.rule.code == "agency-not-licensed")
+    assert "01-06-2025" in flag.reason and "01-07-2026" not in flag.reason
+    assert flag.evidence["since"] == "2025-06-01"
+    r = client.post(reverse("public_check"), {
+        "agency": "KEP-777/2020", "destination": "MY", "position": "pekerja kebun", "pay_amount": "",
+        "pay_currency": "USD", "needs_qualification": "yes", "visa": "work", "province": "53"})
+    body = r.content.decode()
+    assert r.status_code == 200 and "01-06-2025" in body
+    assert clock.today().strftime("%d-%m-%Y") not in body

@@ -166,3 +166,23 @@ def test_notifications_are_written_in_each_recipients_language(scene, django_cap
         services.referral_respond(actor=receiver, referral=r, to_status=S.ACKNOWLEDGED)
     answer = Notification.objects.get(recipient=manager, key__endswith="acknowledged")
     assert "KBRI Phnom Penh" in answer.title and "Rujukan" not in answer.title
+
+
+def test_consent_naming_agency_types_covers_only_those(scene):
+    """A consent for sharing that names the kinds of agency covers a referral to one of them (no override reason),
+    and not to another kind; its withdrawal ends it."""
+    from sinergi.people.services import consent_record
+
+    lead, embassy, case, manager, receiver = scene
+    police = AgencyFactory(name="Polda NTT", type=AgencyType.POLICE)
+    consent_record(actor=manager, person=case.survivor, agency_id=lead.pk, purpose="referral", given=True,
+                   method="signed", agency_types=[AgencyType.FOREIGN_MINISTRY])
+    r = services.referral_send(actor=manager, case=case, type="verify_citizenship", to_agency=embassy)
+    assert r.consent_override_reason == ""
+    with pytest.raises(ValidationError) as exc:
+        services.referral_send(actor=manager, case=case, type="investigate", to_agency=police)
+    assert "consent_override_reason" in exc.value.message_dict
+    consent_record(actor=manager, person=case.survivor, agency_id=lead.pk, purpose="referral", given=False,
+                   method="spoken")
+    with pytest.raises(ValidationError):
+        services.referral_send(actor=manager, case=case, type="locate", to_agency=embassy)

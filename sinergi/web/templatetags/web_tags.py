@@ -96,3 +96,67 @@ def is_figure(value) -> bool:
         return True
     s = str(value).strip()
     return s in ("—", "-") or (s.startswith("<") and s[1:].isdigit()) or s.rstrip("%").replace(".", "", 1).isdigit()
+
+
+@register.filter
+def ilo_label(key):
+    """An ILO forced-labour indicator's name in the reader's language."""
+    from sinergi.intake.help import ILO_HELP
+
+    return str(ILO_HELP[key][0]) if key in ILO_HELP else key
+
+
+@register.filter
+def delphi_label(key):
+    from sinergi.intake import indicators
+
+    item = indicators.delphi_by_key().get(key)
+    return item.label if item is not None else key
+
+
+@register.filter
+def dimension_label(key):
+    from sinergi.intake.help import DIMENSION_LABELS
+
+    return str(DIMENSION_LABELS.get(key, key))
+
+
+@register.filter
+def victim_status_label(value):
+    from sinergi.cases.enums import VictimStatus
+
+    try:
+        return VictimStatus(value).label if value else ""
+    except ValueError:
+        return value
+
+
+@register.filter
+def agency_type_label(value):
+    from sinergi.agencies.enums import AgencyType
+
+    try:
+        return AgencyType(value).label
+    except ValueError:
+        return value
+
+
+@register.filter
+def consent_method_label(value):
+    """A consent's method: its label when it is one of the methods, else as it was written."""
+    from sinergi.people.enums import ConsentMethod
+
+    try:
+        return ConsentMethod(value).label if value else ""
+    except ValueError:
+        return value
+
+
+@register.filter
+def stage_label(value):
+    from sinergi.cases.enums import Stage
+
+    try:
+        return Stage(value).label
+    except ValueError:
+        return value

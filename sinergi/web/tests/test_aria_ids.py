@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from sinergi.agencies.enums import Role
-from sinergi.core.testing import PASSWORD, CaseFactory, user_with_role
+from sinergi.agencies.tests.factories import PASSWORD, user_with_role
+from sinergi.cases.tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from sinergi.agencies.enums import Role
-from sinergi.core.testing import PASSWORD, user_with_role
+from sinergi.agencies.tests.factories import PASSWORD, user_with_role
 
 pytestmark = pytest.mark.django_db
 

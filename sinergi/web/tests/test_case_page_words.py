@@ -10,7 +10,9 @@ from django.urls import reverse
 from sinergi.agencies.enums import Role
 from sinergi.cases.enums import ALLOWED_TRANSITIONS, Stage
 from sinergi.core import clock
-from sinergi.core.testing import PASSWORD, CaseFactory, PersonFactory, user_with_role
+from sinergi.agencies.tests.factories import PASSWORD, user_with_role
+from sinergi.cases.tests.factories import CaseFactory
+from sinergi.people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 

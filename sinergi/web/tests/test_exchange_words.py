@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from sinergi.agencies.enums import Role
 from sinergi.core import clock
-from sinergi.core.testing import PASSWORD, AgencyFactory, user_with_role
+from sinergi.agencies.tests.factories import PASSWORD, AgencyFactory, user_with_role
 from sinergi.exchange.models import ExchangeLog
 
 pytestmark = pytest.mark.django_db

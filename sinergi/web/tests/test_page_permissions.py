@@ -25,16 +25,18 @@ from django.utils import formats, translation
 from sinergi.agencies.enums import AgencyType, Role
 from sinergi.agencies.models import Membership
 from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
-from sinergi.cases.attachments import attachment_add
+from sinergi.cases.attachments import attachment_add, referral_attachment_add
 from sinergi.cases.models import TimelineEvent
-from sinergi.cases.services import note_add, service_add
+from sinergi.cases.services import note_add, referral_note_add, service_add
 from sinergi.cases.tests.factories import CaseFactory
 from sinergi.core import clock
+from sinergi.intake.models import Report, Screening
 from sinergi.linkage.merging import pair_confirm
 from sinergi.linkage.models import Merge
 from sinergi.linkage.tests.factories import pair_of
 from sinergi.people.models import FamilyContact, IdentityDocument, PersonAlias
 from sinergi.people.tests.factories import PersonFactory
+from sinergi.people.services import consent_record
 from sinergi.referrals import notices
 from sinergi.referrals.enums import Section
 from sinergi.referrals.models import Referral
@@ -51,6 +53,7 @@ RECEIVERS = tuple(f"receiver_{s}" for s in SECTIONS)
 ROLES = (*LEAD, *NO_CASEWORK, OTHER, *RECEIVERS)
 DOB = dt.date(1998, 11, 27)
 PHONE, FAMILY_PHONE, NIK, TRAVEL = "081299887766", "081311223344", "5301234567891234", "X7654321"
+REPORTER_PHONE = "081255501986"
 
 
 def png() -> bytes:
@@ -88,6 +91,16 @@ def _build(media) -> dict:
     note_add(actor=owner, case=case, body="Catatan wawancara rahasia nomor 77")
     attachment_add(actor=owner, case=case, uploaded=ContentFile(b"%PDF-1.4 visum", name="visum-rahasia-77.pdf"),
                    description="Hasil pemeriksaan")
+    # What intake recorded, and the survivor's consent.
+    report = Report.objects.create(channel="family", received_at=now, agency=lead, received_by=owner,
+                                   reporter_name="Kornelis Pelapor Rahasia", reporter_relation="Paman",
+                                   reporter_contact=REPORTER_PHONE, narrative="Kisah rahasia pelapor 77",
+                                   last_known_location="Lokasi terakhir rahasia 77", case=case, subject=person)
+    Screening.objects.create(report=report, case=case, performed_by=owner, agency=lead, performed_at=now,
+                             ilo_indicators=["7"], suggested_status="PossibleVictimOfTrafficking",
+                             notes="Penapisan rahasia 77")
+    consent_record(actor=owner, person=person, agency_id=lead.pk, purpose="phone_contact", given=True,
+                   method="signed", note="Persetujuan rahasia 77")
     TimelineEvent.objects.create(case=case, kind="note_added", at=now, agency=lead,
                                  summary="Peristiwa riwayat rahasia 77", data={})
     referrals = {s: Referral.objects.create(case=case, type="investigate", from_agency=lead, to_agency=agency,
@@ -105,6 +118,11 @@ def _build(media) -> dict:
         case=second, photo=SimpleUploadedFile("foto.png", png(), content_type="image/png"))
     answers = {s: notices.notice_answer(actor=users[f"receiver_{s}"], notice=notice,
                                         body=f"Jawaban rahasia {s} 77") for s in ("identity", "location")}
+    # What the identity receiver added to its referral: for the lead agency and itself, never another receiver.
+    referral_note_add(actor=users["receiver_identity"], referral=referrals["identity"],
+                      body="Tambahan rahasia identity 77")
+    addition = referral_attachment_add(actor=users["receiver_identity"], referral=referrals["identity"],
+                                       uploaded=ContentFile(b"%PDF-1.4 splp", name="tambahan-rahasia-77.pdf"))
     job = ImportJob.objects.create(created_by=owner, agency=lead, format="csv", status=JobStatus.COMPLETED,
                                    filename="kasus.csv", errors=[{"line": 2, "field": "sng_FullName",
                                                                   "message": "Wajib diisi"}])
@@ -123,8 +141,8 @@ def _build(media) -> dict:
     pair_confirm(actor=users["case_manager"], pair=pair_of(second.survivor, orphan, 0.7))
     return {"lead": lead, "other": other, "receivers": receivers, "case": case, "second": second, "owner": owner,
             "referrals": referrals, "users": users, "notice": notice, "answers": answers, "job": job,
-            "attachment": case.attachments.get(), "media": media, "report": report, "pair": pair,
-            "merge": Merge.objects.get()}
+            "attachment": case.attachments.get(referral__isnull=True), "addition": addition, "media": media,
+            "report": report, "pair": pair, "merge": Merge.objects.get()}
 
 
 @pytest.fixture(scope="module")
@@ -161,10 +179,13 @@ def secrets(w) -> dict[str, list[str]]:
     return {
         "case": [w["case"].reference],
         "identity": ["Yustina Leto Nahak", "Tina Letosia", *_dates(DOB), Region.objects.get(code="53.01.04.2003").name],
-        "contact": ["Bernadus Nahakleto", "•" * 9 + PHONE[-3:], "•" * 9 + FAMILY_PHONE[-3:]],
+        "contact": ["Bernadus Nahakleto", "•" * 9 + PHONE[-3:], "•" * 9 + FAMILY_PHONE[-3:],
+                    "Kornelis Pelapor Rahasia", "•" * 9 + REPORTER_PHONE[-3:]],
         "documents": ["•" * 13 + NIK[-3:], "•" * 5 + TRAVEL[-3:]],
-        "exploitation": ["Disekap di kompleks Kaibo", "Unaquainted"],
-        "location": ["Otres Zona Tujuh"],
+        "exploitation": ["Disekap di kompleks Kaibo", "Unaquainted", "Kisah rahasia pelapor 77",
+                         "Penapisan rahasia 77"],
+        "location": ["Otres Zona Tujuh", "Lokasi terakhir rahasia 77"],
+        "consent": ["Persetujuan rahasia 77"],
         "services": ["Rumah Aman Lentera Kasih"],
         "notes": ["Catatan wawancara rahasia nomor 77"],
         "attachments": ["visum-rahasia-77.pdf", "Hasil pemeriksaan"],
@@ -173,15 +194,17 @@ def secrets(w) -> dict[str, list[str]]:
         "notice": ["Maria Hilangsari", "Tahi lalat rahasia di pipi"],
         "answer_identity": ["Jawaban rahasia identity 77"],
         "answer_location": ["Jawaban rahasia location 77"],
+        "addition_identity": ["Tambahan rahasia identity 77", "tambahan-rahasia-77.pdf"],
         "report": ["Laporan kotak masuk rahasia 77"],
         # Never on a page unless revealed (nothing is revealed in the matrix).
-        "unmasked": [PHONE, FAMILY_PHONE, NIK, TRAVEL, "yustina.leto@example.org", "Jl. Rahasia Nomor 7",
+        "unmasked": [PHONE, FAMILY_PHONE, NIK, TRAVEL, REPORTER_PHONE, "yustina.leto@example.org", "Jl. Rahasia Nomor 7",
                      "Dusun Rahasia Tujuh", "081377665544"],
     }
 
 
-EVERYTHING = ("case", "identity", "contact", "documents", "exploitation", "location", "services", "notes",
-              "attachments", "timeline", "second", "notice", "answer_identity", "answer_location", "report")
+EVERYTHING = ("case", "identity", "contact", "documents", "exploitation", "location", "consent", "services", "notes",
+              "attachments", "timeline", "second", "notice", "answer_identity", "answer_location", "addition_identity",
+              "report")
 
 
 def may_see(role: str) -> set[str]:
@@ -189,9 +212,11 @@ def may_see(role: str) -> set[str]:
         return set(EVERYTHING)
     if role.startswith("receiver_"):
         section = role.removeprefix("receiver_")
-        seen = {"case", section}
+        seen = {"case", section} | ({"consent"} if section == "contact" else set())
         if section in ("identity", "location"):  # the notice was sent to these two
             seen |= {"notice", f"answer_{section}"}
+        if section == "identity":
+            seen.add("addition_identity")
         return seen
     return set()
 
@@ -261,9 +286,26 @@ PAGES = [
     ("send referral", lambda c, w, r: c.post(case_url("case_referral", w), {
         "type": "medical", "to_agency": w["other"].code, "sections": ["identity"],
         "consent_override_reason": "Penyintas belum dapat dihubungi"}), expect((400, 302, 302), receivers=400), ()),
+    ("case summary to print", lambda c, w, r: c.get(case_url("case_summary", w)),
+     expect((200, 200, 200), receivers=200), ()),
+    ("case summary as PDF", lambda c, w, r: c.get(case_url("case_summary_pdf", w)),
+     expect((200, 200, 200), receivers=200), ()),
+    ("record consent", lambda c, w, r: c.post(case_url("case_consent", w), {
+        "purpose": "statistics", "given": "yes", "method": "spoken"}), expect((302, 302, 302)), ()),
     ("acknowledge referral", lambda c, w, r: c.post(
         reverse("web:referral_answer", args=[own_referral(w, r).pk]), {"status": "acknowledged"}),
      expect(receivers=302), ()),
+    ("referral record", lambda c, w, r: c.get(reverse("web:referral_detail", args=[own_referral(w, r).pk])),
+     expect((200, 200, 200), receivers=200), ()),
+    ("add a note to a referral", lambda c, w, r: c.post(
+        reverse("web:referral_note", args=[own_referral(w, r).pk]), {"body": "Kami sudah menghubungi keluarga"}),
+     expect(receivers=302), ()),
+    ("add a file to a referral", lambda c, w, r: c.post(
+        reverse("web:referral_attachment", args=[own_referral(w, r).pk]),
+        {"file": SimpleUploadedFile("hasil.txt", b"hasil", content_type="text/plain")}), expect(receivers=302), ()),
+    ("download a referral's file", lambda c, w, r: c.get(reverse(
+        "web:referral_attachment_download", args=[w["referrals"]["identity"].pk, w["addition"].pk])),
+     expect((200, 200, 200), receiver_identity=200), ()),
     ("withdraw referral", lambda c, w, r: c.post(
         reverse("web:referral_answer", args=[w["referrals"]["identity"].pk]),
         {"status": "withdrawn", "reason": "Sudah ditemukan"}), expect((404, 302, 302)), ()),
@@ -428,7 +470,8 @@ def test_the_matrix_covers_every_page():
 
     named = {p.name for p in get_resolver("sinergi.web.urls").url_patterns if getattr(p, "name", None)}
     covered = {"home", "case_list", "case_detail", "case_transition", "case_note", "case_service", "case_attachment",
-               "case_attachment_download", "case_reveal", "case_referral", "referral_answer", "intake", "region_options",
+               "case_attachment_download", "case_reveal", "case_consent", "case_summary", "case_summary_pdf", "case_referral", "referral_answer",
+               "referral_detail", "referral_note", "referral_attachment", "referral_attachment_download", "intake", "region_options",
                "case_import", "case_import_template", "case_import_job", "case_import_rejected", "notice_list", "notice_detail", "notice_photo",
                "notice_new", "notice_answer", "notice_answer_refer", "notice_close", "users", "membership_update",
                "exchange", "performance", "recruitment", "registry_import", "password_change", "account_security",

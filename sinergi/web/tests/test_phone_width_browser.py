@@ -4,7 +4,8 @@ import pytest
 
 from sinergi.agencies.enums import Role
 from sinergi.cases.models import Note
-from sinergi.core.testing import AgencyFactory, CaseFactory, user_with_role
+from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
+from sinergi.cases.tests.factories import CaseFactory
 
 from .test_browser import browser, pytestmark, reference_data, sign_in  # noqa: F401 - shared fixtures
 

@@ -63,3 +63,44 @@ def test_cannot_grant_system_admin(client):
     client.login(username=admin.username, password=PASSWORD)
     r = client.post(reverse("web:users"), {"username": "x", "email": "x@example.org", "role": "system_admin"})
     assert r.status_code == 400 and not User.objects.filter(username="x").exists()
+
+
+def test_administrator_cannot_demote_or_deactivate_themselves(client):
+    agency = AgencyFactory()
+    admin = user_with_role(Role.AGENCY_ADMIN, agency)
+    user_with_role(Role.AGENCY_ADMIN, agency)  # a second administrator: still not for oneself
+    own = Membership.objects.get(user=admin)
+    client.login(username=admin.username, password=PASSWORD)
+    r = client.post(reverse("web:membership_update", args=[own.pk]), {"role": "case_manager"}, follow=True)
+    assert "peran administrator Anda sendiri" in r.content.decode()
+    r = client.post(reverse("web:membership_update", args=[own.pk]), {"active": "0"}, follow=True)
+    assert "menonaktifkan diri sendiri" in r.content.decode()
+    own.refresh_from_db()
+    assert own.role == Role.AGENCY_ADMIN and own.is_active
+    assert not AuditEvent.objects.filter(object_type="membership", object_id=str(own.pk), action="update").exists()
+
+
+def test_the_last_administrator_is_kept():
+    from django.core.exceptions import ValidationError
+
+    from sinergi.agencies import users
+
+    agency = AgencyFactory()
+    last = Membership.objects.get(user=user_with_role(Role.AGENCY_ADMIN, agency))
+    system = user_with_role(Role.SYSTEM_ADMIN)
+    # A system administrator acting on the agency: the agency keeps its only administrator.
+    Membership.objects.create(user=system, agency=agency, role=Role.SYSTEM_ADMIN)
+    for call in (lambda: users.membership_set_role(actor=system, agency_id=agency.pk, membership_id=last.pk,
+                                                   role="supervisor"),
+                 lambda: users.membership_set_active(actor=system, agency_id=agency.pk, membership_id=last.pk,
+                                                     active=False)):
+        with pytest.raises(ValidationError) as exc:
+            call()
+        assert "administrator terakhir" in str(exc.value)
+    last.refresh_from_db()
+    assert last.role == Role.AGENCY_ADMIN and last.is_active
+    # With a second administrator, one of them may be moved by the other.
+    second = user_with_role(Role.AGENCY_ADMIN, agency)
+    users.membership_set_role(actor=second, agency_id=agency.pk, membership_id=last.pk, role="supervisor")
+    last.refresh_from_db()
+    assert last.role == "supervisor"

@@ -12,7 +12,9 @@ from django.utils import translation
 from sinergi.agencies.enums import Role
 from sinergi.core import htcds
 from sinergi.core.htcds_labels import LABELS
-from sinergi.core.testing import PASSWORD, AgencyFactory, CaseFactory, PersonFactory, user_with_role
+from sinergi.agencies.tests.factories import PASSWORD, AgencyFactory, user_with_role
+from sinergi.cases.tests.factories import CaseFactory
+from sinergi.people.tests.factories import PersonFactory
 from sinergi.regions.models import Country
 
 pytestmark = pytest.mark.django_db

@@ -23,7 +23,8 @@ from sinergi.cases.enums import STAGE_ORDER, Stage, moves_from
 from sinergi.core import clock
 from sinergi.core.errors import NotFound, PermissionDenied
 
-from ..forms import AttachmentForm, CaseFilterForm, NoteForm, RevealForm, ServiceForm, TransitionForm
+from ..forms import (AttachmentForm, CaseFilterForm, ConsentForm, NoteForm, RevealForm, ServiceForm,
+                     TransitionForm)
 
 PAGE_SIZE = 25
 SORT_FIELDS = {"-reported_on": ("-reported_on", "-id"), "reported_on": ("reported_on", "id"),
@@ -223,7 +224,38 @@ def _detail_context(request, case):
         "service_form": ServiceForm(initial={"started_on": clock.today()}) if actions["edit"] else None,
         "attachment_form": AttachmentForm() if actions["edit"] else None,
         "overdue": worklist.is_overdue(case), "days_in_stage": worklist.days_in_stage(case),
+        "consent_form": ConsentForm() if actions["consent"] and view.full else None,
+        "consent_now": _consent_now(view.consents),
     }
+
+
+def _consent_now(consents):
+    """The latest answer for each purpose (the projection gives them newest first)."""
+    from sinergi.people.enums import ConsentPurpose
+
+    if consents is None:
+        return []
+    latest = {}
+    for c in consents:
+        latest.setdefault(c.purpose, c)
+    return [{"purpose": p, "label": p.label, "view": latest.get(p.value)} for p in ConsentPurpose]
+
+
+@login_required
+@require_POST
+def consent_add(request, case_id):
+    """Record the survivor's consent for one purpose, or its withdrawal (``people.services.consent_record``)."""
+    from sinergi.people.services import consent_record
+
+    case = _get_case(request, case_id, purpose="consent")
+    if not sight_of(request.user, case).full:
+        raise Http404
+    return _case_form_post(
+        request, case, ConsentForm(request.POST), "consent_form",
+        lambda d: consent_record(actor=request.user, person=case.survivor, agency_id=case.lead_agency_id,
+                                 purpose=d["purpose"], given=d["given"] == "yes", method=d["method"],
+                                 agency_types=d["agency_types"], note=d["note"]),
+        done=_("Persetujuan dicatat."), denied=_("Peran Anda tidak boleh mencatat persetujuan."))
 
 
 @login_required

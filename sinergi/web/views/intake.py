@@ -21,7 +21,8 @@ from sinergi.regions.enums import Level
 
 from ..forms_intake import IntakeForm, region_choices
 
-MULTI = {"exploitation_types", "recruitment_apps", "ilo_indicators", "delphi_items"}
+MULTI = {"exploitation_types", "recruitment_apps", "ilo_indicators", "delphi_items", "consent_purposes",
+         "consent_agency_types"}
 FIELD_MAP = {"origin_village": "village", "origin_area": "village", "citizenship": "citizenship", "link_reference": "link_reference"}
 
 
@@ -80,6 +81,9 @@ def intake(request):
                     decision=d["decision"], link_reference=d["link_reference"],
                     case_details={"exploitation_types": d["exploitation_types"],
                                   "recruitment_apps": d["recruitment_apps"]},
+                    consents=[{"purpose": p, "given": True, "method": d["consent_method"],
+                               "agency_types": d["consent_agency_types"] if p == "referral" else []}
+                              for p in d["consent_purposes"]],
                 )
             except ValidationError as exc:
                 for field, msgs in exc.message_dict.items():
