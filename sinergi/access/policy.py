@@ -119,12 +119,13 @@ def require_referral_receiver(user, referral) -> Principal:
     from django.utils.translation import gettext_lazy as _
 
     from sinergi.core.validation import field_error
-    from sinergi.referrals.enums import ACTIVE
+
+    from . import sources
 
     principal = Principal.of(user)
     if referral.to_agency_id not in principal.casework_agency_ids:
         raise NotFound("referral")
     require(user, Cap.REFERRAL_RESPOND, referral.to_agency_id)
-    if referral.status not in ACTIVE:
+    if referral.status not in sources.get("referral_active"):
         raise field_error("referral", _("Rujukan ini sudah selesai; tambahan tidak dapat dicatat lagi."))
     return principal
