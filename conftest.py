@@ -37,6 +37,9 @@ def pytest_runtest_setup(item):
     tests last; spread over processes (pytest-xdist), a process may take one earlier."""
     if not _flushed["yes"] or _database_use(item) != "db":
         return
+    import importlib
+
+    from django.apps import apps as django_apps
     from pytest_django.plugin import blocking_manager_key
 
     from sinergi.regions.services import countries_load, regions_load
@@ -44,7 +47,14 @@ def pytest_runtest_setup(item):
     with item.config.stash[blocking_manager_key].unblock():
         countries_load()
         regions_load()
+        for module, seed in _MIGRATION_SEEDS:
+            getattr(importlib.import_module(module), seed)(django_apps, None)
     _flushed["yes"] = False
+
+
+# What the migrations write beside the schema, which a flush removes: the risk rules and the audit chain's head.
+_MIGRATION_SEEDS = [("sinergi.recruitment.migrations.0002_default_rules", "seed"),
+                    ("sinergi.audit.migrations.0003_keyed_chain", "seal_legacy_segment")]
 
 
 @pytest.fixture(autouse=True)
