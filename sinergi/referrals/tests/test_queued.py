@@ -13,7 +13,8 @@ from sinergi.agencies.tests.factories import PASSWORD, AgencyFactory, user_with_
 from sinergi.cases.tests.factories import CaseFactory
 from sinergi.exchange import crypto, services as exchange
 from sinergi.exchange.models import OutboxMessage, Peer
-from sinergi.referrals import selectors, services
+from sinergi.analytics.referral_times import referral_response_times
+from sinergi.referrals import services
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def test_queued_until_the_receipt_then_deadlines_count_from_it(down_partner, cli
     body = client.get(reverse("web:case_detail", args=[case.pk])).content.decode()
     assert "Antre, belum terkirim" in body
     # Not the partner's delay: neither counted in its performance nor escalated or expired meanwhile.
-    assert all(row["agency"] != partner.name for row in selectors.agency_performance())
+    assert all(row["agency"] != partner.name for row in referral_response_times())
     later = clock.now() + dt.timedelta(days=30)
     services.referrals_escalate_due(now=later)
     referral.refresh_from_db()
@@ -59,7 +60,7 @@ def test_queued_until_the_receipt_then_deadlines_count_from_it(down_partner, cli
     assert referral.ack_due_at - old_ack_due == arrival - referral.sent_at
     body = client.get(reverse("web:case_detail", args=[case.pk])).content.decode()
     assert "Antre, belum terkirim" not in body
-    row = next(r for r in selectors.agency_performance(since=arrival - dt.timedelta(days=10))
+    row = next(r for r in referral_response_times(since=arrival - dt.timedelta(days=10))
                if r["agency"] == partner.name)
     assert row["received"] == 1
     # Acknowledged an hour after its receipt: one hour, on time.
@@ -67,7 +68,7 @@ def test_queued_until_the_receipt_then_deadlines_count_from_it(down_partner, cli
 
     Referral.objects.filter(pk=referral.pk).update(status="acknowledged",
                                                    acknowledged_at=arrival + dt.timedelta(hours=1))
-    row = next(r for r in selectors.agency_performance(since=arrival - dt.timedelta(days=10))
+    row = next(r for r in referral_response_times(since=arrival - dt.timedelta(days=10))
                if r["agency"] == partner.name)
     assert row["ack_median_hours"] == 1.0 and row["on_time_share"] == 1.0
     # The receipt twice changes nothing.
