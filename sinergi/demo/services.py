@@ -57,7 +57,7 @@ def directory_ensure(agencies: dict[str, Agency], out: Out = _quiet) -> None:
 
     added = hotlines_load()
     if added:
-        out(f"  nomor bantuan / hotlines: {added}")
+        out("  " + _("nomor bantuan: %(count)s") % {"count": added})
     target = agencies.get(LEAD_AGENCY)
     if target is not None and Region.objects.filter(code="53.01").exists():
         ReportRoute.objects.get_or_create(region_id="53.01", defaults={

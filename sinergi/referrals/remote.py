@@ -197,6 +197,9 @@ def referral_apply_remote_status(*, peer, body: dict) -> Referral:
     moves = RECEIVER_MOVES if peer_is_receiver else SENDER_MOVES
     allowed = moves.get(referral.status, frozenset()) | SYSTEM_MOVES.get(referral.status, frozenset())
     if status not in allowed:
+        if _reachable(referral.status, status, moves):
+            # Ahead of a move still on its way (messages to one peer may arrive out of order): tried again later.
+            raise NotYetKnown(f"a move from {referral.status} to {status} waits for the moves before it")
         side = "receiver" if peer_is_receiver else "sender"
         raise Rejected(f"the {side} may not move a referral from {referral.status} to {status}")
     services._move(referral, status, actor=None, agency_id=referral.to_agency_id, principal=None,
@@ -204,6 +207,19 @@ def referral_apply_remote_status(*, peer, body: dict) -> Referral:
     audit_log(actor=_peer_actor(peer, referral.to_agency_id), action=Action.UPDATE, object_type="referral",
               object_id=referral.pk, detail={"peer": peer.code, "status": body.get("status")})
     return referral
+
+
+def _reachable(start: str, goal: str, moves: dict) -> bool:
+    """Whether ``goal`` can follow ``start`` through moves of the table (one or more steps)."""
+    seen, todo = set(), [start]
+    while todo:
+        for nxt in moves.get(todo.pop(), frozenset()):
+            if nxt == goal:
+                return True
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return False
 
 
 def _parse_dt(value, default):
