@@ -20,10 +20,15 @@ def register(name: str, job) -> None:
 
 
 def run_periodic() -> dict[str, object]:
+    from django.conf import settings
+    from django.utils import translation
+
     results = {}
     for name, job in PERIODIC:
         try:
-            results[name] = job()
+            # Background work has no reader: what it writes down speaks the instance's language.
+            with translation.override(settings.LANGUAGE_CODE):
+                results[name] = job()
         except Exception:  # noqa: BLE001 - one failing job must not stop the others; it runs again next round
             logger.exception("periodic job %s failed", name)
             results[name] = "error"

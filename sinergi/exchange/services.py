@@ -157,35 +157,46 @@ def _refusal_code(content: bytes) -> str:
     return str(answer.get("code", "")) if isinstance(answer, dict) else ""
 
 
+def _subject_key(pk, body) -> str:
+    """The record a message is about: messages about one record are delivered in the order they were written."""
+    body = body if isinstance(body, dict) else {}
+    return str(body.get("origin_referral_id") or body.get("referral_id") or body.get("notice_id") or pk)
+
+
 def outbox_deliver_due(now: dt.datetime | None = None, limit: int = 500, concurrency: int | None = None) -> int:
     """Deliver every due message, a few at a time in parallel (each in its own thread and connection).
 
-    Messages for one peer may arrive out of order; each message stands on its own (a status change for a
-    referral or a close for a notice the peer has not seen yet is answered 425 and tried again, for up to
-    ``NOT_YET_PATIENCE``), so order does not matter for correctness.
+    Messages about one record (a referral, a notice) go one after the other in the order they were written, so
+    that the peer sees a referral acknowledged before it is completed; messages about different records go in
+    parallel. Should one still overtake another (a retry), the peer answers 425 and it is tried again, for up to
+    ``NOT_YET_PATIENCE``.
     """
     from concurrent.futures import ThreadPoolExecutor
 
     from django.db import connection
 
     now = now or clock.now()
-    ids = list(OutboxMessage.objects.filter(status=OutboxMessage.Status.QUEUED, next_attempt_at__lte=now)
-               .order_by("created_at").values_list("pk", flat=True)[:limit])
+    rows = list(OutboxMessage.objects.filter(status=OutboxMessage.Status.QUEUED, next_attempt_at__lte=now)
+                .order_by("created_at", "pk").values_list("pk", "body")[:limit])
+    chains: dict[str, list] = {}
+    for pk, body in rows:
+        chains.setdefault(_subject_key(pk, body), []).append(pk)
     workers = concurrency or settings.SINERGI_EXCHANGE_CONCURRENCY
-    if workers <= 1 or len(ids) <= 1:
-        for pk in ids:
+    if workers <= 1 or len(chains) <= 1:
+        for pk, _body in rows:
             outbox_deliver(pk, now)
-        return len(ids)
+        return len(rows)
 
-    def one(pk):
+    def one(chain):
         try:
-            return outbox_deliver(pk, now)
+            for pk in chain:
+                outbox_deliver(pk, now)
         finally:
             connection.close()
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        list(pool.map(one, ids))
-    return len(ids)
+        list(pool.map(one, chains.values()))
+    return len(rows)
 
 
 def inbox_receive(token: str, source: str | None = None) -> tuple[int, dict]:

@@ -25,6 +25,7 @@ from sinergi.core.validation import field_error
 from .enums import FINISHED, Format, JobStatus, Phase
 from .models import ImportJob
 from .services import ImportRefused, cases_import_job, import_job_fail
+from django.utils import translation
 from django.utils.translation import gettext as _
 from sinergi.core.i18n import message
 
@@ -191,7 +192,8 @@ def imports_recover_stalled(now=None) -> int:
                 transaction.on_commit(lambda job_id=job.pk: _enqueue(job_id))
                 logger.warning("import job %s stalled; queued again", job.pk)
             else:
-                import_job_fail(job, _("Terhenti sebelum selesai; tidak ada yang diimpor. Unggah berkasnya lagi."))
+                with translation.override(settings.LANGUAGE_CODE):  # no reader here: the instance's language
+                    import_job_fail(job, _("Terhenti sebelum selesai; tidak ada yang diimpor. Unggah berkasnya lagi."))
                 _drop_upload(job)
                 logger.warning("import job %s stalled; finished as failed", job.pk)
     return handled
