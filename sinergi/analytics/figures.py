@@ -17,6 +17,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from sinergi.cases.enums import STAGE_ORDER
+from sinergi.core.ids import as_uuid
 
 from .deid import min_cell, protect_series, protect_table, protect_tree
 from .models import ROLLUP, UNKNOWN, Duration, Tally
@@ -71,9 +72,8 @@ def filters_from(data) -> Filters:
     agency = None
     raw = (data.get("agency") or "").strip()
     if raw:
-        try:
-            agency = uuid.UUID(raw)
-        except ValueError:
+        agency = as_uuid(raw)
+        if agency is None:
             errors["agency"] = [ValidationError(_("Lembaga tidak dikenal."))]
     expl = (data.get("exploitation") or "").strip()
     if expl and not (expl.isalnum() and len(expl) <= 40):

@@ -5,10 +5,10 @@ where a count is hidden); the same functions as the pages."""
 from __future__ import annotations
 
 import tempfile
-import uuid
 
 from django.http import StreamingHttpResponse
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -26,10 +26,10 @@ from sinergi.analytics.refresh import last_refresh
 from sinergi.analytics.report import report_tables
 from sinergi.analytics.services import release_export
 from sinergi.core.errors import NotFound, PermissionDenied
+from sinergi.core.ids import as_uuid
 from sinergi.core.validation import field_error
 
 from .errors import ErrorDetailSerializer
-from django.utils.translation import gettext_lazy as _
 
 FILTERS = [
     OpenApiParameter("year_from", int, description="First year (of registration; of sending for referrals)"),
@@ -90,11 +90,8 @@ class AgencyFiguresView(APIView):
         OpenApiParameter("agency", str, OpenApiParameter.PATH, description="Id or code"), *FILTERS],
         responses={200: OpenApiTypes.OBJECT, 404: ErrorDetailSerializer})
     def get(self, request, agency):
-        try:
-            key = uuid.UUID(agency)
-            found = Agency.objects.filter(pk=key).first()
-        except ValueError:
-            found = Agency.objects.filter(code=agency).first()
+        key = as_uuid(agency)
+        found = Agency.objects.filter(**({"pk": key} if key else {"code": agency})).first()
         if found is None:
             raise NotFound("agency")
         require_agency_figures(request.user, found.pk)

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sinergi.core import clock, keys
+from sinergi.core.ids import as_uuid
 
 from . import chain
 from .chain import GENESIS
@@ -148,7 +149,10 @@ def audit_list_read(*, actor: Actor, object_type: str, ids: Iterable[Any], via: 
 def _as_uuid(value) -> uuid.UUID | None:
     if value in (None, ""):
         return None
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    key = as_uuid(value)
+    if key is None:
+        raise ValueError(f"not a record key: {value!r}")
+    return key
 
 
 def _text(value, limit: int) -> str:

@@ -12,13 +12,13 @@ import json
 import logging
 import urllib.error
 import urllib.request
-import uuid
 from urllib.parse import urlparse
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from sinergi.core import backoff, clock
+from sinergi.core.ids import as_uuid
 
 from . import crypto, guard
 from .guard import REASON_MAX, truncate
@@ -218,7 +218,9 @@ def inbox_receive(token: str, source: str | None = None) -> tuple[int, dict]:
         guard.log_refused_stranger(source, str(exc))
         return 400, {"error": truncate(exc)}
     try:
-        message_id = uuid.UUID(str(payload.get("id")))
+        message_id = as_uuid(payload.get("id"))
+        if message_id is None:
+            raise crypto.Rejected("message id is not a record key")
         kind = str(payload["kind"])
         body = payload["body"]
         if payload.get("from") != peer.code or payload.get("to") != settings.SINERGI_INSTANCE:

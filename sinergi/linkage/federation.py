@@ -11,8 +11,6 @@ Both sides audit: the asker an export of the encodings, the partner the read of 
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,6 +21,7 @@ from sinergi.access.policy import require_person
 from sinergi.audit.enums import Action
 from sinergi.audit.services import Actor, audit_log
 from sinergi.core import clock
+from sinergi.core.ids import as_uuid
 
 from .clk import DEFAULT_THRESHOLD, ClkEncoder, best_matches
 from .models import ClkQuery
@@ -97,8 +96,10 @@ def linkage_query(peer, body: dict) -> None:
     texts = body.get("encodings")
     if not isinstance(texts, list) or not 0 < len(texts) <= MAX_ENCODINGS:
         raise Rejected("encodings: a list of 1 to 5")
+    if as_uuid(body.get("query")) is None:
+        raise Rejected("malformed query: no query id")
+    query_id = str(as_uuid(body.get("query")))
     try:
-        query_id = str(uuid.UUID(str(body.get("query"))))
         queries = [encoder.from_text(str(t)) for t in texts]
     except ValueError as exc:
         raise Rejected(f"malformed query: {exc}") from None
@@ -128,8 +129,8 @@ def linkage_answer(peer, body: dict) -> None:
     from sinergi.exchange.crypto import Rejected
 
     try:
-        query = ClkQuery.objects.select_for_update().get(pk=uuid.UUID(str(body.get("query"))), peer=peer)
-    except (ValueError, ClkQuery.DoesNotExist):
+        query = ClkQuery.objects.select_for_update().get(pk=as_uuid(body.get("query")), peer=peer)
+    except ClkQuery.DoesNotExist:
         raise Rejected("unknown linkage query") from None
     matches = body.get("matches")
     if not isinstance(matches, list) or len(matches) > MAX_MATCHES:

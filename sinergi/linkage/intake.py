@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-import uuid
 from typing import Any
 
 from sinergi.access.linkage import PossibleMatch, project_possible_match
 from sinergi.access.principal import Principal
 from sinergi.audit.enums import Action
 from sinergi.audit.services import Entry, audit_log_many
+from sinergi.core.ids import as_uuid
 
 from .background import index_path
 
@@ -79,14 +79,14 @@ def possible_matches(user, person: dict[str, Any], *, limit: int = 5, min_probab
     except InputError:
         return []
     # A person merged since the run is found as its survivor.
-    ids = [uuid.UUID(c.record_id) for c in found]
+    ids = [as_uuid(c.record_id) for c in found]
     survivor_of = dict(Merge.objects.filter(merged_id__in=ids, unmerged_at__isnull=True)
                        .values_list("merged_id", "survivor_id"))
     persons = Person.objects.in_bulk([survivor_of.get(i, i) for i in ids] + list(survivor_of.values()))
     seen, out = set(), []
     agency_ids = [agency_id] if agency_id is not None else None
     for c in found:
-        pid = uuid.UUID(c.record_id)
+        pid = as_uuid(c.record_id)
         p = persons.get(survivor_of.get(pid, pid))
         if p is None or p.pk in seen:
             continue

@@ -3,7 +3,6 @@ Everything starts from ``pairs_visible_to`` (the filter of ``access.linkage.pair
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +11,7 @@ from sinergi.access.principal import Principal
 from sinergi.audit.enums import Action
 from sinergi.audit.services import Entry, audit_log_many
 from sinergi.core.errors import NotFound
+from sinergi.core.ids import as_uuid
 
 from .enums import PairStatus
 from .labels import explained
@@ -36,10 +36,9 @@ def pairs_for_review(user, *, status: str = PairStatus.PENDING):
 
 
 def pair_for(user, pair_id) -> MatchPair:
-    try:
-        pair_id = uuid.UUID(str(pair_id))
-    except ValueError:
-        raise NotFound("pair") from None
+    pair_id = as_uuid(pair_id)
+    if pair_id is None:
+        raise NotFound("pair")
     pair = pairs_visible_to(user).select_related("person_l", "person_r").filter(pk=pair_id).first()
     if pair is None:
         raise NotFound("pair")

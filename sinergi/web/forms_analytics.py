@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from sinergi.agencies.models import Agency
 from sinergi.analytics.figures import Filters
 from sinergi.core import htcds
+from sinergi.core.ids import as_uuid
 from sinergi.regions.enums import Level
 from sinergi.regions.models import Region
 
@@ -53,13 +54,12 @@ class FigureFilterForm(forms.Form):
         return data
 
     def filters(self) -> Filters:
-        import uuid
 
         d = self.cleaned_data
         regency = d.get("regency") or ""
         return Filters(year_from=d.get("year_from"), year_to=d.get("year_to"),
                        province=regency[:2] if regency else d.get("province") or "", regency=regency,
-                       agency=uuid.UUID(d["agency"]) if d.get("agency") else None,
+                       agency=as_uuid(d.get("agency")),
                        exploitation=d.get("exploitation") or "")
 
 

@@ -3,8 +3,6 @@ member's second factor, and the system administrator's page of which agencies re
 
 from __future__ import annotations
 
-import uuid
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -22,6 +20,7 @@ from sinergi.access.principal import Principal
 from sinergi.agencies import services as agency_services
 from sinergi.agencies.models import Agency, Membership
 from sinergi.core.errors import NotFound, PermissionDenied
+from sinergi.core.ids import as_uuid
 
 
 class ConfirmPasswordForm(forms.Form):
@@ -120,10 +119,9 @@ def agency_mfa_policy(request):
     if not Principal.of(request.user).can(Cap.REFERENCE_ADMIN):
         raise Http404
     if request.method == "POST":
-        try:
-            agency_id = uuid.UUID(request.POST.get("agency", ""))
-        except ValueError:
-            raise Http404 from None
+        agency_id = as_uuid(request.POST.get("agency"))
+        if agency_id is None:
+            raise Http404
         agency = get_object_or_404(Agency, pk=agency_id, peer__isnull=True)
         required = request.POST.get("required") == "1"
         agency_services.agency_set_mfa_required(actor=request.user, agency=agency, required=required)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
-import uuid
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -23,6 +22,7 @@ from sinergi.analytics.figures import STAGES, Filters
 from sinergi.analytics.refresh import REFRESH_SECONDS, last_refresh
 from sinergi.analytics.services import release_export, report_export
 from sinergi.core.errors import NotFound, PermissionDenied
+from sinergi.core.ids import as_uuid
 
 from ..forms_analytics import FigureFilterForm, ReleaseForm, ReportForm
 
@@ -136,7 +136,9 @@ def _labels_for_rows(rows):
 @login_required
 def agency_page(request, agency_id):
     try:
-        key = uuid.UUID(str(agency_id))
+        key = as_uuid(agency_id)
+        if key is None:
+            raise NotFound("agency")
         require_agency_figures(request.user, key)
         agency = Agency.objects.get(pk=key)
     except (ValueError, NotFound, Agency.DoesNotExist):

@@ -22,9 +22,17 @@ from sinergi.cases import paging, selectors, services, worklist
 from sinergi.cases.enums import STAGE_ORDER, Stage, moves_from
 from sinergi.core import clock
 from sinergi.core.errors import NotFound, PermissionDenied
+from sinergi.core.ids import as_uuid
 
-from ..forms import (AttachmentForm, CaseFilterForm, ConsentForm, NoteForm, RevealForm, ServiceForm,
-                     TransitionForm)
+from ..forms import (
+    AttachmentForm,
+    CaseFilterForm,
+    ConsentForm,
+    NoteForm,
+    RevealForm,
+    ServiceForm,
+    TransitionForm,
+)
 
 PAGE_SIZE = 25
 SORT_FIELDS = {"-reported_on": ("-reported_on", "-id"), "reported_on": ("reported_on", "id"),
@@ -99,10 +107,11 @@ def case_list(request):
 
 
 def _get_case(request, case_id, purpose=""):
+    if as_uuid(case_id) is None:
+        raise Http404
     try:
-        uuid.UUID(str(case_id))
         return selectors.case_get(request.user, case_id, purpose=purpose)
-    except (ValueError, NotFound):
+    except NotFound:
         raise Http404 from None
 
 
@@ -289,7 +298,7 @@ def attachment_download(request, case_id, attachment_id):
 
     case = _get_case(request, case_id, purpose="attachment download")
     try:
-        attachment = Attachment.objects.get(pk=uuid.UUID(str(attachment_id)), case=case)
+        attachment = Attachment.objects.get(pk=as_uuid(attachment_id), case=case)
     except (ValueError, Attachment.DoesNotExist):
         raise Http404 from None
     try:

@@ -3,8 +3,6 @@ Thin: reads through ``intake.inbox`` (visibility first, audited), writes through
 
 from __future__ import annotations
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -19,6 +17,7 @@ from sinergi.agencies.models import Agency
 from sinergi.audit.enums import Action
 from sinergi.audit.services import audit_log
 from sinergi.core.errors import NotFound, PermissionDenied
+from sinergi.core.ids import as_uuid
 from sinergi.intake import inbox, routing, tracking, triage
 from sinergi.intake.enums import OPEN_STATUSES
 
@@ -68,10 +67,9 @@ def _forms(request, report, posted: str | None = None):
 
 
 def _report_or_404(request, report_id, *, audit=True):
-    try:
-        key = uuid.UUID(str(report_id))
-    except ValueError:
-        raise Http404 from None
+    key = as_uuid(report_id)
+    if key is None:
+        raise Http404
     try:
         return inbox.inbox_report(request.user, key, audit=audit)
     except NotFound:

@@ -4,8 +4,6 @@ writes through its services, what to offer from ``access.ui``."""
 
 from __future__ import annotations
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -20,6 +18,7 @@ from sinergi.access.ui import notice_actions, notice_issuing_agencies
 from sinergi.agencies.models import Agency
 from sinergi.cases.selectors import case_by_reference
 from sinergi.core.errors import NotFound, PermissionDenied
+from sinergi.core.ids import as_uuid
 from sinergi.referrals import notices
 from sinergi.referrals.models import Notice, NoticeAnswer
 
@@ -70,7 +69,7 @@ def notice_new(request):
     status = 400
     if form.is_valid():
         d = form.cleaned_data
-        agency_id = uuid.UUID(d["agency"])
+        agency_id = as_uuid(d["agency"])
         case = None
         if d["case"]:
             # A notice about a case names its survivor: only a case the issuing agency leads. Any other answers
@@ -164,7 +163,7 @@ def notice_answer_refer(request, notice_id, answer_id):
         raise Http404
     try:
         answer = NoticeAnswer.objects.select_related("agency", "notice__case").get(
-            pk=uuid.UUID(str(answer_id)), notice=notice)
+            pk=as_uuid(answer_id), notice=notice)
     except (ValueError, NoticeAnswer.DoesNotExist):
         raise Http404 from None
     if answer.referral_id:

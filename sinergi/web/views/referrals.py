@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from sinergi.access.visibility import referrals_visible_to
 from sinergi.core.errors import NotFound, PermissionDenied
+from sinergi.core.ids import as_uuid
 from sinergi.referrals import services
 from sinergi.referrals.models import Referral
 
@@ -39,7 +38,7 @@ def referral_send(request, case_id):
 @require_POST
 def referral_answer(request, referral_id):
     try:
-        referral = referrals_visible_to(request.user).select_related("case").get(pk=uuid.UUID(str(referral_id)))
+        referral = referrals_visible_to(request.user).select_related("case").get(pk=as_uuid(referral_id))
     except (ValueError, Referral.DoesNotExist):
         raise Http404 from None
     case = _get_case(request, referral.case_id, purpose="referral answer")
@@ -78,7 +77,7 @@ def _back(request, referral):
 def _get_referral(request, referral_id):
     try:
         return (referrals_visible_to(request.user).select_related("case", "from_agency", "to_agency")
-                .get(pk=uuid.UUID(str(referral_id))))
+                .get(pk=as_uuid(referral_id)))
     except (ValueError, Referral.DoesNotExist):
         raise Http404 from None
 
@@ -171,7 +170,7 @@ def referral_attachment_download(request, referral_id, attachment_id):
     referral = _get_referral(request, referral_id)
     try:
         attachment = Attachment.objects.select_related("case", "referral").get(
-            pk=uuid.UUID(str(attachment_id)), referral=referral)
+            pk=as_uuid(attachment_id), referral=referral)
         fh = attachment_open(actor=request.user, attachment=attachment)
     except (ValueError, Attachment.DoesNotExist, NotFound, PermissionDenied):
         raise Http404 from None
