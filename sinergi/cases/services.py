@@ -455,9 +455,9 @@ def cases_sync_origin(person) -> None:
 
 
 @transaction.atomic
-def case_open_system(*, survivor, lead_agency, details: dict[str, Any], external_id: str | None = None) -> Case:
-    """Open a case on behalf of the system (a referral that arrived from a peer instance); the caller audits.
-    Idempotent by ``external_id``."""
+def case_open_system(*, actor, survivor, lead_agency, details: dict[str, Any], external_id: str | None = None) -> Case:
+    """Open a case on behalf of the system (a referral that arrived from a peer instance), audited as ``actor``
+    (an ``audit.services.Actor``). Idempotent by ``external_id``: a case already opened is returned unchanged."""
     if external_id:
         existing = Case.objects.filter(external_id=external_id).first()
         if existing is not None:
@@ -465,5 +465,8 @@ def case_open_system(*, survivor, lead_agency, details: dict[str, Any], external
     errors = Errors()
     clean = validate_details(details, errors)
     errors.raise_if_any()
-    return _create(survivor=survivor, lead_agency_id=lead_agency.pk, reported_on=clock.today(), clean=clean,
+    case = _create(survivor=survivor, lead_agency_id=lead_agency.pk, reported_on=clock.today(), clean=clean,
                    external_id=external_id)
+    audit_log(actor=actor, action=Action.CREATE, object_type="case", object_id=case.pk,
+              detail={"reference": case.reference, "survivor": str(survivor.pk), "external_id": external_id})
+    return case

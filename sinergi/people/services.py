@@ -341,8 +341,9 @@ def person_mark_deceased(*, actor, person: Person, agency_id, case_id=None) -> b
 
 
 @transaction.atomic
-def person_create_system(*, data: dict[str, Any]) -> Person:
-    """Create a person on behalf of the system (a message from a peer instance); the caller audits."""
+def person_create_system(*, actor, data: dict[str, Any]) -> Person:
+    """Create a person on behalf of the system (a message from a peer instance, the public form), audited as
+    ``actor`` (an ``audit.services.Actor`` naming who it came from and for which agency)."""
     errors = Errors()
     clean = validate_person_fields(data, errors)
     errors.raise_if_any()
@@ -351,4 +352,6 @@ def person_create_system(*, data: dict[str, Any]) -> Person:
     _apply_origin(person, area)
     person.save()
     person_refresh_name_keys(person)
+    audit_log(actor=actor, action=Action.CREATE, object_type="person", object_id=person.pk,
+              detail={"fields": sorted(k for k, v in clean.items() if v not in (None, ""))})
     return person

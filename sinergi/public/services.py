@@ -148,6 +148,7 @@ def responsible_agency(province_code: str | None):
 def public_report_submit(*, data: dict[str, Any]) -> tuple[str, Any]:
     """Store an anonymous report at the responsible agency and return its tracking code (shown once)."""
     from sinergi.intake.services import report_create_public
+    from sinergi.audit.services import Actor
     from sinergi.people.services import person_create_system
 
     agency = responsible_agency(data.get("province") or None)
@@ -155,8 +156,9 @@ def public_report_submit(*, data: dict[str, Any]) -> tuple[str, Any]:
         raise RuntimeError("no agency is configured to receive public reports")
     subject = None
     if (data.get("person_name") or "").strip():
-        subject = person_create_system(data={"full_name": data["person_name"], "estimated_age": data.get("person_age"),
-                                             "citizenship": "ID"})
+        subject = person_create_system(
+            actor=Actor(user_id=None, username="public", agency_id=agency.pk),
+            data={"full_name": data["person_name"], "estimated_age": data.get("person_age"), "citizenship": "ID"})
     narrative = data["narrative"].strip()
     if data.get("province_name"):
         narrative += f"\n\n[Asal: {data['province_name']}]"

@@ -141,12 +141,13 @@ def referral_receive(*, peer, from_agency, to_agency, body: dict) -> Referral:
     subject = body.get("subject") or {}
     identity = subject.get("identity") or {}
     location = subject.get("location") or {}
-    person = person_create_system(data={
+    actor = _peer_actor(peer, to_agency.pk)
+    person = person_create_system(actor=actor, data={
         "full_name": identity.get("full_name") or str(_("(tidak dibagikan)")),
         "sex": identity.get("sex") or "NonSpecifiedUnknown", "estimated_age": identity.get("age"),
         "citizenship": identity.get("citizenship") or None,
     })
-    case = case_open_system(survivor=person, lead_agency=to_agency, details={
+    case = case_open_system(actor=actor, survivor=person, lead_agency=to_agency, details={
         "country_of_exploitation": location.get("country") or None, "city_of_exploitation": location.get("city") or "",
         "exploitation_types": (subject.get("exploitation") or {}).get("types") or [],
         "summary": f"Rujukan dari {from_agency.name} ({peer.name}), kasus {subject.get('case_reference', '')}.\n"

@@ -46,6 +46,11 @@ def test_report_goes_to_province_agency_and_code_shows_only_status(client):
     report = Report.objects.get()
     assert report.agency == ntt and report.channel == "public_form" and report.subject.full_name == "Yohana Tefa"
     assert PublicReport.objects.get().code_hash != code  # only a hash is kept
+    from sinergi.audit.models import AuditEvent
+
+    # The person the family named is created, and audited, as the public's, for the agency that received it.
+    person_row = AuditEvent.objects.get(action="create", object_type="person", object_id=str(report.subject_id))
+    assert person_row.username == "public" and person_row.agency_id == ntt.pk
     r = client.post(reverse("public_track"), {"code": code.lower().replace("-", " ")})
     body = r.content.decode()
     assert r.status_code == 200 and "sudah diterima" in body
