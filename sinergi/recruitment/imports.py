@@ -19,7 +19,8 @@ from sinergi.access.policy import require_recruitment_oversight
 from sinergi.audit.enums import Action
 from sinergi.audit.services import audit_log
 from sinergi.core import clock
-from sinergi.regions.models import Country, Region
+from sinergi.regions.models import Region
+from sinergi.regions.selectors import country_codes
 
 from .enums import LicenceStatus, VisaType
 from .models import Branch, Director, JobOrder, LicenceEvent, Placement, PlacementAgency
@@ -103,7 +104,7 @@ def _date(value: str, line: int, name: str, errors: list, *, required=False):
 def _validate(kind: str, rows: list[dict], errors: list) -> list[tuple[int, dict]]:
     good = []
     seen: set[str] = set()
-    countries = {c.code: c.code for c in Country.objects.all()} | {c.alpha3: c.code for c in Country.objects.all()}
+    countries = country_codes()
     agencies, regions = _known(kind, rows)
     for i, row in enumerate(rows, start=2):  # line 1 is the header
         before = len(errors)

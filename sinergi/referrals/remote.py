@@ -61,14 +61,15 @@ def _mirror_agency(peer, data: dict):
     """The local stand-in for an agency that lives on the peer's instance (``agencies.services.agency_mirror``)."""
     from sinergi.agencies.enums import AgencyType
     from sinergi.agencies.services import agency_mirror
-    from sinergi.regions.models import Country
+    from sinergi.regions.selectors import country_by_code
 
     code = str(data.get("code", ""))[:40]
     if not code:
         raise Rejected("sender agency has no code")
-    country = str(data.get("country", "")).upper()[:2]
-    if not Country.objects.filter(code=country).exists():
-        raise Rejected(f"unknown country {country!r}")
+    found = country_by_code(str(data.get("country", ""))[:3])
+    if found is None:
+        raise Rejected(f"unknown country {str(data.get('country', ''))[:3]!r}")
+    country = found.code
     agency_type = data.get("type") if data.get("type") in AgencyType.values else AgencyType.FOREIGN_POLICE
     return agency_mirror(peer=peer, remote_code=code, name=str(data.get("name", code))[:200], type=agency_type,
                          country=country)
@@ -309,7 +310,7 @@ def notice_receive(*, peer, issued_by, recipients: list, body: dict) -> tuple[No
     """A notice that arrived from a peer, issued by ``issued_by`` (the local stand-in for the peer's agency) to our
     ``recipients``. Once per (peer, sender's notice id): a second copy returns the first. Returns (notice, created).
     Recipients are told after commit, as for a local notice."""
-    from sinergi.regions.models import Country
+    from sinergi.regions.selectors import country_by_code
 
     remote_id = str(body.get("notice_id", ""))
     if not is_uuid(remote_id):
@@ -326,11 +327,11 @@ def notice_receive(*, peer, issued_by, recipients: list, body: dict) -> tuple[No
     if not recipients:
         raise Rejected("notice has no recipient here")
     photo = _remote_photo(body.get("photo"))
-    country = str(body.get("last_known_country") or "").upper()[:2]
+    country = country_by_code(str(body.get("last_known_country") or "")[:3])
     notice = Notice(kind=kind, issued_by=issued_by, issued_by_user=None, description=description,
                     subject_name=str(body.get("subject_name") or "").strip()[:200],
                     last_known_place=str(body.get("last_known_place") or "").strip()[:300],
-                    last_known_country_id=country if Country.objects.filter(code=country).exists() else None,
+                    last_known_country_id=country.code if country else None,
                     last_seen_on=_parse_date(body.get("last_seen_on")), remote_peer=peer, remote_id=remote_id)
     if photo is not None:
         notice.photo.save(uuid.uuid4().hex, ContentFile(photo), save=False)

@@ -18,6 +18,17 @@ def country_by_code(value) -> Country | None:
     return None
 
 
+def country_codes() -> dict[str, str]:
+    """Every accepted spelling of a country code (alpha-2 and alpha-3, upper case) -> its alpha-2 code: one read for
+    checking many rows (imports), with the same codes ``country_by_code`` accepts."""
+    codes: dict[str, str] = {}
+    for code, alpha3 in Country.objects.values_list("code", "alpha3"):
+        codes[code] = code
+        if alpha3:
+            codes[alpha3] = code
+    return codes
+
+
 def country_choices() -> list[tuple[str, str]]:
     """(code, name) of every country, by name in the active language (Indonesian ISO 3166 names where known), for a
     form's choices; the form adds its own empty choice."""

@@ -17,7 +17,8 @@ from sinergi.cases.enums import STAGE_REQUIREMENTS, Stage
 from sinergi.core import clock
 from sinergi.people.bulk import NewPerson
 from sinergi.regions.enums import Level
-from sinergi.regions.models import Country, Region
+from sinergi.regions.models import Region
+from sinergi.regions.selectors import country_codes
 
 from .columns import (
     BOOL, CHOICE, CLOSED_STATUSES, COLUMNS, COUNTRY, DATE, EXTERNAL_ID, FULL_NAME, INT, MULTI_PICK, MULTI_TEXT,
@@ -54,11 +55,7 @@ class Lookups:
 
     @classmethod
     def load(cls) -> "Lookups":
-        countries: dict[str, str] = {}
-        for code, alpha3 in Country.objects.values_list("code", "alpha3"):
-            countries[code] = code
-            countries[alpha3] = code
-        return cls(regions=dict(Region.objects.values_list("code", "level")), countries=countries,
+        return cls(regions=dict(Region.objects.values_list("code", "level")), countries=country_codes(),
                    today=clock.today())
 
 
