@@ -26,6 +26,7 @@ LEVELS = {
     "same village": _("desa sama"),
     "same district": _("kecamatan sama"),
     "same regency/city": _("kabupaten/kota sama"),
+    "code mistyped": _("kode salah ketik satu atau dua angka"),
     "same (normalised)": _("sama"),
     "one character different": _("beda satu karakter"),
     "two characters different": _("beda dua karakter"),

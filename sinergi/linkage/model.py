@@ -183,6 +183,7 @@ def _name_comparison() -> dict:
 
 
 _DATE_PART_EQUAL = "substr({c}_l, 1, 4) = substr({c}_r, 1, 4) OR substr({c}_l, 6, 5) = substr({c}_r, 6, 5)"
+_PLACE_PART_EQUAL = "substr({c}_l, 1, 2) = substr({c}_r, 1, 2) OR right({c}_l, 2) = right({c}_r, 2)"
 _ID_PART_EQUAL = "substr({c}_l, 1, 3) = substr({c}_r, 1, 3) OR right({c}_l, 3) = right({c}_r, 3)"
 
 
@@ -218,6 +219,9 @@ def _place_comparison() -> dict:
                 label_for_charts="same village"),
             cll.ExactMatchLevel("district").configure(label_for_charts="same district"),
             cll.ExactMatchLevel("regency").configure(label_for_charts="same regency/city"),
+            # A code mistyped by one digit or two swapped (a postcode 6058 written 6085).
+            cll.CustomLevel(_characters_apart("village", _PLACE_PART_EQUAL, 2), label_for_charts="code mistyped",
+                            base_dialect_str="duckdb"),
             cll.ElseLevel(),
         ],
     }
