@@ -23,6 +23,15 @@ OVERRIDE = "Keluarga melapor hilang; korban tidak dapat dihubungi"
 
 
 @pytest.fixture(autouse=True)
+def _language_restored():
+    """A request in English leaves English active in the thread: put back what was active before."""
+    from django.utils import translation
+
+    with translation.override(translation.get_language()):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def partner(scene):
     """A partner instance's police, reached through its local stand-in."""
     peer = Peer.objects.create(code="kh", name="Kamboja", base_url="https://kh.example")
