@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSpli
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
 
-from . import analytics, auth, case_parts, cases, intake, notices, people, reference, referrals, transfer
+from . import analytics, auth, case_parts, cases, inbox, intake, notices, people, reference, referrals, transfer
 from .errors import NOT_FOUND
 
 # Swagger UI styles its widgets with inline style attributes; scripts still come only from this server.
@@ -63,6 +63,12 @@ urlpatterns = [
     path("reports/<str:report_id>/screen/", intake.ReportScreenView.as_view(), name="api-report-screen"),
     path("reports/<str:report_id>/open-case/", intake.ReportOpenCaseView.as_view(), name="api-report-open-case"),
     path("reports/<str:report_id>/link-case/", intake.ReportLinkCaseView.as_view(), name="api-report-link-case"),
+    path("inbox/", inbox.InboxListView.as_view(), name="api-inbox"),
+    path("inbox/<str:report_id>/", inbox.InboxDetailView.as_view(), name="api-inbox-detail"),
+    path("inbox/<str:report_id>/open-case/", inbox.InboxOpenCaseView.as_view(), name="api-inbox-open-case"),
+    path("inbox/<str:report_id>/attach/", inbox.InboxAttachView.as_view(), name="api-inbox-attach"),
+    path("inbox/<str:report_id>/forward/", inbox.InboxForwardView.as_view(), name="api-inbox-forward"),
+    path("inbox/<str:report_id>/close/", inbox.InboxCloseView.as_view(), name="api-inbox-close"),
     path("agencies/", reference.AgencyListView.as_view(), name="api-agency-list"),
     path("agencies/<str:agency>/", reference.AgencyDetailView.as_view(), name="api-agency-detail"),
     path("regions/", reference.RegionListView.as_view(), name="api-region-list"),

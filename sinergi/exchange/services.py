@@ -160,7 +160,8 @@ def _refusal_code(content: bytes) -> str:
 def _subject_key(pk, body) -> str:
     """The record a message is about: messages about one record are delivered in the order they were written."""
     body = body if isinstance(body, dict) else {}
-    return str(body.get("origin_referral_id") or body.get("referral_id") or body.get("notice_id") or pk)
+    return str(body.get("origin_referral_id") or body.get("referral_id") or body.get("notice_id")
+               or body.get("report_id") or pk)
 
 
 def outbox_deliver_due(now: dt.datetime | None = None, limit: int = 500, concurrency: int | None = None) -> int:

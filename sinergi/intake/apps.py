@@ -23,3 +23,7 @@ class IntakeConfig(AppConfig):
             return reports_escalate_due()
 
         jobs.register("report escalation", _escalate_reports)
+
+        from . import remote
+
+        remote.register()  # the exchange's handler for reports passed on from a partner instance

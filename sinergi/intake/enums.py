@@ -12,6 +12,7 @@ class Channel(models.TextChoices):
     NGO = "ngo", _("LSM / organisasi internasional")
     SELF = "self", _("Korban sendiri")
     MEDIA = "media", _("Media")
+    PARTNER = "partner", _("Lembaga mitra di sistem lain")
     OTHER = "other", _("Lainnya")
 
 
@@ -21,6 +22,7 @@ class ReportStatus(models.TextChoices):
     CASE_OPENED = "case_opened", _("Kasus dibuka")
     LINKED = "linked", _("Ditautkan ke kasus")
     NO_CASE = "no_case", _("Tidak dilanjutkan")
+    PASSED_ON = "passed_on", _("Diteruskan ke lembaga mitra")
 
 
 OPEN_STATUSES = (ReportStatus.NEW, ReportStatus.SCREENED)

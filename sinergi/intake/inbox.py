@@ -12,6 +12,7 @@ from sinergi.access.visibility import cases_visible_to, reports_visible_to
 from sinergi.audit.enums import Action
 from sinergi.audit.services import Entry, audit_log_many
 from sinergi.core.errors import NotFound
+from sinergi.core.ids import as_uuid
 
 from .enums import OPEN_STATUSES, Channel, MoveKind
 from .models import Report, ReportMove
@@ -56,6 +57,20 @@ def inbox_report(user, report_id, *, audit: bool = True) -> Report:
     if audit:
         _audit_read(user, [report], via="inbox detail")
     return report
+
+
+def move_replayed(user, report_id, key, kind: str) -> Report | None:
+    """The report on which ``user`` made the move ``kind`` with idempotency key ``key``, or None: a client that
+    lost the answer asks again, and a report the move passed on to another agency is no longer in its sight. Only
+    the user's own move is found (a key is not a way to reach someone else's report)."""
+    key = str(key or "").strip()[:80]
+    if not key:
+        return None
+    move = (ReportMove.objects.filter(idempotency_key=key, kind=kind, actor_id=getattr(user, "pk", None))
+            .select_related("report__agency").first())
+    if move is None or move.report_id != as_uuid(report_id):
+        return None
+    return move.report
 
 
 def possible_matches(user, report: Report, limit: int = 5) -> list:

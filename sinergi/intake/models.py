@@ -31,10 +31,17 @@ class Report(BaseModel):
     escalation_level = models.PositiveSmallIntegerField(default=0)
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(blank=True)
+    # Across instances: a report that arrived from a partner carries the partner and its id there (received once);
+    # one this agency passed on to a partner's agency records when the partner's signed receipt came back.
+    remote_peer = models.ForeignKey("exchange.Peer", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    remote_id = models.UUIDField(null=True, blank=True)
+    partner_received_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at"]
         indexes = [models.Index(fields=["agency", "status", "-received_at"])]
+        constraints = [models.UniqueConstraint(fields=["remote_peer", "remote_id"], name="report_remote_once",
+                                               condition=models.Q(remote_id__isnull=False))]
 
 
 class ReportMove(BaseModel):

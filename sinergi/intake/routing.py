@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef
 from sinergi.access.reporting import REPORTING_LEVELS, REPORTING_TYPES, is_reporting_office, reporting_office_ids
 from sinergi.agencies.enums import AgencyType
 
-__all__ = ["forward_targets", "is_reporting_office", "reporting_office_ids", "route_for"]
+__all__ = ["forward_targets", "is_reporting_office", "partner_targets", "reporting_office_ids", "route_for"]
 # Agency types that may receive a report filed by a village or district office, most specific first.
 RECEIVING_TYPES = (AgencyType.DISTRICT_SERVICE, AgencyType.PROVINCIAL_SERVICE, AgencyType.TASK_FORCE)
 
@@ -60,3 +60,12 @@ def forward_targets(agency):
     qs = Agency.objects.filter(is_active=True, peer__isnull=True).exclude(pk=agency.pk).exclude(
         type__in=list(REPORTING_TYPES)).exclude(level__in=list(REPORTING_LEVELS))
     return qs.order_by("type", "name")
+
+
+def partner_targets(agency):
+    """Agencies of linked partner instances a report may be passed on to: the local stand-ins (``peer`` set) of
+    active partners' agencies. What leaves for them is limited by ``intake.remote``."""
+    from sinergi.agencies.models import Agency
+
+    return (Agency.objects.filter(is_active=True, peer__isnull=False, peer__is_active=True)
+            .exclude(pk=agency.pk).select_related("peer").order_by("peer__name", "name"))

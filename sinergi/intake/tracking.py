@@ -66,6 +66,8 @@ def plain_status(report) -> PlainStatus:
             _("Petugas %(office)s membuka kasus dari laporan ini dan sedang menanganinya.") % {"office": office},
             _("Berikutnya: petugas mencari tahu keberadaan dan keadaan orang tersebut, lalu mengatur pertolongan. "
               "Bila Anda meninggalkan kontak, petugas dapat menghubungi Anda."), True)
+    if status == ReportStatus.PASSED_ON:
+        return _passed_on(report)
     if status == ReportStatus.LINKED:
         return PlainStatus(
             _("Laporan Anda digabungkan dengan kasus yang sudah ditangani oleh %(office)s.") % {"office": office},
@@ -74,3 +76,19 @@ def plain_status(report) -> PlainStatus:
         _("Laporan Anda sudah ditinjau oleh %(office)s; petugas tidak membuka kasus dari laporan ini.") % {"office": office},
         _("Bila ada kabar baru atau Anda masih khawatir, kirim laporan baru atau hubungi nomor bantuan di halaman ini."),
         True)
+
+
+def _passed_on(report) -> PlainStatus:
+    """Passed on to an agency of a partner instance (another country's, or another system's): the report is
+    there, or on its way until the partner's receipt comes back."""
+    move = (report.moves.filter(kind=MoveKind.FORWARDED).select_related("to_agency").order_by("-at").first())
+    office = office_words(move.to_agency if move else None)
+    if report.partner_received_at:
+        where = _("Laporan Anda sudah diteruskan ke %(office)s melalui sistem mitra, dan sudah diterima di sana.")
+    else:
+        where = _("Laporan Anda sedang dikirim ke %(office)s melalui sistem mitra; tanda terima dari sana belum "
+                  "datang.")
+    return PlainStatus(
+        where % {"office": office},
+        _("Berikutnya: petugas di sana meninjau laporan dan memutuskan pertolongan yang dibutuhkan. Kantor yang "
+          "pertama menerima laporan Anda tetap dapat dihubungi."), True)

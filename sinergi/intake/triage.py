@@ -31,7 +31,8 @@ from .enums import OPEN_STATUSES, Channel, MoveKind, ReportStatus
 from .models import Report, ReportMove
 
 # Hours to decide on a report, by channel; ``SINERGI_REPORT_TRIAGE_HOURS`` overrides any of them.
-TRIAGE_HOURS = {Channel.HOTLINE: 24, Channel.EMBASSY: 24, Channel.PUBLIC_FORM: 48, Channel.VILLAGE: 48}
+TRIAGE_HOURS = {Channel.HOTLINE: 24, Channel.EMBASSY: 24, Channel.PARTNER: 24, Channel.PUBLIC_FORM: 48,
+                Channel.VILLAGE: 48}
 DEFAULT_TRIAGE_HOURS = 72
 REASON_MAX = 1000
 
@@ -50,14 +51,16 @@ def _move(report: Report, kind: str, *, actor=None, from_agency_id=None, to_agen
 
 
 def report_arrived(report: Report, *, actor=None, from_agency_id=None, at: dt.datetime | None = None,
-                   notify: bool = True) -> None:
+                   notify: bool = True, reason: str = "") -> None:
     """A report reached ``report.agency``: start its deadline and tell the agency's intake staff (after commit).
-    Called by every service that puts a report in an inbox, inside its transaction."""
+    Called by every service that puts a report in an inbox, inside its transaction; ``reason`` is the sender's
+    word with it (a partner's message)."""
     at = at or clock.now()
     report.due_at = at + dt.timedelta(hours=triage_hours(report.channel))
     report.escalation_level = 0
     report.save(update_fields=["due_at", "escalation_level", "updated_at"])
-    _move(report, MoveKind.ARRIVED, actor=actor, from_agency_id=from_agency_id, to_agency_id=report.agency_id, at=at)
+    _move(report, MoveKind.ARRIVED, actor=actor, from_agency_id=from_agency_id, to_agency_id=report.agency_id, at=at,
+          reason=reason)
     if notify:
         report_id = report.pk
         transaction.on_commit(lambda: _notify(report_id, "arrived"))
@@ -85,17 +88,17 @@ def _replayed(key: str | None, report: Report, kind: str) -> bool:
     return True
 
 
-def _begin(actor, report: Report, key: str | None, kind: str):
+def _begin(actor, report: Report, key: str | None, kind: str, cap: Cap = Cap.CASE_CREATE):
     """Lock the report; (principal, report, replayed). A move repeated with its key is answered from the first
     one, even when that move took the report out of the user's sight (passed on)."""
-    principal = require_report(actor, report, Cap.CASE_CREATE)
+    principal = require_report(actor, report, cap)
     locked = Report.objects.select_for_update().select_related("agency").filter(pk=report.pk).first()
     if locked is None:
         raise NotFound("report")
     if _replayed(key, locked, kind):
         return principal, locked, True
     # Checked again on the locked row: a report passed on meanwhile is no longer this user's to decide.
-    return require_report(actor, locked, Cap.CASE_CREATE), locked, False
+    return require_report(actor, locked, cap), locked, False
 
 
 def _still_open(report: Report) -> None:
@@ -188,19 +191,31 @@ def report_triage_attach(*, actor, report: Report, case_reference: str, idempote
 
 
 @transaction.atomic
-def report_forward(*, actor, report: Report, to_agency, reason: str, idempotency_key=None) -> Report:
+def report_forward(*, actor, report: Report, to_agency, reason: str, idempotency_key=None, sections=None,
+                   consent_override_reason: str = "") -> Report:
     """Pass the report on to another agency, with a reason. The report leaves this agency's inbox (and its
-    sight) and arrives in the other's with a fresh deadline."""
+    sight) and arrives in the other's with a fresh deadline.
+
+    To an agency of a linked partner instance (``to_agency.peer`` set) the report stays here, decided as passed
+    on, and only ``sections`` of it leave (``remote.shared_sections``) through the exchange. That sends personal
+    data to another instance as a referral does: it needs the referral capability and the person's consent to
+    sharing (across the border when the partner's agency is in another country), or an override reason."""
+    partner = bool(to_agency is not None and getattr(to_agency, "peer_id", None))
     key = _key(idempotency_key)
-    principal, report, replayed = _begin(actor, report, key, MoveKind.FORWARDED)
+    principal, report, replayed = _begin(actor, report, key, MoveKind.FORWARDED,
+                                         cap=Cap.REFER if partner else Cap.CASE_CREATE)
     if replayed:
         return report
     _still_open(report)
     reason = _reason(reason)
-    if to_agency is None or not routing.forward_targets(report.agency).filter(pk=to_agency.pk).exists():
+    targets = routing.partner_targets(report.agency) if partner else routing.forward_targets(report.agency)
+    if to_agency is None or not targets.filter(pk=to_agency.pk).exists():
         raise field_error("to_agency", _("Pilih lembaga penerima yang aktif."))
     if report.case_id:
         raise field_error("report", _("Laporan yang sudah ditautkan ke kasus tidak dapat diteruskan."))
+    if partner:
+        return _forward_to_partner(principal, report, to_agency, actor=actor, reason=reason, key=key,
+                                   sections=sections, consent_override_reason=consent_override_reason)
     from_id = report.agency_id
     _move(report, MoveKind.FORWARDED, actor=actor, from_agency_id=from_id, to_agency_id=to_agency.pk, reason=reason,
           key=key)
@@ -210,6 +225,37 @@ def report_forward(*, actor, report: Report, to_agency, reason: str, idempotency
     report.decision_reason = reason
     report.save(update_fields=["agency", "status", "decision_reason", "updated_at"])
     report_arrived(report, actor=actor, from_agency_id=from_id)
+    return report
+
+
+OVERRIDE_MIN = 10
+
+
+def _forward_to_partner(principal, report: Report, target, *, actor, reason: str, key: str | None, sections,
+                        consent_override_reason: str) -> Report:
+    from sinergi.people.enums import ConsentPurpose
+    from sinergi.people.services import consent_current
+
+    from . import remote
+
+    shared = remote.shared_sections(sections)
+    across = target.country_id != report.agency.country_id
+    purpose = ConsentPurpose.CROSS_BORDER if across else ConsentPurpose.REFERRAL
+    consented = report.subject is not None and consent_current(
+        report.subject, purpose, agency_type=None if across else target.type)
+    override = (consent_override_reason or "").strip()
+    if not consented and len(override) < OVERRIDE_MIN:
+        raise field_error("consent_override_reason", _(
+            "Orang yang dilaporkan belum memberi persetujuan untuk berbagi lintas negara; tulis alasan untuk tetap "
+            "meneruskan.") if across else _("Penyintas belum memberi persetujuan; tulis alasan untuk tetap berbagi."))
+    _move(report, MoveKind.FORWARDED, actor=actor, from_agency_id=report.agency_id, to_agency_id=target.pk,
+          reason=reason, key=key)
+    _audit(principal, report, MoveKind.FORWARDED, to_agency=str(target.pk), peer=target.peer.code,
+           sections=shared, reason=reason[:200], consent_override_reason=override if not consented else "")
+    _decided(report, ReportStatus.PASSED_ON, reason)
+    remote.report_send_remote(report, target, sections=shared, message=reason)
+    report_id = report.pk
+    transaction.on_commit(lambda: _notify(report_id, "decided"))
     return report
 
 

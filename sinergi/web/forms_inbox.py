@@ -42,10 +42,18 @@ class ForwardForm(forms.Form):
     to_agency = forms.ChoiceField(label=_("Teruskan ke"))
     reason = forms.CharField(label=_("Alasan"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
                              help_text=_("Mengapa lembaga itu yang lebih tepat menangani."))
+    consent_override_reason = forms.CharField(
+        label=_("Alasan berbagi tanpa persetujuan"), max_length=1000, required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Hanya untuk lembaga di sistem mitra, bila orang yang dilaporkan belum memberi persetujuan."))
 
-    def __init__(self, *args, agencies=(), **kwargs):
+    def __init__(self, *args, agencies=(), partners=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_agency"].choices = [("", "—")] + [(str(a.pk), a.short_name or a.name) for a in agencies]
+        choices = [("", "—")] + [(str(a.pk), a.short_name or a.name) for a in agencies]
+        if partners:
+            choices.append((str(_("Lembaga di sistem mitra")),
+                            [(str(a.pk), f"{a.short_name or a.name} ({a.peer.name})") for a in partners]))
+        self.fields["to_agency"].choices = choices
 
 
 CLOSE_REASONS = [

@@ -107,3 +107,56 @@ def test_tampered_and_replayed_messages_change_nothing(pair):
     assert before == after
     log = b.py("from sinergi.exchange.models import ExchangeLog; print(ExchangeLog.objects.filter(outcome='rejected').count())")
     assert int(log) >= 1
+
+
+FORWARD = """
+from sinergi.agencies.models import Agency, User
+from sinergi.intake.services import report_create
+from sinergi.intake.triage import report_forward
+u = User.objects.get(username='ncb-jakarta'); ncb = Agency.objects.get(code='ncb-jakarta')
+r = report_create(actor=u, agency_id=ncb.pk, data={{'channel': 'hotline', 'narrative': {story!r},
+    'reporter_name': 'Ibu Seran', 'reporter_contact': '081299998888', 'country_of_exploitation': 'KH',
+    'last_known_location': 'Sihanoukville'}})
+report_forward(actor=u, report=r, to_agency=Agency.objects.get(code='kh-cnp'), reason='Korban di Kamboja',
+    consent_override_reason='Keluarga melapor; korban tidak dapat dihubungi', idempotency_key='two-1')
+print(r.pk)
+"""
+
+SENDER = """
+from django.utils import translation
+from sinergi.intake.models import Report
+from sinergi.intake.tracking import plain_status
+r = Report.objects.get(pk={pk!r})
+with translation.override('en'):
+    print(r.status, '|', bool(r.partner_received_at), '|', plain_status(r))
+"""
+
+RECEIVER = """
+from sinergi.agencies.models import User
+from sinergi.intake.inbox import inbox_list
+from sinergi.intake.models import Report
+rows = inbox_list(User.objects.get(username='cnp'))
+r = Report.objects.get(channel='partner')
+print(Report.objects.filter(channel='partner').count(), len(rows), r.agency.code, r.status, r.reporter_contact or '-',
+      r.moves.get().from_agency.remote_code, '|', r.narrative)
+"""
+
+
+def test_a_report_passed_on_to_the_partners_police_reaches_its_inbox_once(pair):
+    a, b = pair
+    pk = a.py(FORWARD.format(story="Adik saya ditahan di kompleks penipuan daring.")).strip().splitlines()[-1]
+    before = a.py(SENDER.format(pk=pk))
+    assert before.startswith("passed_on | False |") and "being sent" in before  # queued, not yet delivered
+    a.manage("exchange", "deliver")
+    received = b.py(RECEIVER)
+    count, inbox_rows, agency, status, contact, sender, *_ = received.split()
+    assert (count, inbox_rows, agency, status, sender) == ("1", "1", "cnp", "new", "ncb-jakarta")
+    assert contact == "-" and "081299998888" not in received  # the reporter's contact was not chosen: it stayed
+    assert "penipuan daring" in received
+    sender_side = a.py(SENDER.format(pk=pk))
+    assert sender_side.startswith("passed_on | True |") and "received there" in sender_side
+    # Delivered again (a worker that died before recording it): still one report at the partner.
+    a.py("from sinergi.exchange.models import OutboxMessage; from sinergi.core import clock; "
+         "OutboxMessage.objects.filter(kind='report.forward').update(status='queued', next_attempt_at=clock.now())")
+    a.manage("exchange", "deliver")
+    assert b.py(RECEIVER).split()[0] == "1"

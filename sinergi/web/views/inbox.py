@@ -56,6 +56,7 @@ def _now():
 def _forms(request, report, posted: str | None = None):
     data = request.POST if request.method == "POST" else None
     targets = list(routing.forward_targets(report.agency))
+    partners = list(routing.partner_targets(report.agency))
 
     def bound(name, cls, **kw):
         if posted == name:
@@ -63,7 +64,7 @@ def _forms(request, report, posted: str | None = None):
         return cls(initial={"key": new_key()}, **kw)
 
     return {"open": bound("open", OpenCaseForm), "attach": bound("attach", AttachForm),
-            "forward": bound("forward", ForwardForm, agencies=targets), "close": bound("close", CloseForm)}
+            "forward": bound("forward", ForwardForm, agencies=targets, partners=partners), "close": bound("close", CloseForm)}
 
 
 def _report_or_404(request, report_id, *, audit=True):
@@ -133,8 +134,13 @@ def _triage(request, report, action, form):
         elif action == "forward":
             to = Agency.objects.filter(pk=d["to_agency"]).first() if d["to_agency"] else None
             triage.report_forward(actor=request.user, report=report, to_agency=to, reason=d["reason"],
-                                  idempotency_key=d["key"])
-            messages.success(request, _("Laporan diteruskan ke %(agency)s.") % {"agency": to})
+                                  idempotency_key=d["key"],
+                                  consent_override_reason=d.get("consent_override_reason") or "")
+            if to is not None and to.peer_id:
+                messages.success(request, _("Laporan diteruskan ke %(agency)s di sistem mitra; terkirim begitu "
+                                            "sistem itu dapat dihubungi.") % {"agency": to})
+            else:
+                messages.success(request, _("Laporan diteruskan ke %(agency)s.") % {"agency": to})
         elif action == "close":
             triage.report_close(actor=request.user, report=report, reason=form.reason(), idempotency_key=d["key"])
             messages.success(request, _("Laporan ditutup."))
