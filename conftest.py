@@ -11,6 +11,19 @@ def django_db_setup(django_db_setup, django_db_blocker):
         regions_load()
 
 
+@pytest.fixture(autouse=True)
+def _instance_language():
+    """Every test starts in the instance's language. A request in English leaves English active in the thread
+    (the locale middleware activates, it does not restore), so a later test calling a service directly would
+    otherwise speak whatever the test before it asked for."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def _database_use(item) -> str:
     """'transactional', 'db' or '' for a test, by the same rule pytest-django orders them."""
     marker = item.get_closest_marker("django_db")
