@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from sinergi.core.models import BaseModel
 
 from .enums import FlagResolution, FlagReviewDecision, IdentifierKind, LicenceStatus, VisaType
+from .reasons import flag_reason, shown
 
 
 class PlacementAgency(BaseModel):
@@ -128,12 +129,29 @@ class RiskRule(BaseModel):
     def __str__(self) -> str:
         return self.name
 
+    # The name, explanation and question in the reader's language (the shipped ones; an administrator's as written).
+    @property
+    def name_shown(self) -> str:
+        return shown(self.name)
+
+    @property
+    def explanation_shown(self) -> str:
+        return shown(self.explanation)
+
+    @property
+    def question_shown(self) -> str:
+        return shown(self.question)
+
 
 class RiskFlag(BaseModel):
     rule = models.ForeignKey(RiskRule, on_delete=models.PROTECT, related_name="flags")
     subject_type = models.CharField(max_length=30)  # placement, job_order, placement_agency, recruiter
     subject_id = models.UUIDField()
-    reason = models.TextField()
+    # Why the rule fired, as a message and its parameters (``reasons``), read in the reader's language. A flag
+    # raised before reasons were kept so, whose text the migration did not recognise, keeps that text instead.
+    reason_msgid = models.CharField(max_length=300, blank=True)
+    reason_params = models.JSONField(default=dict, blank=True)
+    reason_text = models.TextField(blank=True)
     evidence = models.JSONField(default=dict)
     # The latest review decision; the full history is in ``reviews`` (and the audit log).
     resolution = models.CharField(max_length=16, choices=FlagResolution.choices, default=FlagResolution.OPEN)
@@ -150,6 +168,11 @@ class RiskFlag(BaseModel):
     @property
     def is_open(self) -> bool:
         return self.resolution == FlagResolution.OPEN
+
+    @property
+    def reason(self) -> str:
+        """Why the rule fired, in the active language."""
+        return flag_reason(self)
 
 
 class RiskFlagReview(BaseModel):

@@ -130,3 +130,16 @@ def test_the_hotline_directory_is_on_the_public_door_and_the_check_page():
     body = r.content.decode()
     assert "KBRI Kuala Lumpur" in body and "KJRI Kota Kinabalu" in body and "UPTD PPA Provinsi NTT" in body
     assert "KDEI Taipei" not in body
+
+
+def test_check_offer_reasons_in_the_reader_s_language(client):
+    data = {"agency": "", "destination": "KH", "position": "customer service", "pay_amount": "1500",
+            "pay_currency": "USD", "needs_qualification": "no", "visa": "tourist", "province": "53"}
+    body = client.post(reverse("public_check"), data).content.decode()
+    assert "Kamboja bukan negara tujuan resmi" in body and "US$1.500" in body
+    client.post(reverse("set_language"), {"language": "en"})
+    body = client.post(reverse("public_check"), data).content.decode()
+    assert "Cambodia is not an official destination" in body and "US$1,500" in body
+    assert "Going abroad to work on a tourist or visit visa, not a work visa." in body
+    assert "Leaving on a tourist visa" in body and "Ask for proof of a work visa before leaving." in body
+    assert "bukan negara tujuan resmi" not in body and "Gaji sekitar" not in body and "Berangkat dengan" not in body
