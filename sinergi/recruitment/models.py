@@ -3,11 +3,13 @@ directors, job orders, placements, recruiters and their identifiers, risk rules 
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sinergi.core.models import BaseModel
 
 from .enums import FlagResolution, FlagReviewDecision, IdentifierKind, LicenceStatus, VisaType
+from .hotlines import dial, validate_number, validate_optional_number
 from .reasons import flag_reason, shown
 
 
@@ -190,16 +192,49 @@ class RiskFlagReview(BaseModel):
 
 
 class Hotline(BaseModel):
-    """Whom to call: per province, and per destination country (the Indonesian embassy there)."""
+    """Whom to call: national lines, per province, and per destination country (the Indonesian mission there).
+    Shipped entries come "to be verified" (``verified_on`` empty) until an administrator checks them."""
 
-    name = models.CharField(max_length=200)
-    phone = models.CharField(max_length=60)
-    whatsapp = models.CharField(max_length=60, blank=True)
+    name = models.CharField(_("nama"), max_length=200)
+    name_en = models.CharField(_("nama dalam bahasa Inggris"), max_length=200, blank=True)
+    phone = models.CharField(_("telepon"), max_length=60, validators=[validate_number],
+                             help_text=_("Format internasional (+62 812-3456-7890) atau kode singkat (110, 129)."))
+    whatsapp = models.CharField(max_length=60, blank=True, validators=[validate_optional_number])
     email = models.EmailField(blank=True)
-    province = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    province = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                 limit_choices_to={"level": 1})
     country = models.ForeignKey("regions.Country", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     national = models.BooleanField(default=False)
-    hours = models.CharField(max_length=100, blank=True)
+    hours = models.CharField(_("jam layanan"), max_length=100, blank=True)
+    hours_en = models.CharField(_("jam layanan dalam bahasa Inggris"), max_length=100, blank=True)
+    verified_on = models.DateField(_("diperiksa pada"), null=True, blank=True,
+                                   help_text=_("Tanggal nomor ini dicocokkan dengan yang diumumkan kantornya. "
+                                               "Kosong: belum diperiksa."))
 
     class Meta:
         ordering = ["-national", "name"]
+        verbose_name = _("nomor bantuan")
+        verbose_name_plural = _("daftar nomor bantuan")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name_shown(self) -> str:
+        return self.name_en if self.name_en and not _indonesian() else self.name
+
+    @property
+    def hours_shown(self) -> str:
+        return self.hours_en if self.hours_en and not _indonesian() else self.hours
+
+    @property
+    def dial(self) -> str:
+        return dial(self.phone)
+
+    @property
+    def whatsapp_dial(self) -> str:
+        return dial(self.whatsapp).lstrip("+")
+
+
+def _indonesian() -> bool:
+    return (get_language() or "id").startswith("id")
