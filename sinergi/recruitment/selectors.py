@@ -112,6 +112,7 @@ def hotline_directory(province: str | None = None) -> dict:
         elif h.country_id:
             missions.setdefault(h.country_id, (h.country, []))[1].append(h)
     by_province = sorted(provinces.values(), key=lambda g: (g[0].code != province, g[0].name))
+    national.sort(key=lambda h: h.created_at)  # in the directory's own order: the agency's line, then the police
     return {"national": national, "provinces": by_province,
             "missions": sorted(missions.values(), key=lambda g: _country_sort(g[0]))}
 
@@ -119,3 +120,8 @@ def hotline_directory(province: str | None = None) -> dict:
 def _country_sort(country) -> str:
     indonesian = (get_language() or "id").startswith("id")
     return (country.name_id if indonesian and country.name_id else country.name).lower()
+
+
+def national_hotlines() -> list[Hotline]:
+    """The national lines in the directory's own order (the migrant-worker agency's line, the police, ...)."""
+    return list(Hotline.objects.filter(national=True).order_by("created_at", "name"))
