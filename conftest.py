@@ -76,6 +76,17 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a page read in English (a request through the test client
+    activates its language for the thread) must not leave the next test's messages in English."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _real_clock():
     from sinergi.core import clock
 

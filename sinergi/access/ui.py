@@ -12,8 +12,10 @@ def menu_flags(user) -> dict[str, bool]:
     if not getattr(user, "is_authenticated", False):
         return {}
     p = Principal.of(user)
+    casework = has_case_list(user)
+    filing_only = files_reports_only(user)
     return {
-        "casework": bool(p.casework_agency_ids),
+        "casework": casework,
         "intake": p.can(Cap.CASE_CREATE),
         "import": p.can(Cap.CASE_IMPORT),
         "export": p.can(Cap.CASE_EXPORT),
@@ -23,10 +25,11 @@ def menu_flags(user) -> dict[str, bool]:
         "exchange": p.can(Cap.AUDIT_VIEW) or p.can(Cap.REFERENCE_ADMIN),
         "performance": p.can(Cap.AGGREGATES) or p.can(Cap.AUDIT_VIEW),
         "analytics": p.can(Cap.AGGREGATES),
-        "agency_figures": p.can(Cap.AGGREGATES) or p.can(Cap.AGENCY_FIGURES),
+        # A village office's own figures would be empty: it receives no referrals and leads no case.
+        "agency_figures": p.can(Cap.AGGREGATES) or (p.can(Cap.AGENCY_FIGURES) and not filing_only),
         "release": p.can(Cap.RELEASE),
         "recruitment": _oversees_recruitment(user),
-        "notices": bool(p.casework_agency_ids),
+        "notices": casework or (filing_only and _received_notices(user)),
         "notice_issue": bool(notice_issuing_agencies(user)),
         **_report_flags(user, p),
         "link_review": p.can(Cap.LINK_REVIEW),
@@ -34,12 +37,46 @@ def menu_flags(user) -> dict[str, bool]:
 
 
 def _report_flags(user, p: Principal) -> dict[str, bool]:
-    """Who triages reports (an inbox) and who files them onward (a village or district office: "my reports")."""
+    """Who triages reports (an inbox) and who files them onward (a village or district office: "my reports", and
+    the hotlines to give residents)."""
     from .reporting import filing_office_ids, triage_agency_ids
 
     if not p.can(Cap.CASE_CREATE):
-        return {"inbox": False, "my_reports": False}
-    return {"inbox": bool(triage_agency_ids(user)), "my_reports": bool(filing_office_ids(user))}
+        return {"inbox": False, "my_reports": False, "hotlines": False}
+    filing = bool(filing_office_ids(user))
+    return {"inbox": bool(triage_agency_ids(user)), "my_reports": filing, "hotlines": filing}
+
+
+def files_reports_only(user) -> bool:
+    """Whether every agency where the user does casework is a village or district office: one that files reports
+    onward to the regency's services and follows them, and leads no case."""
+    p = Principal.of(user)
+    casework = set(p.casework_agency_ids)
+    return bool(casework) and casework <= set(p.reporting_office_ids)
+
+
+def has_case_list(user) -> bool:
+    """Whether the interface offers the user a case list: a casework role in an agency that leads cases; in a
+    village or district office only when cases reach it anyway (a referral to it, or a case it led before its
+    reports went onward), so that its menu never leads to an empty list."""
+    p = Principal.of(user)
+    if not p.casework_agency_ids:
+        return False
+    if not files_reports_only(user):
+        return True
+    cached = getattr(p, "_has_cases", None)
+    if cached is None:
+        from .visibility import cases_visible_to
+
+        cached = p._has_cases = cases_visible_to(user).exists()
+    return cached
+
+
+def _received_notices(user) -> bool:
+    from . import sources
+
+    recipients = sources.get("notice_recipient").objects
+    return recipients.filter(agency_id__in=Principal.of(user).casework_agency_ids).exists()
 
 
 def notice_issuing_agencies(user) -> list:

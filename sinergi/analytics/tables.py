@@ -189,7 +189,7 @@ def section_recruitment(f: Filters, L: Labels) -> list[Table]:
                 note=_("Perekrut tidak disebut namanya di sini: hanya berapa perekrut terkait dengan berapa kasus."))
     from sinergi.recruitment.models import RiskRule
 
-    names = dict(RiskRule.objects.values_list("code", "name"))
+    names = {r.code: r.name_shown for r in RiskRule.objects.only("code", "name")}
     flags = Table("flags", _("Tanda risiko: muncul dan dikonfirmasi"),
                   [("rule", _("Aturan")), ("raised", _("Muncul")), ("confirmed", _("Dikonfirmasi"))],
                   [[names.get(r["rule"], r["rule"]), shown(r["raised"]), shown(r["confirmed"])] for r in data["flags"]])

@@ -13,6 +13,7 @@ urlpatterns = [
     path("publik/cek-lowongan/", public_views.check_offer, name="public_check"),
     path("publik/lapor/", public_views.report, name="public_report"),
     path("publik/lacak/", public_views.track, name="public_track"),
+    path("publik/nomor-bantuan/", public_views.hotlines, name="public_hotlines"),
     path(".well-known/jwks.json", exchange_views.jwks, name="jwks"),
     path("exchange/inbox/", exchange_views.inbox, name="exchange_inbox"),
     path("", include("sinergi.web.urls")),

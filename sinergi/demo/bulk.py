@@ -34,6 +34,7 @@ from sinergi.people import names as name_keys
 from sinergi.people.enums import Sex
 from sinergi.people.models import NameKey, Person
 from sinergi.referrals.enums import DEFAULT_DEADLINES, DEFAULT_SECTIONS
+from sinergi.recruitment import reasons
 from sinergi.recruitment.models import CaseLink, Placement, Recruiter, RiskFlag, RiskRule
 from sinergi.referrals.models import Referral
 
@@ -306,7 +307,7 @@ def _recruitment(rng: random.Random, w: World, tables: dict[str, Table], case: d
                 tables["flag"].add({
                     "id": w.new_id(), "created_at": flagged, "updated_at": stamp, "rule_id": rng.choice(r["rules"]),
                     "subject_type": "placement", "subject_id": placement,
-                    "reason": "Penempatan terkait kasus perdagangan orang.", "evidence": {},
+                    "reason_msgid": reasons.LINKED_TO_CASE, "reason_params": {}, "reason_text": "", "evidence": {},
                     "resolution": "confirmed" if confirmed else "open", "resolution_reason": "",
                     "resolved_by_id": None, "resolved_at": flagged + dt.timedelta(days=2) if confirmed else None})
     elif rng.random() < 0.5:

@@ -85,20 +85,21 @@ def possible_matches(user, report: Report, limit: int = 5) -> list:
     return list(apply_name_search(qs, name).select_related("survivor").order_by("-reported_on")[:limit])
 
 
-def reports_filed_by(user) -> list[Report]:
-    """Reports the user's village or district offices filed, wherever they are now. Only the office's own words
-    and the plain status are shown from them (``tracking.plain_status``)."""
+def reports_filed_by(user, *, limit: int = PAGE, via: str = "my reports") -> list[Report]:
+    """The latest ``limit`` reports the user's village or district offices filed, wherever they are now (each
+    read audited, ``via`` the page that shows them). Only the office's own words and the plain status are shown
+    from them (``tracking.plain_status``)."""
     ids = filing_office_ids(user)
     if not ids:
         return []
     forwarded = ReportMove.objects.filter(report_id=OuterRef("pk"), kind=MoveKind.FORWARDED)
     rows = list(Report.objects.filter(filed_by_agency_id__in=ids).select_related("agency", "filed_by_agency")
-                .annotate(was_forwarded=Exists(forwarded)).order_by("-received_at")[:PAGE])
+                .annotate(was_forwarded=Exists(forwarded)).order_by("-received_at")[:limit])
     principal = Principal.of(user)
     with transaction.atomic():
         for office in ids:
             audit_log_many(actor=principal.actor(office), entries=[
-                Entry(Action.READ, "report", str(r.pk), "", {"via": "my reports"})
+                Entry(Action.READ, "report", str(r.pk), "", {"via": via})
                 for r in rows if r.filed_by_agency_id == office])
     return rows
 

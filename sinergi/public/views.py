@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from sinergi.core import clock
 from sinergi.recruitment import rules
 from sinergi.recruitment.models import Hotline
+from sinergi.recruitment.selectors import hotline_directory, national_hotlines
 from sinergi.recruitment.services import agency_lookup
 
 from . import services
@@ -30,7 +31,11 @@ def _too_many(request, action):
 
 
 def home(request):
-    return render(request, "public/home.html", {"hotlines": Hotline.objects.filter(national=True)})
+    return render(request, "public/home.html", {"hotlines": national_hotlines()})
+
+
+def hotlines(request):
+    return render(request, "public/hotlines.html", {"directory": hotline_directory()})
 
 
 def _hotlines(province: str | None, destination: str | None):

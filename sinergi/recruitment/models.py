@@ -3,11 +3,14 @@ directors, job orders, placements, recruiters and their identifiers, risk rules 
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sinergi.core.models import BaseModel
 
 from .enums import FlagResolution, FlagReviewDecision, IdentifierKind, LicenceStatus, VisaType
+from .hotlines import dial, validate_number, validate_optional_number
+from .reasons import flag_reason, shown
 
 
 class PlacementAgency(BaseModel):
@@ -128,12 +131,29 @@ class RiskRule(BaseModel):
     def __str__(self) -> str:
         return self.name
 
+    # The name, explanation and question in the reader's language (the shipped ones; an administrator's as written).
+    @property
+    def name_shown(self) -> str:
+        return shown(self.name)
+
+    @property
+    def explanation_shown(self) -> str:
+        return shown(self.explanation)
+
+    @property
+    def question_shown(self) -> str:
+        return shown(self.question)
+
 
 class RiskFlag(BaseModel):
     rule = models.ForeignKey(RiskRule, on_delete=models.PROTECT, related_name="flags")
     subject_type = models.CharField(max_length=30)  # placement, job_order, placement_agency, recruiter
     subject_id = models.UUIDField()
-    reason = models.TextField()
+    # Why the rule fired, as a message and its parameters (``reasons``), read in the reader's language. A flag
+    # raised before reasons were kept so, whose text the migration did not recognise, keeps that text instead.
+    reason_msgid = models.CharField(max_length=300, blank=True)
+    reason_params = models.JSONField(default=dict, blank=True)
+    reason_text = models.TextField(blank=True)
     evidence = models.JSONField(default=dict)
     # The latest review decision; the full history is in ``reviews`` (and the audit log).
     resolution = models.CharField(max_length=16, choices=FlagResolution.choices, default=FlagResolution.OPEN)
@@ -151,6 +171,11 @@ class RiskFlag(BaseModel):
     def is_open(self) -> bool:
         return self.resolution == FlagResolution.OPEN
 
+    @property
+    def reason(self) -> str:
+        """Why the rule fired, in the active language."""
+        return flag_reason(self)
+
 
 class RiskFlagReview(BaseModel):
     """One review step of a flag: confirmed, dismissed or reopened, with the reviewer's written reason.
@@ -167,16 +192,49 @@ class RiskFlagReview(BaseModel):
 
 
 class Hotline(BaseModel):
-    """Whom to call: per province, and per destination country (the Indonesian embassy there)."""
+    """Whom to call: national lines, per province, and per destination country (the Indonesian mission there).
+    Shipped entries come "to be verified" (``verified_on`` empty) until an administrator checks them."""
 
-    name = models.CharField(max_length=200)
-    phone = models.CharField(max_length=60)
-    whatsapp = models.CharField(max_length=60, blank=True)
+    name = models.CharField(_("nama"), max_length=200)
+    name_en = models.CharField(_("nama dalam bahasa Inggris"), max_length=200, blank=True)
+    phone = models.CharField(_("telepon"), max_length=60, validators=[validate_number],
+                             help_text=_("Format internasional (+62 812-3456-7890) atau kode singkat (110, 129)."))
+    whatsapp = models.CharField(max_length=60, blank=True, validators=[validate_optional_number])
     email = models.EmailField(blank=True)
-    province = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    province = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                 limit_choices_to={"level": 1})
     country = models.ForeignKey("regions.Country", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     national = models.BooleanField(default=False)
-    hours = models.CharField(max_length=100, blank=True)
+    hours = models.CharField(_("jam layanan"), max_length=100, blank=True)
+    hours_en = models.CharField(_("jam layanan dalam bahasa Inggris"), max_length=100, blank=True)
+    verified_on = models.DateField(_("diperiksa pada"), null=True, blank=True,
+                                   help_text=_("Tanggal nomor ini dicocokkan dengan yang diumumkan kantornya. "
+                                               "Kosong: belum diperiksa."))
 
     class Meta:
         ordering = ["-national", "name"]
+        verbose_name = _("nomor bantuan")
+        verbose_name_plural = _("daftar nomor bantuan")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name_shown(self) -> str:
+        return self.name_en if self.name_en and not _indonesian() else self.name
+
+    @property
+    def hours_shown(self) -> str:
+        return self.hours_en if self.hours_en and not _indonesian() else self.hours
+
+    @property
+    def dial(self) -> str:
+        return dial(self.phone)
+
+    @property
+    def whatsapp_dial(self) -> str:
+        return dial(self.whatsapp).lstrip("+")
+
+
+def _indonesian() -> bool:
+    return (get_language() or "id").startswith("id")

@@ -2,7 +2,8 @@
 parameters an administrator tunes; switching a rule off or changing its numbers needs no code.
 
 A rule looks at an ``Offer``: what is known about one recruitment, whether a registered placement, a job order or
-what a job seeker typed into the public check. It returns a reason (plain words) and evidence, or nothing.
+what a job seeker typed into the public check. It returns a reason (a message and its parameters, ``reasons``, read
+in each reader's language) and evidence, or nothing.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from . import reasons
 from .enums import SOCIAL_CHANNELS, LicenceStatus, RiskLevel, VisaType
+from .reasons import Reason, reason
 
 
 @dataclass
@@ -34,8 +37,13 @@ class Offer:
 @dataclass
 class Hit:
     rule: object
-    reason: str
+    message: Reason
     evidence: dict
+
+    @property
+    def reason(self) -> str:
+        """The reason in the active language."""
+        return str(self.message)
 
 
 def normalise_identifier(kind: str, value: str) -> str:
@@ -62,29 +70,24 @@ def licence_status_on(agency, day: dt.date) -> str | None:
     return event.status if event is not None else None
 
 
-def _country_name(code: str) -> str:
-    """A country by its Indonesian name, as the reason is written (never its code: "Kamboja", not "KH")."""
-    from sinergi.regions.models import Country
-
-    country = Country.objects.filter(code=code.upper()).only("name", "name_id").first()
-    return (country.name_id or country.name) if country else code
-
-
 # --- the checks --------------------------------------------------------------------------------------------
 
-def non_official_destination(offer: Offer, params: dict) -> tuple[str, dict] | None:
+Result = tuple[Reason, dict] | None
+
+
+def non_official_destination(offer: Offer, params: dict) -> Result:
     official = {c.upper() for c in params.get("official", [])}
     if offer.destination and offer.destination.upper() not in official:
-        return (f"{_country_name(offer.destination)} bukan negara tujuan resmi penempatan pekerja migran Indonesia.",
+        # The country by its code: its name is written in the reader's language ("Kamboja", "Cambodia").
+        return (reason(reasons.NON_OFFICIAL_DESTINATION, country=reasons.country(offer.destination)),
                 {"destination": offer.destination})
     return None
 
 
-def agency_not_licensed(offer: Offer, params: dict) -> tuple[str, dict] | None:
+def agency_not_licensed(offer: Offer, params: dict) -> Result:
     if offer.agency is None:
         if offer.agency_given or params.get("require_agency", True):
-            return ("Perusahaan tidak ditemukan dalam daftar perusahaan penempatan berizin (P3MI).",
-                    {"given": offer.agency_given})
+            return reason(reasons.AGENCY_NOT_FOUND), {"given": offer.agency_given}
         return None
     event = licence_event_on(offer.agency, offer.on)
     status = event.status if event is not None else None
@@ -92,61 +95,66 @@ def agency_not_licensed(offer: Offer, params: dict) -> tuple[str, dict] | None:
         # The date is the licence history's own (when the suspension or revocation took effect), never the day
         # of the check or of the departure.
         if event is None:
-            return (f"Izin {offer.agency} belum berlaku.", {"agency": str(offer.agency.pk), "status": "none"})
-        label = {"suspended": "dibekukan", "revoked": "dicabut"}.get(status, "tidak aktif")
-        return (f"Izin {offer.agency} {label} sejak {event.effective_from:%d-%m-%Y}.",
+            return (reason(reasons.LICENCE_NOT_YET, agency=str(offer.agency)),
+                    {"agency": str(offer.agency.pk), "status": "none"})
+        msgid = {LicenceStatus.SUSPENDED: reasons.LICENCE_SUSPENDED,
+                 LicenceStatus.REVOKED: reasons.LICENCE_REVOKED}.get(status, reasons.LICENCE_INACTIVE)
+        return (reason(msgid, agency=str(offer.agency), since=reasons.date(event.effective_from)),
                 {"agency": str(offer.agency.pk), "status": status, "since": event.effective_from.isoformat()})
     return None
 
 
-def job_order_not_approved(offer: Offer, params: dict) -> tuple[str, dict] | None:
+def job_order_not_approved(offer: Offer, params: dict) -> Result:
     jo = offer.job_order
     if jo is None:
         return None
     if not jo.approved:
-        return ("Job order belum disetujui.", {"job_order": jo.reference})
+        return reason(reasons.JOB_ORDER_NOT_APPROVED), {"job_order": jo.reference}
     if jo.valid_until and jo.valid_until < offer.on:
-        return ("Job order sudah tidak berlaku.", {"job_order": jo.reference, "valid_until": str(jo.valid_until)})
+        return (reason(reasons.JOB_ORDER_EXPIRED),
+                {"job_order": jo.reference, "valid_until": str(jo.valid_until)})
     placed = jo.placements.count()
     if placed > jo.quota:
-        return (f"Penempatan ({placed}) melebihi kuota job order ({jo.quota}).",
+        return (reason(reasons.OVER_QUOTA, placed=placed, quota=jo.quota),
                 {"job_order": jo.reference, "placed": placed, "quota": jo.quota})
     return None
 
 
-def tourist_visa(offer: Offer, params: dict) -> tuple[str, dict] | None:
+def tourist_visa(offer: Offer, params: dict) -> Result:
     if offer.visa in (VisaType.TOURIST, VisaType.VISIT):
-        return ("Berangkat bekerja dengan visa turis/kunjungan, bukan visa kerja.", {"visa": offer.visa})
+        return reason(reasons.TOURIST_VISA), {"visa": offer.visa}
     return None
 
 
-def pay_above_norm(offer: Offer, params: dict) -> tuple[str, dict] | None:
+def pay_above_norm(offer: Offer, params: dict) -> Result:
     if offer.monthly_pay_usd is None:
         return None
     limit = Decimal(str(params.get("max_usd_unskilled", 800)))
     words = [w.lower() for w in params.get("unskilled_positions", [])]
     unskilled = offer.needs_qualification is False or any(w in offer.position.lower() for w in words)
     if unskilled and offer.monthly_pay_usd > limit:
-        return (f"Gaji sekitar US${offer.monthly_pay_usd:.0f} per bulan untuk pekerjaan tanpa keahlian khusus jauh di "
-                f"atas kewajaran (batas US${limit:.0f}).", {"usd": str(offer.monthly_pay_usd), "limit": str(limit)})
+        usd = offer.monthly_pay_usd.quantize(Decimal("1"))
+        return (reason(reasons.PAY_ABOVE_NORM, pay=reasons.money(usd, "USD"),
+                       limit=reasons.money(limit.quantize(Decimal("1")), "USD")),
+                {"usd": str(offer.monthly_pay_usd), "limit": str(limit)})
     return None
 
 
-def social_media_only(offer: Offer, params: dict) -> tuple[str, dict] | None:
+def social_media_only(offer: Offer, params: dict) -> Result:
     if offer.channels and all(c in SOCIAL_CHANNELS for c in offer.channels):
-        return ("Perekrutan hanya lewat media sosial atau aplikasi chat, tanpa kantor resmi atau LTSA.",
-                {"channels": offer.channels})
+        return reason(reasons.SOCIAL_MEDIA_ONLY), {"channels": offer.channels}
     return None
 
 
-def fees_charged(offer: Offer, params: dict) -> tuple[str, dict] | None:
+def fees_charged(offer: Offer, params: dict) -> Result:
     limit = Decimal(str(params.get("max_idr", 0)))
     if offer.fee_idr is not None and offer.fee_idr > limit:
-        return (f"Calon pekerja diminta membayar Rp{offer.fee_idr:,.0f}.".replace(",", "."), {"fee_idr": str(offer.fee_idr)})
+        return (reason(reasons.FEES_CHARGED, fee=reasons.money(offer.fee_idr.quantize(Decimal("1")), "IDR")),
+                {"fee_idr": str(offer.fee_idr)})
     return None
 
 
-def shared_identifier(offer: Offer, params: dict) -> tuple[str, dict] | None:
+def shared_identifier(offer: Offer, params: dict) -> Result:
     from .models import CaseLink
 
     minimum = int(params.get("min_cases", 2))
@@ -156,8 +164,7 @@ def shared_identifier(offer: Offer, params: dict) -> tuple[str, dict] | None:
         n = CaseLink.objects.filter(recruiter__identifiers__kind=kind, recruiter__identifiers__value=value) \
             .values("case_id").distinct().count()
         if n >= minimum:
-            return (f"Nomor/akun/rekening yang sama muncul dalam {n} kasus perdagangan orang.",
-                    {"kind": kind, "cases": n})
+            return reason(reasons.SHARED_IDENTIFIER, n=n), {"kind": kind, "cases": n}
     return None
 
 
@@ -184,8 +191,8 @@ def evaluate(offer: Offer, rules=None) -> list[Hit]:
             continue
         result = check(offer, rule.params or {})
         if result:
-            reason, evidence = result
-            hits.append(Hit(rule, reason, evidence))
+            message, evidence = result
+            hits.append(Hit(rule, message, evidence))
     return hits
 
 

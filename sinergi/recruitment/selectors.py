@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.utils.translation import get_language
 
 from sinergi.access.visibility import cases_visible_to
 
 from .enums import FlagResolution, LicenceStatus
-from .models import CaseLink, JobOrder, Placement, PlacementAgency, Recruiter, RiskFlag
+from .models import CaseLink, Hotline, JobOrder, Placement, PlacementAgency, Recruiter, RiskFlag
 from .rules import licence_status_on
 
 
@@ -97,3 +98,30 @@ def recruiter_overview(user, recruiter: Recruiter) -> dict:
     return {"recruiter": recruiter, "identifiers": recruiter.identifiers.all(),
             "cases": [{"case": l.case, "visible": l.case_id in visible, "role": l.role} for l in links],
             "flags": flags}
+
+
+def hotline_directory(province: str | None = None) -> dict:
+    """The whole hotline directory for its page: national lines, then provincial services by province (the
+    reader's ``province`` first) and the Indonesian missions by destination country, each group in name order."""
+    national, provinces, missions = [], {}, {}
+    for h in Hotline.objects.select_related("province", "country").order_by("name"):
+        if h.national:
+            national.append(h)
+        elif h.province_id:
+            provinces.setdefault(h.province_id, (h.province, []))[1].append(h)
+        elif h.country_id:
+            missions.setdefault(h.country_id, (h.country, []))[1].append(h)
+    by_province = sorted(provinces.values(), key=lambda g: (g[0].code != province, g[0].name))
+    national.sort(key=lambda h: h.created_at)  # in the directory's own order: the agency's line, then the police
+    return {"national": national, "provinces": by_province,
+            "missions": sorted(missions.values(), key=lambda g: _country_sort(g[0]))}
+
+
+def _country_sort(country) -> str:
+    indonesian = (get_language() or "id").startswith("id")
+    return (country.name_id if indonesian and country.name_id else country.name).lower()
+
+
+def national_hotlines() -> list[Hotline]:
+    """The national lines in the directory's own order (the migrant-worker agency's line, the police, ...)."""
+    return list(Hotline.objects.filter(national=True).order_by("created_at", "name"))

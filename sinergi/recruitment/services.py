@@ -52,7 +52,8 @@ def _stored(evidence: dict) -> dict:
 
 @transaction.atomic
 def flags_refresh(subject_type: str, subject_id, offer: rules.Offer) -> list[RiskFlag]:
-    """Raise a flag for every rule the offer breaks (once per rule and subject), with reason and evidence.
+    """Raise a flag for every rule the offer breaks (once per rule and subject), with its reason (a message and
+    its parameters, rendered in each reader's language) and evidence.
 
     A flag already raised keeps its review: an open one takes the fresh reason and evidence; a confirmed one stays
     as it was confirmed; a dismissed one stays dismissed unless its evidence changed, and is then reopened for
@@ -63,24 +64,27 @@ def flags_refresh(subject_type: str, subject_id, offer: rules.Offer) -> list[Ris
     raised = []
     for hit in hits:
         evidence = _stored(hit.evidence)
+        msgid, params = hit.message.msgid, _stored(hit.message.params)
         flag = existing.get(hit.rule.pk)
         if flag is None:
             try:
                 with transaction.atomic():
                     raised.append(RiskFlag.objects.create(rule=hit.rule, subject_type=subject_type,
-                                                          subject_id=subject_id, reason=hit.reason, evidence=evidence))
+                                                          subject_id=subject_id, reason_msgid=msgid,
+                                                          reason_params=params, evidence=evidence))
             except IntegrityError:
                 pass  # raised at the same moment by another run
         elif flag.resolution == FlagResolution.OPEN:
-            if (flag.reason, flag.evidence) != (hit.reason, evidence):
-                flag.reason, flag.evidence = hit.reason, evidence
-                flag.save(update_fields=["reason", "evidence", "updated_at"])
+            fresh = (msgid, params, "", evidence)
+            if (flag.reason_msgid, flag.reason_params, flag.reason_text, flag.evidence) != fresh:
+                flag.reason_msgid, flag.reason_params, flag.reason_text, flag.evidence = msgid, params, "", evidence
+                flag.save(update_fields=["reason_msgid", "reason_params", "reason_text", "evidence", "updated_at"])
         elif flag.resolution == FlagResolution.DISMISSED and flag.evidence != evidence:
             before = flag.evidence
-            flag.reason, flag.evidence = hit.reason, evidence
+            flag.reason_msgid, flag.reason_params, flag.reason_text, flag.evidence = msgid, params, "", evidence
             flag.resolution, flag.resolution_reason, flag.resolved_by, flag.resolved_at = FlagResolution.OPEN, "", None, None
-            flag.save(update_fields=["reason", "evidence", "resolution", "resolution_reason", "resolved_by",
-                                     "resolved_at", "updated_at"])
+            flag.save(update_fields=["reason_msgid", "reason_params", "reason_text", "evidence", "resolution",
+                                     "resolution_reason", "resolved_by", "resolved_at", "updated_at"])
             RiskFlagReview.objects.create(flag=flag, decision=FlagReviewDecision.REOPENED, reviewed_by=None,
                                           reason=_("Dibuka kembali oleh aturan: bukti berubah."))
             audit_log(actor=SYSTEM, action=Action.UPDATE, object_type="risk_flag", object_id=flag.pk,

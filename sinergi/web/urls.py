@@ -1,7 +1,7 @@
 from django.urls import path
 
-from .views import (account, analytics, auth, cases, estimate, exchange, home, imports, inbox, intake, linkage,
-                    notices, partners, performance, recruitment, referrals, summary, users)
+from .views import (account, analytics, auth, cases, directory, estimate, exchange, home, imports, inbox, intake,
+                    linkage, notices, partners, performance, recruitment, referrals, summary, users)
 
 app_name = "web"
 
@@ -23,6 +23,7 @@ urlpatterns = [
     path("inbox/", inbox.inbox_list, name="inbox"),
     path("inbox/<str:report_id>/", inbox.inbox_detail, name="inbox_detail"),
     path("my-reports/", inbox.my_reports, name="my_reports"),
+    path("hotlines/", directory.hotlines, name="hotlines"),
     path("exchange/", exchange.exchange, name="exchange"),
     path("recruitment/", recruitment.overview, name="recruitment"),
     path("recruitment/import/", recruitment.registry_upload, name="registry_import"),

@@ -135,3 +135,33 @@ def test_the_hotline_directory_is_on_the_public_door_and_the_check_page():
     body = r.content.decode()
     assert "KBRI Kuala Lumpur" in body and "KJRI Kota Kinabalu" in body and "UPTD PPA Provinsi NTT" in body
     assert "KDEI Taipei" not in body
+
+
+def test_check_offer_reasons_in_the_reader_s_language(client):
+    data = {"agency": "", "destination": "KH", "position": "customer service", "pay_amount": "1500",
+            "pay_currency": "USD", "needs_qualification": "no", "visa": "tourist", "province": "53"}
+    body = client.post(reverse("public_check"), data).content.decode()
+    assert "Kamboja bukan negara tujuan resmi" in body and "US$1.500" in body
+    client.post(reverse("set_language"), {"language": "en"})
+    body = client.post(reverse("public_check"), data).content.decode()
+    assert "Cambodia is not an official destination" in body and "US$1,500" in body
+    assert "Going abroad to work on a tourist or visit visa, not a work visa." in body
+    assert "Leaving on a tourist visa" in body and "Ask for proof of a work visa before leaving." in body
+    assert "bukan negara tujuan resmi" not in body and "Gaji sekitar" not in body and "Berangkat dengan" not in body
+
+
+def test_the_hotline_page_lists_the_missions_and_provinces_in_the_reader_s_language(client):
+    from sinergi.recruitment.hotlines import hotlines_load
+
+    hotlines_load()
+    home = client.get(reverse("public_home")).content.decode()
+    assert reverse("public_hotlines") in home and 'href="tel:08001000"' in home
+    body = client.get(reverse("public_hotlines")).content.decode()
+    assert "Perwakilan RI di luar negeri" in body and "<h3>Taiwan</h3>" in body and "<h3>Kamboja</h3>" in body
+    assert "KJRI Kuching (Sarawak)" in body and "KRI Tawau (Sabah)" in body and "Nusa Tenggara Timur" in body
+    assert 'href="tel:+6088218600"' in body and "Provinsi China" not in body
+    client.post(reverse("set_language"), {"language": "en"})
+    body = client.get(reverse("public_hotlines")).content.decode()
+    assert "Indonesian missions abroad" in body and "<h3>Cambodia</h3>" in body and "<h3>Taiwan</h3>" in body
+    assert "Indonesian Consulate General in Kuching (Sarawak)" in body and "24 hours" in body
+    assert "24 jam" not in body and "KJRI Kuching" not in body

@@ -162,7 +162,7 @@ def test_case_from_report_to_reintegration(reference_data, live_server, browser,
     rule, _ = RiskRule.objects.get_or_create(code="tourist-visa", defaults={
         "kind": "tourist_visa", "name": "Berangkat dengan visa turis", "explanation": "Visa turis.", "weight": 3})
     flag = RiskFlag.objects.create(rule=rule, subject_type="placement", subject_id=placed.pk,
-                                   reason="Berangkat bekerja dengan visa turis/kunjungan, bukan visa kerja.",
+                                   reason_msgid="Berangkat bekerja dengan visa turis/kunjungan, bukan visa kerja.",
                                    evidence={"visa": "tourist"})
     page = sign_in(browser, live_server, bp3mi)
     page.get_by_role("link", name="Perekrutan").click()

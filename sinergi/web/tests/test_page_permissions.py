@@ -329,6 +329,7 @@ PAGES = [
     ("attach a report", lambda c, w, r: c.post(reverse("web:inbox_detail", args=[w["report"].pk]), {
         "action": "attach", "case_reference": w["case"].reference}), expect((302, 302, 302)), ("case",)),
     ("my reports", lambda c, w, r: c.get(reverse("web:my_reports")), expect(), ()),
+    ("hotlines", lambda c, w, r: c.get(reverse("web:hotlines")), expect((200, 200, 200), 200, 200, 200), ()),
     ("region options", lambda c, w, r: c.get(reverse("web:region_options"), {"level": "regency", "province": "53"}),
      expect((200, 200, 200), 200, 200, 200), ()),
     ("import page", lambda c, w, r: c.get(reverse("web:case_import")), expect((404, 200, 200), 404, 200, 200), ()),
@@ -477,7 +478,7 @@ def test_the_matrix_covers_every_page():
                "exchange", "performance", "recruitment", "registry_import", "password_change", "account_security",
                "agency_mfa_policy", "member_mfa_reset", "analytics", "analytics_section", "analytics_csv",
                "analytics_agencies", "analytics_agency", "analytics_report", "analytics_release",
-               "inbox", "inbox_detail", "my_reports",
+               "inbox", "inbox_detail", "my_reports", "hotlines",
                "linkage_pairs", "linkage_pair", "linkage_pair_decide", "linkage_merge_undo", "linkage_partners",
                "analytics_estimate"}
     # Sign-in pages (test_pages, test_mfa_pages), and the recruitment pages for one record

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from sinergi.agencies.enums import Role
+from sinergi.agencies.enums import AgencyType, Level, Role
 from sinergi.agencies.tests.factories import PASSWORD, AgencyFactory, user_with_role
 from sinergi.audit.models import AuditEvent
 from sinergi.cases.enums import Stage
@@ -285,3 +285,15 @@ def test_timeline_speaks_the_readers_language(client):
     manager.save(update_fields=["preferred_language"])
     english = client.get(url).content.decode()
     assert "Reported → Located" in english and "Dilaporkan → Ditemukan" not in english
+
+
+def test_the_hotline_page_puts_the_user_s_own_province_first(client):
+    from sinergi.recruitment.hotlines import hotlines_load
+
+    hotlines_load()
+    village = AgencyFactory(type=AgencyType.VILLAGE, level=Level.VILLAGE, region_id="52.01.01.1001")
+    user = user_with_role(Role.INTAKE_OFFICER, village)
+    client.force_login(user)
+    body = client.get(reverse("web:hotlines")).content.decode()
+    assert body.index("Nusa Tenggara Barat") < body.index("Nusa Tenggara Timur")
+    assert "0800-1000" in body and "KBRI Phnom Penh" in body

@@ -180,3 +180,22 @@ def test_licence_status_is_shown_by_its_label(client):
     body = client.get(reverse("web:recruitment_agency", args=[agency.pk])).content.decode()
     heading = body[body.index("<h1>"):body.index("</h1>")]
     assert "revoked" not in heading and "Dicabut" in heading
+
+
+def test_flag_reasons_are_read_in_the_reader_s_language(client):
+    """The same flag reads in Indonesian for one officer and in English for another (the reason is kept as a
+    message, not as the text of whoever raised it)."""
+    agency, flag = flagged_placement()
+    officer = user_with_role(Role.SUPERVISOR, AgencyFactory(type=AgencyType.MIGRANT_WORKER_PROTECTION),
+                             preferred_language="en")
+    client.login(username=officer.username, password=PASSWORD)
+    for url in (reverse("web:recruitment"), reverse("web:recruitment_agency", args=[agency.pk])):
+        body = client.get(url).content.decode()
+        assert "Going abroad to work on a tourist or visit visa, not a work visa." in body, url
+        assert "Cambodia is not an official destination" in body, url
+        assert "bukan visa kerja" not in body and "bukan negara tujuan resmi" not in body, url
+    indonesian = user_with_role(Role.SUPERVISOR, AgencyFactory(type=AgencyType.MIGRANT_WORKER_PROTECTION))
+    client.login(username=indonesian.username, password=PASSWORD)
+    body = client.get(reverse("web:recruitment")).content.decode()
+    assert "Berangkat bekerja dengan visa turis/kunjungan, bukan visa kerja." in body
+    assert "Kamboja bukan negara tujuan resmi" in body

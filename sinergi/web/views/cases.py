@@ -15,8 +15,9 @@ from django.views.decorators.http import require_POST
 
 from sinergi.access.principal import Principal
 from sinergi.access.projection import PAGE_PARTS, project_case, project_case_rows
+from sinergi.access.reporting import filing_office_ids
 from sinergi.access.sections import sight_of
-from sinergi.access.ui import case_actions
+from sinergi.access.ui import case_actions, has_case_list
 from sinergi.agencies.models import Agency
 from sinergi.cases import paging, selectors, services, worklist
 from sinergi.cases.enums import STAGE_ORDER, Stage, moves_from
@@ -49,7 +50,10 @@ def _attach_errors(form, exc: ValidationError) -> None:
 @login_required
 def case_list(request):
     principal = Principal.of(request.user)
-    if not principal.casework_agency_ids:
+    if not has_case_list(request.user):
+        if filing_office_ids(request.user):
+            # A village or district office leads no case: what it follows are the reports it filed.
+            return redirect("web:my_reports")
         raise Http404
     agencies = Agency.objects.filter(pk__in=principal.casework_agency_ids)
     form = CaseFilterForm(request.GET or None, agencies=agencies)

@@ -8,9 +8,13 @@ from sinergi.analytics.selectors import overview
 from sinergi.cases import worklist
 from sinergi.cases.enums import Stage
 from sinergi.cases.selectors import audit_list_read
-from sinergi.intake.inbox import inbox_count
+from sinergi.intake import tracking
+from sinergi.intake.inbox import inbox_count, reports_filed_by
+from sinergi.recruitment.selectors import national_hotlines
 from sinergi.referrals.notices import notices_open_received
 from sinergi.referrals.selectors import referrals_awaiting
+
+FILED_ON_HOME = 5
 
 
 def home(request):
@@ -22,6 +26,11 @@ def home(request):
     context = {"nav": "home", "flags": flags}
     if flags.get("inbox"):
         context["inbox_count"] = inbox_count(request.user)
+    if flags.get("my_reports"):
+        # What happened to the office's latest reports, in plain words (the same rows as "my reports").
+        context["filed"] = [{"report": r, "plain": tracking.plain_status(r)}
+                            for r in reports_filed_by(request.user, limit=FILED_ON_HOME, via="home")]
+        context["national_hotlines"] = national_hotlines()
     if flags.get("casework"):
         # Rendered from the projection: a case referred to the user's agency shows only what was shared.
         waiting, overdue = worklist.cases_waiting(request.user), worklist.cases_overdue(request.user)
