@@ -118,7 +118,9 @@ def hotlines_load(path: Path = DATA) -> int:
             changed += 1
         else:
             # Only what is missing: the English name and hours of an entry loaded before they were shipped.
-            missing = [f for f in ("name_en", "hours_en") if not getattr(current, f) and fields[f]
+            # Also the country or province of one loaded before the reference data was.
+            missing = [f for f in ("name_en", "hours_en", "country_id", "province_id")
+                       if not getattr(current, f) and fields[f]
                        and (f != "hours_en" or current.hours == fields["hours"])]
             for f in missing:
                 setattr(current, f, fields[f])

@@ -89,12 +89,15 @@ def test_a_new_load_sets_right_the_old_placeholders_but_never_an_administrator_s
     Hotline.objects.create(name=old_tw, phone="+886 2 2345 6789", country_id="TW", verified_on=dt.date(2026, 1, 5))
     police = Hotline.objects.create(name="Kepolisian (panggilan darurat)", phone="110", national=True,
                                     hours="24 jam")
+    # Loaded before the reference data: no province yet.
+    Hotline.objects.create(name="UPTD PPA Provinsi NTB (layanan pengaduan)", phone="+62 370 625 183")
     hotlines_load()
     kl = Hotline.objects.get(name=old_kl)
     assert kl.phone == "+60 3-2116 4000" and kl.name_en and kl.verified_on is None
     assert Hotline.objects.get(name=old_tw).phone == "+886 2 2345 6789"  # the administrator's number stays
     police.refresh_from_db()
     assert police.name_en == "Police (emergency)" and police.hours_en == "24 hours"  # only what was missing
+    assert Hotline.objects.get(name="UPTD PPA Provinsi NTB (layanan pengaduan)").province_id == "52"
     assert not any(number_problem(h.phone) for h in Hotline.objects.all())
 
 
