@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sinergi.core.fields import EncryptedJSONField
 from sinergi.core.models import BaseModel
 
 from .enums import PairStatus
@@ -64,12 +65,15 @@ class MatchPair(BaseModel):
 
 class Merge(BaseModel):
     """One merge: ``merged`` became part of ``survivor``. ``moved`` lists what was moved (by kind, ids), so that an
-    unmerge moves exactly those back; what was added to the survivor after the merge stays with it."""
+    unmerge moves exactly those back; what was added to the survivor after the merge stays with it. ``fields`` is
+    what the merge filled in the survivor from the merged record (each field before and after) and the fields in
+    which the two disagreed (``people.merging.person_fields_fill``); encrypted, as it may hold contacts."""
 
     survivor = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     merged = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     pair = models.ForeignKey(MatchPair, null=True, blank=True, on_delete=models.PROTECT, related_name="merges")
     moved = models.JSONField(default=dict)
+    fields = EncryptedJSONField(null=True, blank=True)
     merged_at = models.DateTimeField()
     merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     unmerged_at = models.DateTimeField(null=True, blank=True)
