@@ -25,6 +25,7 @@ from sinergi.audit.services import Actor, audit_log
 from sinergi.core import clock
 
 from .clk import DEFAULT_THRESHOLD, ClkEncoder, best_matches
+from .encodings import local_encodings
 from .models import ClkQuery
 
 QUERY, ANSWER = "linkage.query", "linkage.answer"
@@ -38,7 +39,7 @@ def _encoder(peer) -> ClkEncoder | None:
 
 
 def _records(person) -> list[dict]:
-    names = [person.full_name, *person.aliases.values_list("name", flat=True)]
+    names = [person.full_name, *person.aliases.order_by("created_at", "pk").values_list("name", flat=True)]
     return [{"full_name": n, "sex": person.sex, "date_of_birth": person.date_of_birth} for n in names[:MAX_ENCODINGS]]
 
 
@@ -64,27 +65,6 @@ def clk_query_send(*, actor, person, peer, agency_id) -> ClkQuery:
     return query
 
 
-def _local_encodings(encoder: ClkEncoder) -> dict:
-    """The encodings (full name and aliases) of every person one of our own agencies holds, keyed by (person id,
-    n); persons known only through a partner's agencies (their stand-ins here) are the partner's own data."""
-    from sinergi.access.linkage import holders_of
-    from sinergi.agencies.models import Agency
-    from sinergi.people.models import Person
-
-    from .merging import merged_away_ids
-
-    own = set(Agency.objects.filter(peer__isnull=True).values_list("pk", flat=True))
-    persons = list(Person.objects.exclude(pk__in=merged_away_ids()).prefetch_related("aliases"))
-    holders = {pk: [a for a in agencies if a in own] for pk, agencies in holders_of([p.pk for p in persons]).items()}
-    out = {}
-    for p in persons:
-        if not holders[p.pk]:
-            continue
-        for n, r in enumerate(_records(p)):
-            out[(p.pk, n)] = encoder.encode(r)
-    return out, holders
-
-
 def linkage_query(peer, body: dict) -> None:
     """Exchange handler (partner side): answer which encodings match one of our persons, and who holds it."""
     from sinergi.agencies.models import Agency
@@ -102,7 +82,7 @@ def linkage_query(peer, body: dict) -> None:
         queries = [encoder.from_text(str(t)) for t in texts]
     except ValueError as exc:
         raise Rejected(f"malformed query: {exc}") from None
-    local, holders = _local_encodings(encoder)
+    local, holders = local_encodings(encoder)
     found = sorted(best_matches(queries, local, threshold=DEFAULT_THRESHOLD), key=lambda m: -m.score)
     agencies = dict(Agency.objects.filter(peer__isnull=True).values_list("pk", "code"))
     names = dict(Agency.objects.filter(peer__isnull=True).values_list("pk", "name"))

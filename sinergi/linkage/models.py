@@ -100,3 +100,18 @@ class ClkQuery(BaseModel):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class PersonEncoding(models.Model):
+    """The keyed Bloom-filter encoding (``clk``) of one record of one of our persons (the full name or an alias,
+    with sex and birth date) under one partner's key, kept so that a partner's query does not encode every person
+    again (``linkage.encodings``). ``digest`` is the keyed digest of what was encoded: a person changed since is
+    encoded afresh. ``key_id`` names the key (``ClkEncoder.key_id``), never the key itself."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    key_id = models.CharField(max_length=16)
+    digest = models.CharField(max_length=32)
+    clk = models.BinaryField(max_length=128)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key_id", "person", "digest"], name="personencoding_unique")]
