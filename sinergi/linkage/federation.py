@@ -23,10 +23,12 @@ from sinergi.access.policy import require_person
 from sinergi.audit.enums import Action
 from sinergi.audit.services import Actor, audit_log
 from sinergi.core import clock
+from sinergi.core.errors import NotFound, PermissionDenied
 
+from . import requests
 from .clk import DEFAULT_THRESHOLD, ClkEncoder, best_matches
 from .encodings import local_encodings
-from .models import ClkQuery
+from .models import ClkQuery, RequestKey
 
 QUERY, ANSWER = "linkage.query", "linkage.answer"
 MAX_ENCODINGS = 5
@@ -44,18 +46,27 @@ def _records(person) -> list[dict]:
 
 
 @transaction.atomic
-def clk_query_send(*, actor, person, peer, agency_id) -> ClkQuery:
+def clk_query_send(*, actor, person, peer, agency_id, idempotency_key=None) -> ClkQuery:
     """Ask ``peer`` whether it holds ``person`` (held in full by ``agency_id``, where the actor reviews
-    duplicates; NotFound/PermissionDenied otherwise). ValidationError when no key was agreed with the peer."""
+    duplicates; NotFound/PermissionDenied otherwise). ValidationError when no key was agreed with the peer.
+    Sent again with its ``idempotency_key``, the first query (nothing is sent twice)."""
     from sinergi.exchange.services import outbox_enqueue
 
     principal = require_person(actor, person, Cap.LINK_REVIEW, agency_id)
+    key = requests.key_of(idempotency_key)
+    earlier = requests.replayed(key, action=RequestKey.Action.CLK_QUERY, actor=actor)
+    if earlier is not None:
+        query = ClkQuery.objects.filter(pk=earlier.object_id).first()
+        if query is None or (query.person_id, query.peer_id) != (person.pk, peer.pk):
+            raise ValidationError({"idempotency_key": [_("Kunci ini sudah dipakai untuk tindakan lain.")]})
+        return query
     encoder = _encoder(peer)
     if encoder is None or not peer.is_active:
         raise ValidationError({"peer": [_("Belum ada kunci penautan yang disepakati dengan mitra ini.")]})
     encodings = [encoder.to_text(encoder.encode(r)) for r in _records(person)]
     query = ClkQuery.objects.create(peer=peer, person=person, agency_id=agency_id, asked_by=actor,
                                     encodings=len(encodings))
+    requests.claim(key, action=RequestKey.Action.CLK_QUERY, object_id=query.pk, actor=actor)
     from sinergi.agencies.models import Agency
 
     outbox_enqueue(peer=peer, kind=QUERY, body={"query": str(query.pk), "version": 1, "encodings": encodings,
@@ -63,6 +74,34 @@ def clk_query_send(*, actor, person, peer, agency_id) -> ClkQuery:
     audit_log(actor=principal.actor(agency_id), action=Action.EXPORT, object_type="person", object_id=person.pk,
               detail={"clk_query": str(query.pk), "peer": peer.code, "encodings": len(encodings)})
     return query
+
+
+def clk_query_for_case(*, actor, case_reference: str, peer_code: str, idempotency_key=None) -> ClkQuery:
+    """Ask the partner ``peer_code`` about the survivor of the case ``case_reference``, led by an agency where the
+    actor reviews duplicates (``clk_query_send``). PermissionDenied for a user who reviews nowhere; field errors
+    (``case``, ``peer``) for a case not led by their agency, as for one that does not exist, and for a partner with
+    no agreed key."""
+    from sinergi.access.linkage import require_reviewer
+    from sinergi.cases.selectors import case_by_reference
+    from sinergi.core.validation import Errors
+
+    agencies = require_reviewer(actor)
+    errors = Errors()
+    reference = (case_reference or "").strip()
+    peer = partners_with_keys().filter(code=(peer_code or "").strip()).first() if peer_code else None
+    if peer is None:
+        errors.add("peer", _("Belum ada kunci penautan yang disepakati dengan mitra ini."))
+    found = next(((a, c) for a in agencies if reference
+                  for c in [case_by_reference(actor, reference, lead_agency_id=a)] if c is not None), None)
+    if found is None:
+        errors.add("case", _("Tidak ada kasus dengan nomor ini yang dipimpin lembaga Anda."))
+    errors.raise_if_any()
+    agency_id, case = found
+    try:
+        return clk_query_send(actor=actor, person=case.survivor, peer=peer, agency_id=agency_id,
+                              idempotency_key=idempotency_key)
+    except (NotFound, PermissionDenied):
+        raise ValidationError({"case": [_("Tidak ada kasus dengan nomor ini yang dipimpin lembaga Anda.")]}) from None
 
 
 def linkage_query(peer, body: dict) -> None:
@@ -137,3 +176,13 @@ def queries_of(user):
 
     return (ClkQuery.objects.filter(agency_id__in=review_agency_ids(user)).select_related("peer", "agency")
             .order_by("-created_at"))
+
+
+def audit_queries_read(user, queries, *, via: str) -> None:
+    """ONE read row for a page of partner queries (who asked about whom is the agencies' business)."""
+    from sinergi.access.audit_reads import audit_list
+
+    groups: dict = {}
+    for q in queries:
+        groups.setdefault(q.agency_id, []).append(q.pk)
+    audit_list(user, object_type="clk_query", groups=groups, via=via)

@@ -24,8 +24,9 @@ from sinergi.intake.merging import reports_move_subject, reports_of_person
 from sinergi.people.merging import person_fields_fill, person_fields_restore, person_parts, person_parts_move
 from sinergi.recruitment.merging import placements_move_worker, placements_of_person
 
+from . import requests
 from .enums import PairStatus
-from .models import MatchPair, Merge
+from .models import MatchPair, Merge, RequestKey
 
 
 def _locked(pair: MatchPair) -> MatchPair:
@@ -39,11 +40,16 @@ def _audit(actor, agency_id, pair, decision: str, **detail):
 
 
 @transaction.atomic
-def pair_confirm(*, actor, pair: MatchPair) -> MatchPair:
+def pair_confirm(*, actor, pair: MatchPair, idempotency_key=None) -> MatchPair:
     """The reviewer says the two are one person, for each side their agencies hold. Merges when both sides have
-    said so. NotFound for a pair the user may not see; Conflict when it was already decided."""
+    said so. NotFound for a pair the user may not see; Conflict when it was already decided (unless this is the
+    same request again, by its ``idempotency_key``: then the pair as it is now)."""
     sides = require_pair(actor, pair)
     pair = _locked(pair)
+    key = requests.key_of(idempotency_key)
+    if requests.same_object(requests.replayed(key, action=RequestKey.Action.CONFIRM, actor=actor), pair.pk):
+        return pair
+    requests.claim(key, action=RequestKey.Action.CONFIRM, object_id=pair.pk, actor=actor)
     if pair.status != PairStatus.PENDING:
         raise Conflict(_("Pasangan ini sudah diputuskan."))
     fields = []
@@ -69,10 +75,15 @@ def pair_confirm(*, actor, pair: MatchPair) -> MatchPair:
 
 
 @transaction.atomic
-def pair_reject(*, actor, pair: MatchPair, reason: str = "") -> MatchPair:
-    """The reviewer says the two are different persons: the pair is closed (the background run keeps it so)."""
+def pair_reject(*, actor, pair: MatchPair, reason: str = "", idempotency_key=None) -> MatchPair:
+    """The reviewer says the two are different persons: the pair is closed (the background run keeps it so).
+    Repeated with its ``idempotency_key``, the pair as it is now."""
     sides = require_pair(actor, pair)
     pair = _locked(pair)
+    key = requests.key_of(idempotency_key)
+    if requests.same_object(requests.replayed(key, action=RequestKey.Action.REJECT, actor=actor), pair.pk):
+        return pair
+    requests.claim(key, action=RequestKey.Action.REJECT, object_id=pair.pk, actor=actor)
     if pair.status != PairStatus.PENDING:
         raise Conflict(_("Pasangan ini sudah diputuskan."))
     pair.status, pair.decided_by, pair.decided_at = PairStatus.REJECTED, actor, clock.now()
@@ -113,14 +124,19 @@ def _merge(pair: MatchPair, *, actor, agency_id) -> Merge:
 
 
 @transaction.atomic
-def merge_undo(*, actor, merge: Merge) -> Merge:
+def merge_undo(*, actor, merge: Merge, idempotency_key=None) -> Merge:
     """Separate the two persons again: exactly what the merge moved goes back to the merged person (what was added
     to the survivor since stays with it). NotFound unless the user reviews the survivor; Conflict when the merge
-    was already undone or the survivor has since been merged into another person (undo that first)."""
+    was already undone or the survivor has since been merged into another person (undo that first). Repeated
+    with its ``idempotency_key``, the merge as it is now."""
     merge = Merge.objects.select_for_update().select_related("survivor", "merged").get(pk=merge.pk)
     agency_id = reviewing_agency_for(actor, merge.survivor)
     if agency_id is None:
         raise NotFound("merge")
+    key = requests.key_of(idempotency_key)
+    if requests.same_object(requests.replayed(key, action=RequestKey.Action.UNMERGE, actor=actor), merge.pk):
+        return merge
+    requests.claim(key, action=RequestKey.Action.UNMERGE, object_id=merge.pk, actor=actor)
     if merge.unmerged_at is not None:
         raise Conflict(_("Penggabungan ini sudah dibatalkan."))
     if _active_merge_of(merge.survivor):

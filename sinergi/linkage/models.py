@@ -115,3 +115,19 @@ class PersonEncoding(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["key_id", "person", "digest"], name="personencoding_unique")]
+
+
+class RequestKey(BaseModel):
+    """The idempotency key of a review decision, an unmerge or a partner query: the same request sent again (a
+    retry after a lost answer) is answered from the first, and a key already used for another action is refused."""
+
+    class Action(models.TextChoices):
+        CONFIRM = "confirm"
+        REJECT = "reject"
+        UNMERGE = "unmerge"
+        CLK_QUERY = "clk_query"
+
+    key = models.CharField(max_length=80, unique=True)
+    action = models.CharField(max_length=16, choices=Action.choices)
+    object_id = models.UUIDField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
