@@ -27,14 +27,16 @@ from .principal import Principal, as_agency_id
 
 
 def audit_list(user, *, object_type: str, groups: dict[Any, Iterable[Any]], via: str, filters: dict | None = None,
-               structured: Iterable[str] | None = None, purpose: str = "") -> AuditEvent | None:
+               structured: Iterable[str] | None = None, purpose: str = "",
+               detail: dict[str, Any] | None = None) -> AuditEvent | None:
     """ONE audit row for a page of a list. ``groups`` maps the agency each object was seen through to the ids
     shown through it, in page order. The row is written in that agency's name when there is one; with several it
-    names the user's primary agency and keeps the split in ``detail["through"]``."""
+    names the user's primary agency and keeps the split in ``detail["through"]``. ``detail``: more to keep on
+    the row (e.g. the persons a page of pairs showed)."""
     principal = Principal.of(user)
     groups = {a: [str(i) for i in ids] for a, ids in groups.items() if ids}
     ids = [i for group in groups.values() for i in group]
-    detail: dict[str, Any] = {}
+    detail = dict(detail or {})
     if len(groups) == 1:
         actor = principal.actor(next(iter(groups)))
     else:

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from sinergi.core.errors import NotFound
+from sinergi.core.errors import NotFound, PermissionDenied
 
 from . import sources
 from .capabilities import Cap
@@ -28,6 +28,16 @@ def _held_person_ids(agency_ids):
 
 def review_agency_ids(user) -> list:
     return Principal.of(user).agencies_with(Cap.LINK_REVIEW)
+
+
+def require_reviewer(user) -> list:
+    """The review queue, its merges and the partner queries as a whole: the agencies where the user reviews
+    duplicates. PermissionDenied for a user who reviews nowhere (the pages answer 404, the API 403); a pair or a
+    merge the user may not see is NotFound (``pair_visibility``, ``require_pair``, ``reviewing_agency_for``)."""
+    ids = review_agency_ids(user)
+    if not ids:
+        raise PermissionDenied(f"missing capability {Cap.LINK_REVIEW}")
+    return ids
 
 
 def pair_visibility(user) -> Q | None:

@@ -5,7 +5,8 @@ from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSpli
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
 
-from . import analytics, auth, case_parts, cases, inbox, intake, notices, people, reference, referrals, transfer
+from . import (analytics, auth, case_parts, cases, estimate, inbox, intake, linkage, notices, people, reference,
+               referrals, transfer)
 from .errors import NOT_FOUND
 
 # Swagger UI styles its widgets with inline style attributes; scripts still come only from this server.
@@ -79,6 +80,13 @@ urlpatterns = [
     path("analytics/report/", analytics.ReportView.as_view(), name="api-analytics-report"),
     path("analytics/release/", analytics.ReleaseView.as_view(), name="api-analytics-release"),
     path("analytics/agencies/<str:agency>/", analytics.AgencyFiguresView.as_view(), name="api-analytics-agency"),
+    path("analytics/estimate/", estimate.EstimateView.as_view(), name="api-analytics-estimate"),
     path("analytics/<str:section>/", analytics.SectionView.as_view(), name="api-analytics-section"),
+    path("linkage/pairs/", linkage.PairListView.as_view(), name="api-linkage-pairs"),
+    path("linkage/pairs/<str:pair_id>/", linkage.PairDetailView.as_view(), name="api-linkage-pair"),
+    path("linkage/pairs/<str:pair_id>/decision/", linkage.PairDecisionView.as_view(), name="api-linkage-pair-decide"),
+    path("linkage/merges/<str:merge_id>/undo/", linkage.MergeUndoView.as_view(), name="api-linkage-merge-undo"),
+    path("linkage/partners/", linkage.PartnerListView.as_view(), name="api-linkage-partners"),
+    path("linkage/partner-queries/", linkage.PartnerQueryListView.as_view(), name="api-linkage-partner-queries"),
     re_path(r"^(?P<rest>(.*/)?)$", not_found, name="api-not-found"),
 ]

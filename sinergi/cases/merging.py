@@ -30,3 +30,30 @@ def cases_move_survivor(*, case_ids, to_person, actor, agency_id, merged: bool, 
                data={"linkage": "merged" if merged else "unmerged", "merge": str(merge_id)})
     cases_sync_origin(to_person)
     return len(cases)
+
+
+FIELD_NOTES = {
+    "filled": gettext_noop("Saat penggabungan, kolom ini diisi dari catatan lain dari orang yang sama: %(fields)s"),
+    "conflicts": gettext_noop("Saat penggabungan, kolom ini berbeda di kedua catatan; nilai catatan yang "
+                              "bertahan tetap dipakai: %(fields)s"),
+    "restored": gettext_noop("Penggabungan dibatalkan; kolom ini kembali seperti sebelum penggabungan: "
+                             "%(fields)s"),
+    "kept": gettext_noop("Penggabungan dibatalkan; kolom ini tidak dikembalikan karena sudah diubah sesudah "
+                         "penggabungan: %(fields)s"),
+}
+
+
+def cases_note_person_fields(*, person, note: str, fields, actor, agency_id, merge_id) -> int:
+    """One timeline event on each case of ``person`` naming the survivor's fields a merge filled, found in
+    conflict, restored or kept (``FIELD_NOTES``): the names of the fields, never their values."""
+    from sinergi.people.enums import PersonField
+
+    names = [PersonField(f) for f in fields if f in PersonField.values]
+    if not names:
+        return 0
+    cases = list(Case.objects.filter(survivor=person).order_by("created_at"))
+    for case in cases:
+        _event(case, EventKind.DETAILS_UPDATED, actor=actor, agency_id=agency_id,
+               summary=msg(FIELD_NOTES[note], fields=names),
+               data={"linkage": f"fields_{note}", "fields": [n.value for n in names], "merge": str(merge_id)})
+    return len(cases)

@@ -33,7 +33,8 @@ def _choices() -> dict[str, type[TextChoices]]:
 @dataclass(frozen=True)
 class Msg:
     """A message for the timeline: ``text`` marked with ``gettext_noop`` at the call site, ``args`` for its
-    ``%(name)s`` placeholders (choices given as their enum members are translated when shown)."""
+    ``%(name)s`` placeholders (choices given as their enum members, or a list of members of one enum, are
+    translated when shown)."""
 
     text: str
     args: dict[str, Any] = field(default_factory=dict)
@@ -43,6 +44,8 @@ class Msg:
         for name, value in self.args.items():
             if isinstance(value, TextChoices):
                 args[name] = {"choice": type(value).__name__, "value": value.value}
+            elif isinstance(value, (list, tuple)) and value and all(isinstance(v, TextChoices) for v in value):
+                args[name] = {"choice": type(value[0]).__name__, "values": [v.value for v in value]}
             else:
                 args[name] = "" if value is None else str(value)
         return {"id": self.text, "args": args}
@@ -56,18 +59,23 @@ def msg(text: str, **args) -> Msg:
     return Msg(text, args)
 
 
+def _label(enum, raw: str) -> str:
+    try:
+        return str(enum(raw).label) if enum else raw
+    except ValueError:
+        return raw
+
+
 def render(stored: dict[str, Any]) -> str:
     """The message in the active language; a malformed one as its untranslated text, never an error."""
     choices = _choices()
     args = {}
     for name, value in (stored.get("args") or {}).items():
-        if isinstance(value, dict):
+        if isinstance(value, dict) and isinstance(value.get("values"), list):
             enum = choices.get(str(value.get("choice")))
-            raw = str(value.get("value", ""))
-            try:
-                args[name] = enum(raw).label if enum else raw
-            except ValueError:
-                args[name] = raw
+            args[name] = ", ".join(_label(enum, str(v)) for v in value["values"])
+        elif isinstance(value, dict):
+            args[name] = _label(choices.get(str(value.get("choice"))), str(value.get("value", "")))
         else:
             args[name] = str(value)
     text = str(stored.get("id") or "")

@@ -21,10 +21,13 @@ from sinergi.access.policy import require_person
 from sinergi.audit.enums import Action
 from sinergi.audit.services import Actor, audit_log
 from sinergi.core import clock
+from sinergi.core.errors import NotFound, PermissionDenied
 from sinergi.core.ids import as_uuid
 
+from . import requests
 from .clk import DEFAULT_THRESHOLD, ClkEncoder, best_matches
-from .models import ClkQuery
+from .encodings import local_encodings
+from .models import ClkQuery, RequestKey
 
 QUERY, ANSWER = "linkage.query", "linkage.answer"
 MAX_ENCODINGS = 5
@@ -37,23 +40,32 @@ def _encoder(peer) -> ClkEncoder | None:
 
 
 def _records(person) -> list[dict]:
-    names = [person.full_name, *person.aliases.values_list("name", flat=True)]
+    names = [person.full_name, *person.aliases.order_by("created_at", "pk").values_list("name", flat=True)]
     return [{"full_name": n, "sex": person.sex, "date_of_birth": person.date_of_birth} for n in names[:MAX_ENCODINGS]]
 
 
 @transaction.atomic
-def clk_query_send(*, actor, person, peer, agency_id) -> ClkQuery:
+def clk_query_send(*, actor, person, peer, agency_id, idempotency_key=None) -> ClkQuery:
     """Ask ``peer`` whether it holds ``person`` (held in full by ``agency_id``, where the actor reviews
-    duplicates; NotFound/PermissionDenied otherwise). ValidationError when no key was agreed with the peer."""
+    duplicates; NotFound/PermissionDenied otherwise). ValidationError when no key was agreed with the peer.
+    Sent again with its ``idempotency_key``, the first query (nothing is sent twice)."""
     from sinergi.exchange.services import outbox_enqueue
 
     principal = require_person(actor, person, Cap.LINK_REVIEW, agency_id)
+    key = requests.key_of(idempotency_key)
+    earlier = requests.replayed(key, action=RequestKey.Action.CLK_QUERY, actor=actor)
+    if earlier is not None:
+        query = ClkQuery.objects.filter(pk=earlier.object_id).first()
+        if query is None or (query.person_id, query.peer_id) != (person.pk, peer.pk):
+            raise ValidationError({"idempotency_key": [_("Kunci ini sudah dipakai untuk tindakan lain.")]})
+        return query
     encoder = _encoder(peer)
     if encoder is None or not peer.is_active:
         raise ValidationError({"peer": [_("Belum ada kunci penautan yang disepakati dengan mitra ini.")]})
     encodings = [encoder.to_text(encoder.encode(r)) for r in _records(person)]
     query = ClkQuery.objects.create(peer=peer, person=person, agency_id=agency_id, asked_by=actor,
                                     encodings=len(encodings))
+    requests.claim(key, action=RequestKey.Action.CLK_QUERY, object_id=query.pk, actor=actor)
     from sinergi.agencies.models import Agency
 
     outbox_enqueue(peer=peer, kind=QUERY, body={"query": str(query.pk), "version": 1, "encodings": encodings,
@@ -63,25 +75,32 @@ def clk_query_send(*, actor, person, peer, agency_id) -> ClkQuery:
     return query
 
 
-def _local_encodings(encoder: ClkEncoder) -> dict:
-    """The encodings (full name and aliases) of every person one of our own agencies holds, keyed by (person id,
-    n); persons known only through a partner's agencies (their stand-ins here) are the partner's own data."""
-    from sinergi.access.linkage import holders_of
-    from sinergi.agencies.models import Agency
-    from sinergi.people.models import Person
+def clk_query_for_case(*, actor, case_reference: str, peer_code: str, idempotency_key=None) -> ClkQuery:
+    """Ask the partner ``peer_code`` about the survivor of the case ``case_reference``, led by an agency where the
+    actor reviews duplicates (``clk_query_send``). PermissionDenied for a user who reviews nowhere; field errors
+    (``case``, ``peer``) for a case not led by their agency, as for one that does not exist, and for a partner with
+    no agreed key."""
+    from sinergi.access.linkage import require_reviewer
+    from sinergi.cases.selectors import case_by_reference
+    from sinergi.core.validation import Errors
 
-    from .merging import merged_away_ids
-
-    own = set(Agency.objects.filter(peer__isnull=True).values_list("pk", flat=True))
-    persons = list(Person.objects.exclude(pk__in=merged_away_ids()).prefetch_related("aliases"))
-    holders = {pk: [a for a in agencies if a in own] for pk, agencies in holders_of([p.pk for p in persons]).items()}
-    out = {}
-    for p in persons:
-        if not holders[p.pk]:
-            continue
-        for n, r in enumerate(_records(p)):
-            out[(p.pk, n)] = encoder.encode(r)
-    return out, holders
+    agencies = require_reviewer(actor)
+    errors = Errors()
+    reference = (case_reference or "").strip()
+    peer = partners_with_keys().filter(code=(peer_code or "").strip()).first() if peer_code else None
+    if peer is None:
+        errors.add("peer", _("Belum ada kunci penautan yang disepakati dengan mitra ini."))
+    found = next(((a, c) for a in agencies if reference
+                  for c in [case_by_reference(actor, reference, lead_agency_id=a)] if c is not None), None)
+    if found is None:
+        errors.add("case", _("Tidak ada kasus dengan nomor ini yang dipimpin lembaga Anda."))
+    errors.raise_if_any()
+    agency_id, case = found
+    try:
+        return clk_query_send(actor=actor, person=case.survivor, peer=peer, agency_id=agency_id,
+                              idempotency_key=idempotency_key)
+    except (NotFound, PermissionDenied):
+        raise ValidationError({"case": [_("Tidak ada kasus dengan nomor ini yang dipimpin lembaga Anda.")]}) from None
 
 
 def linkage_query(peer, body: dict) -> None:
@@ -103,7 +122,7 @@ def linkage_query(peer, body: dict) -> None:
         queries = [encoder.from_text(str(t)) for t in texts]
     except ValueError as exc:
         raise Rejected(f"malformed query: {exc}") from None
-    local, holders = _local_encodings(encoder)
+    local, holders = local_encodings(encoder)
     found = sorted(best_matches(queries, local, threshold=DEFAULT_THRESHOLD), key=lambda m: -m.score)
     agencies = dict(Agency.objects.filter(peer__isnull=True).values_list("pk", "code"))
     names = dict(Agency.objects.filter(peer__isnull=True).values_list("pk", "name"))
@@ -158,3 +177,13 @@ def queries_of(user):
 
     return (ClkQuery.objects.filter(agency_id__in=review_agency_ids(user)).select_related("peer", "agency")
             .order_by("-created_at"))
+
+
+def audit_queries_read(user, queries, *, via: str) -> None:
+    """ONE read row for a page of partner queries (who asked about whom is the agencies' business)."""
+    from sinergi.access.audit_reads import audit_list
+
+    groups: dict = {}
+    for q in queries:
+        groups.setdefault(q.agency_id, []).append(q.pk)
+    audit_list(user, object_type="clk_query", groups=groups, via=via)

@@ -52,7 +52,9 @@ def level_label(field: dict) -> str:
 
 
 def explained(explanation: dict | None) -> list[dict]:
-    """The explanation's fields for a page: label, level, weight (log2 Bayes factor), strongest first."""
-    rows = [{"field": field_label(f["field"]), "level": level_label(f), "weight": f.get("match_weight", 0.0),
-             "agreement": f.get("agreement", 0)} for f in (explanation or {}).get("fields", [])]
+    """The explanation's fields for a page: label (and the field's code), level, weight (log2 Bayes factor),
+    strongest first."""
+    rows = [{"code": str(f.get("field", "")), "field": field_label(f["field"]), "level": level_label(f),
+             "weight": f.get("match_weight", 0.0), "agreement": f.get("agreement", 0)}
+            for f in (explanation or {}).get("fields", [])]
     return sorted(rows, key=lambda r: -abs(r["weight"]))

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sinergi.core.fields import EncryptedJSONField
 from sinergi.core.models import BaseModel
 
 from .enums import PairStatus
@@ -64,12 +65,15 @@ class MatchPair(BaseModel):
 
 class Merge(BaseModel):
     """One merge: ``merged`` became part of ``survivor``. ``moved`` lists what was moved (by kind, ids), so that an
-    unmerge moves exactly those back; what was added to the survivor after the merge stays with it."""
+    unmerge moves exactly those back; what was added to the survivor after the merge stays with it. ``fields`` is
+    what the merge filled in the survivor from the merged record (each field before and after) and the fields in
+    which the two disagreed (``people.merging.person_fields_fill``); encrypted, as it may hold contacts."""
 
     survivor = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     merged = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     pair = models.ForeignKey(MatchPair, null=True, blank=True, on_delete=models.PROTECT, related_name="merges")
     moved = models.JSONField(default=dict)
+    fields = EncryptedJSONField(null=True, blank=True)
     merged_at = models.DateTimeField()
     merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     unmerged_at = models.DateTimeField(null=True, blank=True)
@@ -96,3 +100,34 @@ class ClkQuery(BaseModel):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class PersonEncoding(models.Model):
+    """The keyed Bloom-filter encoding (``clk``) of one record of one of our persons (the full name or an alias,
+    with sex and birth date) under one partner's key, kept so that a partner's query does not encode every person
+    again (``linkage.encodings``). ``digest`` is the keyed digest of what was encoded: a person changed since is
+    encoded afresh. ``key_id`` names the key (``ClkEncoder.key_id``), never the key itself."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    key_id = models.CharField(max_length=16)
+    digest = models.CharField(max_length=32)
+    clk = models.BinaryField(max_length=128)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key_id", "person", "digest"], name="personencoding_unique")]
+
+
+class RequestKey(BaseModel):
+    """The idempotency key of a review decision, an unmerge or a partner query: the same request sent again (a
+    retry after a lost answer) is answered from the first, and a key already used for another action is refused."""
+
+    class Action(models.TextChoices):
+        CONFIRM = "confirm"
+        REJECT = "reject"
+        UNMERGE = "unmerge"
+        CLK_QUERY = "clk_query"
+
+    key = models.CharField(max_length=80, unique=True)
+    action = models.CharField(max_length=16, choices=Action.choices)
+    object_id = models.UUIDField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -6,10 +6,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sinergi.access.linkage import PossibleMatch, pair_visibility, project_possible_match, review_agency_ids
+from sinergi.access.audit_reads import audit_list
+from sinergi.access.linkage import (
+    PossibleMatch,
+    pair_visibility,
+    project_possible_match,
+    review_agency_ids,
+    reviewing_agency_for,
+)
 from sinergi.access.principal import Principal
 from sinergi.audit.enums import Action
-from sinergi.audit.services import Entry, audit_log_many
+from sinergi.audit.services import audit_log
 from sinergi.core.errors import NotFound
 from sinergi.core.ids import as_uuid
 
@@ -79,11 +86,45 @@ def _names(agency_ids) -> tuple[str, ...]:
     return tuple(Agency.objects.filter(pk__in=ids).order_by("name").values_list("name", flat=True)) if ids else ()
 
 
-def audit_pairs_read(user, pairs) -> None:
-    """A read of the persons shown (held sides only) for each pair; one locked step for the page."""
-    principal = Principal.of(user)
+def merge_for(user, merge_id) -> Merge:
+    """A merge whose survivor the user reviews (``access.linkage.reviewing_agency_for``); NotFound otherwise, as
+    for a merge that does not exist."""
+    key = as_uuid(merge_id)
+    merge = Merge.objects.select_related("survivor").filter(pk=key).first() if key else None
+    if merge is None or reviewing_agency_for(user, merge.survivor) is None:
+        raise NotFound("merge")
+    return merge
+
+
+def _held(views) -> dict:
+    """The persons shown in full on these pairs, by the agency they were seen through."""
+    groups: dict = {}
+    for view in views:
+        for side in (view.left, view.right):
+            if side.person is not None:
+                groups.setdefault(side.person.agency_id, set()).add(str(side.person.id))
+    return {a: sorted(ids) for a, ids in groups.items()}
+
+
+def audit_pairs_read(user, views: list[PairView], *, via: str, filters: dict | None = None,
+                     single: bool = False) -> None:
+    """ONE read row for what was shown: one pair (``single``: a row of its own) or a page of pairs (one row naming
+    every pair, ``access.audit_reads.audit_list``), each with the persons shown in full (only the sides the
+    user's agencies hold)."""
+    held = _held(views)
+    persons = sorted({p for ids in held.values() for p in ids})
+    if single:
+        ids = review_agency_ids(user)
+        agency_id = next(iter(held)) if held else (ids[0] if ids else None)
+        for view in views:
+            audit_log(actor=Principal.of(user).actor(agency_id), action=Action.READ, object_type="person_pair",
+                      object_id=view.id, detail={"via": via, "persons": persons})
+        return
     ids = review_agency_ids(user)
-    agency_id = ids[0] if ids else None
-    audit_log_many(actor=principal.actor(agency_id), entries=[
-        Entry(Action.READ, "person_pair", str(p.pk), "", {"person_l": str(p.person_l_id),
-                                                          "person_r": str(p.person_r_id)}) for p in pairs])
+    groups: dict = {}
+    for view in views:
+        seen_through = next((s.person.agency_id for s in (view.left, view.right) if s.person is not None),
+                            ids[0] if ids else None)
+        groups.setdefault(seen_through, []).append(view.id)
+    audit_list(user, object_type="person_pair", groups=groups, via=via, filters=filters,
+               structured=set(filters or {}), detail={"persons": persons} if persons else None)

@@ -49,3 +49,19 @@ class Relationship(models.TextChoices):
     RELATIVE = "relative", _("Kerabat")
     FRIEND = "friend", _("Teman")
     OTHER = "other", _("Lainnya")
+
+
+class PersonField(models.TextChoices):
+    """The person's own fields that a merge fills from the merged record (and an unmerge restores), as a reader
+    names them (timeline, merge record)."""
+
+    SEX = "sex", _("jenis kelamin")
+    DATE_OF_BIRTH = "date_of_birth", _("tanggal lahir")
+    ESTIMATED_AGE = "estimated_age", _("perkiraan umur")
+    CITIZENSHIP = "citizenship", _("kewarganegaraan")
+    ORIGIN = "origin", _("daerah asal")
+    PHONE = "phone", _("telepon")
+    EMAIL = "email", _("surel")
+    ADDRESS = "address", _("alamat")
+    PRIMARY_LANGUAGE = "primary_language", _("bahasa utama")
+    DECEASED = "deceased", _("meninggal dunia")

@@ -40,6 +40,13 @@ KEY_PATHS = {
     "/api/v1/countries/": {"get"},
     "/api/v1/indicators/": {"get"},
     "/api/v1/vocabularies/": {"get"},
+    "/api/v1/linkage/pairs/": {"get"},
+    "/api/v1/linkage/pairs/{pair_id}/": {"get"},
+    "/api/v1/linkage/pairs/{pair_id}/decision/": {"post"},
+    "/api/v1/linkage/merges/{merge_id}/undo/": {"post"},
+    "/api/v1/linkage/partners/": {"get"},
+    "/api/v1/linkage/partner-queries/": {"get", "post"},
+    "/api/v1/analytics/estimate/": {"get"},
 }
 
 
@@ -97,3 +104,19 @@ def test_interactive_docs_are_served_locally(db):
     assert init.status_code == 200 and b"/api/v1/openapi.json" in init.content
     bundle = next(s for s in sources if s.endswith("swagger-ui-bundle.js"))
     assert client.get(bundle).status_code == 200
+
+
+def test_linkage_endpoints_document_their_shapes(document):
+    paths = document["paths"]
+    pairs = paths["/api/v1/linkage/pairs/"]["get"]
+    assert {"status", "cursor", "page_size"} <= {p["name"] for p in pairs["parameters"]}
+    assert {"200", "400", "403"} <= set(pairs["responses"])
+    decision = paths["/api/v1/linkage/pairs/{pair_id}/decision/"]["post"]
+    assert {"200", "400", "404", "409"} <= set(decision["responses"])
+    schemas = document["components"]["schemas"]
+    assert {"decision", "reason", "idempotency_key"} <= set(schemas["DecisionRequest"]["properties"])
+    assert {"left", "right", "explanation", "merge"} <= set(schemas["Pair"]["properties"])
+    assert set(schemas["ClkQuery"]["properties"]) == {"id", "asked_at", "peer", "answered_at", "matches"}
+    estimate = paths["/api/v1/analytics/estimate/"]["get"]
+    assert {"date_from", "date_to", "region", "lists"} <= {p["name"] for p in estimate["parameters"]}
+    assert {"total", "unseen", "interval", "model", "linkage", "caveats"} <= set(schemas["Estimate"]["properties"])

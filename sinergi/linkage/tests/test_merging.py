@@ -161,3 +161,106 @@ def test_a_pending_pair_of_a_merged_away_person_leaves_the_queue_and_cannot_merg
         pair_confirm(actor=w["police_cm"], pair=other)
     other.refresh_from_db()
     assert other.status == PairStatus.PENDING  # nothing half-written
+
+
+FIELDS = ("full_name", "sex", "date_of_birth", "estimated_age", "citizenship_id", "origin_village_id",
+          "origin_regency_id", "origin_province_id", "phone", "phone_digest", "email", "email_digest", "address",
+          "primary_language", "deceased")
+
+
+def _fields(person) -> dict:
+    from sinergi.people.models import Person
+
+    fresh = Person.objects.get(pk=person.pk)
+    return {f: getattr(fresh, f) for f in FIELDS}
+
+
+@pytest.fixture
+def sparse_survivor(two_agencies):
+    """The older record knows little (a name, the province, an address); the newer one much more."""
+    from sinergi.people.models import Person
+
+    w = two_agencies
+    Person.objects.filter(pk=w["older"].pk).update(sex="NonSpecifiedUnknown", estimated_age=None, phone="",
+                                                   origin_village=None, origin_regency=None, citizenship_id="ID",
+                                                   address="Jl. Lama 5")
+    Person.objects.filter(pk=w["newer"].pk).update(phone="081377665544", email="siti@example.org",
+                                                   citizenship_id="MY", primary_language="id")
+    Case.objects.filter(pk=w["case_a"].pk).update(origin_regency=None, origin_province_id="53")
+    for key in ("older", "newer"):
+        w[key] = Person.objects.get(pk=w[key].pk)
+        w[key].save()  # the digests follow the values set above
+    return w
+
+
+def test_a_merge_fills_what_the_survivor_lacks_and_records_the_conflicts(sparse_survivor):
+    from sinergi.people.models import Person
+    from sinergi.people.selectors import persons_with_phone
+
+    w = sparse_survivor
+    newer_before = _fields(w["newer"])
+    pair_confirm(actor=w["shelter_cm"], pair=w["pair"])
+    pair_confirm(actor=w["police_cm"], pair=w["pair"])
+    merge = Merge.objects.get()
+    older = _fields(w["older"])
+    assert older["date_of_birth"] == dt.date(1998, 3, 4) and older["sex"] == "Feminine"
+    assert older["phone"] == "081377665544" and older["email"] == "siti@example.org"
+    assert (older["origin_village_id"], older["origin_regency_id"]) == ("53.01.04.2003", "53.01")
+    assert older["estimated_age"] == 24 and older["primary_language"] == "id"
+    # Where both records hold a value, the survivor's wins, and the conflict is named (never the values).
+    assert older["address"] == "Jl. Lama 5" and older["citizenship_id"] == "ID"
+    assert older["full_name"] == "Siti Nurhaliza"
+    assert set(merge.fields["conflicts"]) == {"address", "citizenship"}
+    assert set(merge.fields["filled"]) == {"sex", "date_of_birth", "estimated_age", "origin", "phone", "email",
+                                           "primary_language"}
+    assert _fields(w["newer"]) == newer_before  # the merged record is copied from, not changed
+    # The digest follows the phone: the survivor is found by it (the merged record still holds it too).
+    assert {p.pk for p in persons_with_phone(Person.objects.all(), "0813-7766-5544")} == {w["older"].pk,
+                                                                                        w["newer"].pk}
+    assert Case.objects.get(pk=w["case_a"].pk).origin_regency_id == "53.01"  # the cases' origin follows
+    for case in (w["case_a"], w["case_b"]):
+        conflict = TimelineEvent.objects.get(case=case, data__linkage="fields_conflicts")
+        assert "kewarganegaraan, alamat" in conflict.summary and "Jl. Lama" not in conflict.summary
+        assert "tanggal lahir" in TimelineEvent.objects.get(case=case, data__linkage="fields_filled").summary
+    row = AuditEvent.objects.filter(object_type="person", object_id=str(w["older"].pk)).get()
+    assert set(row.detail["conflicts"]) == {"address", "citizenship"} and "date_of_birth" in row.detail["filled"]
+    assert "081377665544" not in str(row.detail)
+
+
+def test_merge_then_unmerge_restores_the_survivors_fields_and_keeps_every_row(sparse_survivor):
+    from sinergi.cases.timeline import event_text
+    from django.utils import translation
+
+    w = sparse_survivor
+    older_before, newer_before = _fields(w["older"]), _fields(w["newer"])
+    case_origin = Case.objects.filter(pk=w["case_a"].pk).values_list("origin_province_id", "origin_regency_id").get()
+    counts = (Case.objects.count(), Report.objects.count(), AuditEvent.objects.count())
+    pair_confirm(actor=w["shelter_cm"], pair=w["pair"])
+    pair_confirm(actor=w["police_cm"], pair=w["pair"])
+    merge = Merge.objects.get()
+    merge_undo(actor=w["shelter_cm"], merge=merge)
+    assert _fields(w["older"]) == older_before
+    assert _fields(w["newer"]) == newer_before
+    assert Case.objects.filter(pk=w["case_a"].pk).values_list(
+        "origin_province_id", "origin_regency_id").get() == case_origin
+    assert (Case.objects.count(), Report.objects.count()) == counts[:2]
+    assert AuditEvent.objects.count() == counts[2] + 4
+    unmerged = AuditEvent.objects.order_by("-seq").first()
+    assert "date_of_birth" in unmerged.detail["restored"] and unmerged.detail["kept"] == []
+    event = TimelineEvent.objects.get(case=w["case_a"], data__linkage="fields_restored")
+    with translation.override("en"):
+        assert "date of birth" in event_text(event)
+
+
+def test_a_field_changed_after_the_merge_stays_on_unmerge(sparse_survivor):
+    from sinergi.people.services import person_update
+
+    w = sparse_survivor
+    pair_confirm(actor=w["shelter_cm"], pair=w["pair"])
+    pair_confirm(actor=w["police_cm"], pair=w["pair"])
+    person_update(actor=w["shelter_cm"], person=w["older"], agency_id=w["shelter"].pk, data={"phone": "081211112222"})
+    merge_undo(actor=w["shelter_cm"], merge=Merge.objects.get())
+    older = _fields(w["older"])
+    assert older["phone"] == "081211112222"  # entered about the survivor since: stays with it
+    assert older["date_of_birth"] is None and older["sex"] == "NonSpecifiedUnknown"
+    assert TimelineEvent.objects.filter(case=w["case_a"], data__linkage="fields_kept", data__fields=["phone"]).exists()

@@ -138,3 +138,20 @@ def test_asking_a_partner_sends_encodings_only_for_a_case_of_the_agency(world, s
     sent = OutboxMessage.objects.get()
     assert sent.kind == "linkage.query" and "wulan" not in str(sent.body).lower()
     assert "Kamboja Uji" in c.get(reverse("web:linkage_partners")).content.decode()
+
+
+def test_the_queue_page_is_one_audit_row_and_a_decision_sent_twice_is_taken_once(world):
+    c = _client(world["cm"])
+    before = AuditEvent.objects.count()
+    assert c.get(reverse("web:linkage_pairs")).status_code == 200
+    assert AuditEvent.objects.count() == before + 1
+    row = AuditEvent.objects.order_by("-seq").first()
+    assert row.detail["ids"] == [str(world["pair"].pk)] and row.detail["persons"] == [str(world["ours"].pk)]
+    page = c.get(reverse("web:linkage_pair", args=[world["pair"].pk])).content.decode()
+    key = page.split('name="idempotency_key" value="')[1].split('"')[0]
+    url = reverse("web:linkage_pair_decide", args=[world["pair"].pk])
+    assert c.post(url, {"decision": "reject", "idempotency_key": key}).status_code == 302
+    decided = AuditEvent.objects.filter(object_type="person_pair", detail__decision="reject").count()
+    assert c.post(url, {"decision": "reject", "idempotency_key": key}).status_code == 302  # not 409: a retry
+    assert AuditEvent.objects.filter(object_type="person_pair", detail__decision="reject").count() == decided == 1
+    assert c.post(url, {"decision": "reject"}).status_code == 409

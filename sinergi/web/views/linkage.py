@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sinergi.access.linkage import review_agency_ids
+from django.core.exceptions import ValidationError
+
 from sinergi.core.errors import Conflict, NotFound
 from sinergi.linkage import merging, selectors
 from sinergi.linkage.enums import PairStatus
-from sinergi.linkage.models import Merge
 
 PAGE_SIZE = 25
 STATUSES = (PairStatus.PENDING, PairStatus.CONFIRMED, PairStatus.REJECTED, PairStatus.UNMERGED)
@@ -40,9 +41,10 @@ def pair_list(request):
     offset = (page - 1) * PAGE_SIZE
     rows = list(selectors.pairs_for_review(request.user, status=status)[offset: offset + PAGE_SIZE + 1])
     has_next, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
-    selectors.audit_pairs_read(request.user, rows)
+    pairs = [selectors.project_pair(request.user, p) for p in rows]
+    selectors.audit_pairs_read(request.user, pairs, via="page", filters={"status": status})
     return render(request, "web/linkage/pair_list.html", {
-        "nav": "linkage", "pairs": [selectors.project_pair(request.user, p) for p in rows], "status": status,
+        "nav": "linkage", "pairs": pairs, "status": status,
         "filters": [(s, PairStatus(s).label) for s in STATUSES], "page": page, "has_next": has_next,
         "has_prev": page > 1, "query": f"status={status}"})
 
@@ -57,9 +59,14 @@ def _pair(request, pair_id):
 @login_required
 def pair_detail(request, pair_id):
     pair = _pair(request, pair_id)
-    selectors.audit_pairs_read(request.user, [pair])
     view = selectors.project_pair(request.user, pair)
-    return render(request, "web/linkage/pair_detail.html", {"nav": "linkage", "pair": view})
+    selectors.audit_pairs_read(request.user, [view], via="page detail", single=True)
+    return _detail(request, view)
+
+
+def _detail(request, view, *, error: str = "", status: int = 200):
+    return render(request, "web/linkage/pair_detail.html", {"nav": "linkage", "pair": view, "error": error,
+                                                            "request_key": uuid.uuid4().hex}, status=status)
 
 
 @login_required
@@ -67,26 +74,27 @@ def pair_detail(request, pair_id):
 def pair_decide(request, pair_id):
     pair = _pair(request, pair_id)
     decision = request.POST.get("decision")
+    key = request.POST.get("idempotency_key") or None
     try:
         if decision == "confirm":
-            pair = merging.pair_confirm(actor=request.user, pair=pair)
+            pair = merging.pair_confirm(actor=request.user, pair=pair, idempotency_key=key)
             messages.success(request, _("Digabung: satu orang dengan semua kasus dan laporannya.")
                              if pair.status == PairStatus.CONFIRMED else
                              _("Konfirmasi Anda dicatat; menunggu konfirmasi lembaga lain yang memegang catatan ini."))
         elif decision == "reject":
-            merging.pair_reject(actor=request.user, pair=pair, reason=request.POST.get("reason", ""))
+            merging.pair_reject(actor=request.user, pair=pair, reason=request.POST.get("reason", ""),
+                                idempotency_key=key)
             messages.success(request, _("Dicatat: dua orang yang berbeda."))
         else:
-            view = selectors.project_pair(request.user, pair)
-            return render(request, "web/linkage/pair_detail.html", {
-                "nav": "linkage", "pair": view, "error": _("Pilih: orang yang sama, atau orang berbeda.")},
-                status=400)
+            return _detail(request, selectors.project_pair(request.user, pair),
+                           error=_("Pilih: orang yang sama, atau orang berbeda."), status=400)
     except NotFound:
         raise Http404 from None
     except Conflict as exc:
-        view = selectors.project_pair(request.user, pair)
-        return render(request, "web/linkage/pair_detail.html", {"nav": "linkage", "pair": view,
-                                                                "error": str(exc.message)}, status=409)
+        return _detail(request, selectors.project_pair(request.user, pair), error=str(exc.message), status=409)
+    except ValidationError as exc:
+        return _detail(request, selectors.project_pair(request.user, pair), error=" ".join(exc.messages),
+                       status=400)
     return redirect("web:linkage_pair", pair_id=pair.pk)
 
 
@@ -94,15 +102,13 @@ def pair_decide(request, pair_id):
 @require_POST
 def merge_undo(request, merge_id):
     _reviewer(request)
-    merge = Merge.objects.filter(pk=merge_id).first() if isinstance(merge_id, uuid.UUID) else None
-    if merge is None:
-        raise Http404
     try:
-        merging.merge_undo(actor=request.user, merge=merge)
+        merge = selectors.merge_for(request.user, merge_id)
+        merging.merge_undo(actor=request.user, merge=merge, idempotency_key=request.POST.get("idempotency_key"))
     except NotFound:
         raise Http404 from None
-    except Conflict as exc:
-        messages.error(request, str(exc.message))
+    except (Conflict, ValidationError) as exc:
+        messages.error(request, str(exc.message) if isinstance(exc, Conflict) else " ".join(exc.messages))
         return redirect("web:linkage_pair", pair_id=merge.pair_id) if merge.pair_id else redirect("web:linkage_pairs")
     messages.success(request, _("Penggabungan dibatalkan: kasus dan laporan kembali ke catatan semula."))
     return redirect("web:linkage_pair", pair_id=merge.pair_id) if merge.pair_id else redirect("web:linkage_pairs")
