@@ -216,6 +216,10 @@ def _count_cases(w: Writer) -> None:
     year = q.year("c.reported_on")
     base = f"FROM {t['case']} c "
     w.tally(f"SELECT 'cases' AS dim, '' AS value, {year} AS year, {CASE_CELL} {base}")
+    # Where each case is now, and every type of exploitation recorded (the analyst's first page).
+    w.tally(f"SELECT 'stage' AS dim, c.stage AS value, {year} AS year, {CASE_CELL} {base}")
+    w.tally(f"SELECT 'type' AS dim, x.type AS value, {year} AS year, {CASE_CELL} {base}"
+            f"JOIN {t['expl']} x ON x.case_id = c.id")
     country = f"LEFT JOIN {t['country']} co ON co.code = c.country_of_exploitation_id "
     alpha3 = "COALESCE(NULLIF(co.alpha3, ''), '?')"
     w.tally(f"SELECT 'country' AS dim, {alpha3} AS value, {year} AS year, {CASE_CELL} {base}{country}")

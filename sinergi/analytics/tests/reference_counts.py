@@ -54,11 +54,14 @@ def _count_cases(c: Counts, border_cases: dict) -> None:
     one_door = set(Placement.objects.exclude(worker=None).values_list("worker_id", flat=True))
     rows = _stream(Case.objects.all(), *CASE_DIMS, "id", "survivor_id", "exploitation_types",
                    "country_of_exploitation__alpha3", "city_of_exploitation", "victim_status", "survivor__sex",
-                   "survivor__date_of_birth", "survivor__estimated_age", "survivor__citizenship__alpha3")
+                   "survivor__date_of_birth", "survivor__estimated_age", "survivor__citizenship__alpha3", "stage")
     for (reported, prov, reg, agency, expl, case_id, survivor, types, country, city, status, sex, dob, est,
-         citizenship) in rows:
+         citizenship, stage) in rows:
         cell, year = _cell(prov, reg, agency, expl), reported.year
         c.add("cases", "", year, cell)
+        c.add("stage", stage, year, cell)
+        for t in types or []:
+            c.add("type", t, year, cell)
         c.add("country", country or UNKNOWN, year, cell)
         if city:
             c.add("city", f"{country or UNKNOWN}|{city}", year, cell)
