@@ -11,7 +11,6 @@ null for placements and flags that belong to no case). Over all cases they becom
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import time
 
 from django.conf import settings
@@ -20,7 +19,6 @@ from django.utils import timezone
 
 from .models import UNKNOWN, CaseDuration, CasePlace, CaseTally, Duration, Spread, Tally
 
-logger = logging.getLogger(__name__)
 
 # Regencies and cities on Indonesia's land and sea borders, where survivors cross back (Kemendagri codes).
 BORDER_REGENCIES: dict[str, str] = getattr(settings, "SINERGI_BORDER_REGENCIES", {

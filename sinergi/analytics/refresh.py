@@ -32,12 +32,31 @@ from django.db import OperationalError, connection, transaction
 from sinergi.core import clock
 
 from . import rollup
-from .counting import (AFTER_RECEIVED, AGE_BANDS, BORDER_REGENCIES, Writer, _Sql, _tables, age_at, age_band,
-                       bucket, count)
+from .counting import (
+    AFTER_RECEIVED,
+    AGE_BANDS,
+    BORDER_REGENCIES,
+    Writer,
+    _Sql,
+    _tables,
+    age_at,
+    age_band,
+    bucket,
+    count,
+)
 from .models import CaseDuration, CasePlace, CaseTally, Duration, Grain, RefreshState, Spread, Tally
 
-__all__ = ["AFTER_RECEIVED", "AGE_BANDS", "BORDER_REGENCIES", "age_at", "age_band", "bucket", "analytics_refresh",
-           "last_refresh", "REFRESH_SECONDS"]
+__all__ = [
+    "AFTER_RECEIVED",
+    "AGE_BANDS",
+    "BORDER_REGENCIES",
+    "REFRESH_SECONDS",
+    "age_at",
+    "age_band",
+    "analytics_refresh",
+    "bucket",
+    "last_refresh",
+]
 
 logger = logging.getLogger(__name__)
 

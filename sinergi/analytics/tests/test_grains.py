@@ -131,9 +131,9 @@ def test_every_dashboard_and_the_agency_page_read_one_grain_per_question_and_no_
     for f in (Filters(), Filters(year_from=years[-1], year_to=years[-1]), Filters(province="53"),
               Filters(regency="53.03", agency=busiest), Filters(exploitation="ForcedLabour", year_from=years[0])):
         for name in tables.SECTIONS:
-            sql = _reads(lambda: tables.section(name, f))
+            sql = _reads(lambda name=name, f=f: tables.section(name, f))
             _check_reads(sql, name)
-        _check_reads(_reads(lambda: sections.agency_performance(agency, f)), "agency")
+        _check_reads(_reads(lambda f=f: sections.agency_performance(agency, f)), "agency")
 
 
 def _check_reads(sql: list[str], name: str) -> None:
@@ -186,7 +186,7 @@ def test_the_rolling_check_finds_what_no_timestamp_shows(world, monkeypatch):
     finally:
         clock.set_now(None)
     assert rounds == math.ceil(Case.objects.count() / refresh.sweep_size(Case.objects.count())) or rounds > 1
-    tally, duration = reference_counts.rows(counts)
+    tally, _duration = reference_counts.rows(counts)
     stored = defaultdict(int)
     for row in Tally.objects.values_list("grain", "dim", "value", "year", "province", "regency", "agency",
                                          "exploitation", "n"):

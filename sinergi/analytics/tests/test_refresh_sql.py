@@ -243,11 +243,10 @@ def test_an_incremental_refresh_recounts_the_changed_places_and_equals_a_full_co
     confirmed, a survivor's sex corrected, a service recorded, a referral passing its deadline unanswered), the
     worker's incremental round gives exactly the figures of an independent full count."""
     from sinergi.agencies.models import Agency
+    from sinergi.analytics import refresh
     from sinergi.cases.models import Case, ServiceDelivery
     from sinergi.recruitment.models import RiskFlag
     from sinergi.referrals.models import Referral
-
-    from sinergi.analytics import refresh
 
     state = RefreshState.objects.get()
     assert state.mode == "full" and state.full_at
