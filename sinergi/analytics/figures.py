@@ -1,5 +1,10 @@
 """The figures every dashboard, report and API answer shows, read from the read models only (``Tally``,
-``Duration``), with small cells suppressed by ``deid``. Nothing here touches a case, a person or a user.
+``Spread``), with small cells suppressed by ``deid``. Nothing here touches a case, a person or a user.
+
+Each question reads the one grain of the read models that keeps exactly the columns it filters or groups by
+(``grain_for``), so a nationwide figure is one row, a figure per agency one row per agency, and a median or
+90th percentile one histogram row per group (and per year of a range): a few hundred rows at most, however
+many cases there are.
 
 Each function takes ``Filters`` (years, province or regency, agency, exploitation type) and returns plain
 dicts and lists: the web pages, the report and the API render the same numbers.
@@ -13,14 +18,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from sinergi.cases.enums import STAGE_ORDER
 from sinergi.core.ids import as_uuid
 
 from .deid import min_cell, protect_series, protect_table, protect_tree
-from .models import ROLLUP, UNKNOWN, Duration, Tally
+from .models import UNKNOWN, Grain, Spread, Tally
 
 STAGES = [s.value for s in STAGE_ORDER]
 AGE_ORDER = ["0-8", "9-17", "18-20", "21-23", "24-26", "27-29", "30-38", "39-47", "48+", UNKNOWN]
@@ -83,38 +87,55 @@ def filters_from(data) -> Filters:
     return Filters(y1, y2, province if not regency else regency[:2], regency, agency, expl)
 
 
-def _where(f: Filters, *, by_regency: bool = False, ignore_agency: bool = False) -> dict:
-    q: dict = {}
-    if f.regency:
-        q["regency"] = f.regency
-    elif by_regency:
+def grain_for(f: Filters, group=(), *, ignore_agency: bool = False) -> tuple[int, dict]:
+    """The grain that answers ``f`` grouped by ``group`` (``Tally``/``Spread`` columns) with the fewest rows:
+    the columns filtered or grouped by are kept, every other one summed away; and the filter on its rows."""
+    g, q = 0, {}
+    group = set(group)
+    if f.regency or "regency" in group:
+        if f.regency:
+            q["regency"] = f.regency
+        elif f.province:
+            q["province"] = f.province
+    elif f.province or "province" in group:
+        g |= Grain.REGENCY
         if f.province:
             q["province"] = f.province
     else:
-        q["regency"] = ROLLUP
-        if f.province:
-            q["province"] = f.province
-    if f.year_from:
-        q["year__gte"] = f.year_from
-    if f.year_to:
-        q["year__lte"] = f.year_to
-    if f.agency and not ignore_agency:
-        q["agency"] = f.agency
-    if f.exploitation:
-        q["exploitation"] = f.exploitation
-    return q
+        g |= Grain.REGENCY | Grain.PROVINCE
+    agency = f.agency if not ignore_agency else None
+    if agency or "agency" in group:
+        if agency:
+            q["agency"] = agency
+    else:
+        g |= Grain.AGENCY
+    if f.exploitation or "exploitation" in group:
+        if f.exploitation:
+            q["exploitation"] = f.exploitation
+    else:
+        g |= Grain.EXPLOITATION
+    if f.year_from or f.year_to or "year" in group:
+        if f.year_from:
+            q["year__gte"] = f.year_from
+        if f.year_to:
+            q["year__lte"] = f.year_to
+    else:
+        g |= Grain.YEARS
+    q["grain"] = g
+    return g, q
 
 
 def tally(dim: str | list[str], f: Filters, *group: str, by_regency: bool = False, ignore_agency: bool = False) -> Counter:
-    """Counts of ``dim`` under ``f``, grouped by ``group`` (columns of ``Tally``)."""
-    qs = Tally.objects.filter(**_where(f, by_regency=by_regency, ignore_agency=ignore_agency))
+    """Counts of ``dim`` under ``f``, grouped by ``group`` (columns of ``Tally``), from the one grain that has
+    exactly those columns: one row per group and value (and per year of a range)."""
+    cells = set(group) | ({"regency"} if by_regency else set())
+    _g, where = grain_for(f, cells, ignore_agency=ignore_agency)
+    qs = Tally.objects.filter(**where)
     qs = qs.filter(dim__in=dim) if isinstance(dim, list) else qs.filter(dim=dim)
-    if by_regency and not f.regency:
-        qs = qs.exclude(regency=ROLLUP)
     out: Counter = Counter()
-    for row in qs.values(*group).annotate(total=Sum("n")).order_by():
-        key = tuple(row[g] for g in group)
-        out[key[0] if len(key) == 1 else key] += row["total"]
+    for row in qs.values_list(*group, "n"):
+        key = row[:-1]
+        out[key[0] if len(key) == 1 else key] += row[-1]
     return out
 
 
@@ -141,22 +162,44 @@ def quantile(hist: dict[int, int], p: float) -> int | None:
     return None
 
 
+def parse_hist(text: str, into: Counter | None = None) -> Counter:
+    """``Spread.hist`` ("bucket:n,bucket:n") as {bucket: n}, added to ``into``."""
+    out = into if into is not None else Counter()
+    for pair in text.split(","):
+        if pair:
+            b, _, n = pair.partition(":")
+            out[int(b)] += int(n)
+    return out
+
+
+def histograms(kind: str, f: Filters, by: str | None = None, *, over_keys: bool = False) -> dict:
+    """{(group, key): {bucket: n}} of ``kind`` under ``f`` grouped by ``by`` (agency, province, year or None),
+    from ``Spread``: one row per group and key (and per year of a range). ``over_keys``: {group: {bucket: n}}
+    summed over the keys (all referral types together)."""
+    _g, where = grain_for(f, (by,) if by else ())
+    qs = Spread.objects.filter(kind=kind, **where)
+    fields = ([by] if by else []) + ["key", "hist"]
+    hists: dict = defaultdict(Counter)
+    for row in qs.values_list(*fields):
+        group = row[0] if by else None
+        key = group if over_keys else (group, row[-2])
+        parse_hist(row[-1], hists[key])
+    return hists
+
+
+def summary(hist: dict[int, int]) -> dict:
+    """n, median and 90th percentile of a histogram; none of them for fewer than k stays: a median of three
+    stays tells about three people."""
+    n = sum(hist.values())
+    if n < min_cell():
+        return {"n": None, "median": None, "p90": None}
+    return {"n": n, "median": quantile(hist, 0.5), "p90": quantile(hist, 0.9)}
+
+
 def durations(kind: str, f: Filters, by: str | None = None) -> dict:
     """{(group, key): {"n", "median", "p90"}} in hours, for ``kind`` grouped by ``by`` (agency, province, year
-    or None). Groups of fewer than k stays give no quantile: a median of three stays tells about three people."""
-    qs = Duration.objects.filter(kind=kind, **_where(f))
-    fields = ([by] if by else []) + ["key", "bucket"]
-    hists: dict = defaultdict(dict)
-    for row in qs.values(*fields).annotate(total=Sum("n")).order_by():
-        hists[(row[by] if by else None, row["key"])][row["bucket"]] = row["total"]
-    k = min_cell()
-    out = {}
-    for key, hist in hists.items():
-        n = sum(hist.values())
-        small = n < k
-        out[key] = {"n": None if small else n, "median": None if small else quantile(hist, 0.5),
-                    "p90": None if small else quantile(hist, 0.9)}
-    return out
+    or None)."""
+    return {key: summary(hist) for key, hist in histograms(kind, f, by).items()}
 
 
 # -- the dashboards' sections -------------------------------------------------------------------------------
@@ -241,14 +284,7 @@ def _days(hours: int | None) -> float | None:
 
 def referral_times_by_agency(f: Filters, kind: str) -> dict:
     """{agency: {"n", "median", "p90"}} over all types (hours)."""
-    qs = Duration.objects.filter(kind=kind, **_where(f))
-    hists: dict = defaultdict(Counter)
-    for row in qs.values("agency", "bucket").annotate(total=Sum("n")).order_by():
-        hists[row["agency"]][row["bucket"]] += row["total"]
-    k = min_cell()
-    return {a: ({"n": None, "median": None, "p90": None} if sum(h.values()) < k else
-                {"n": sum(h.values()), "median": quantile(h, 0.5), "p90": quantile(h, 0.9)})
-            for a, h in hists.items()}
+    return {a: summary(h) for a, h in histograms(kind, f, "agency", over_keys=True).items()}
 
 
 def regency_map(f: Filters) -> dict:

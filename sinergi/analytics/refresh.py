@@ -1,469 +1,107 @@
-"""Rebuilding the read models (``Tally``, ``Duration``) from the cases, stage stays, referrals, services and
-recruitment records.
+"""Keeping the read models (``Tally``, ``Duration``, ``Spread``) current with the cases, stage stays, referrals,
+services and recruitment records.
 
-The rebuild is set-based: one ``INSERT ... SELECT ... GROUP BY`` per family of figures, so the database counts
-(one pass over each source table, in its own memory) and nothing per case travels to Python; the same SQL runs
-on SQLite and PostgreSQL (the few spellings that differ, year extraction, time differences and UUIDs as text,
-are chosen per vendor in ``_Sql``). The province roll-ups are summed from the regency rows by two more inserts.
-The tables are replaced in one transaction, so a reader sees either the old figures or the new ones.
+The worker calls ``analytics_refresh`` every round; it brings the figures up to date when they are older than
+``REFRESH_SECONDS``. A round recounts only some cases, from their rows (``counting``): those written since the
+last round (a case, its stage stays, referrals, services, recruitment links, survivor, the survivor's placements
+and flags), those deleted, those whose referral passed a deadline unanswered in the meantime (an overdue count
+changes with time alone), the other cases of the same survivors, and the next slice of all cases in id order
+(the rolling check: every case is recounted from its rows once per ``SWEEP_SECONDS``, which catches what no
+timestamp shows, such as a deleted stage stay or an agency moved to a border regency). Their old contributions
+are replaced by the new ones and the differences added to the published rows (``rollup``), so a round costs what
+its cases cost, at a hundred cases as at a million. The figures are then at most ``REFRESH_SECONDS`` plus one
+round old: under five minutes.
 
-The worker calls ``analytics_refresh`` every round; it rebuilds when the figures are older than
-``REFRESH_SECONDS`` (the figures are then at most that plus one rebuild old: under five minutes). Two workers
-never rebuild at once: the state row is locked.
+A full count from scratch (``analytics_refresh(force=True)``, the command) is needed once, to start, and
+otherwise only as a consistency check: the worker never needs one to stay fresh. Two workers never count at
+once: the state row is locked. Everything of a round commits together, so a reader sees the old figures or the
+new ones.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import time
+import uuid
 
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
-from django.utils import timezone
 
 from sinergi.core import clock
 
-from .models import UNKNOWN, CasePlace, Duration, RefreshState, Tally
+from . import rollup
+from .counting import (
+    AFTER_RECEIVED,
+    AGE_BANDS,
+    BORDER_REGENCIES,
+    Writer,
+    _Sql,
+    _tables,
+    age_at,
+    age_band,
+    bucket,
+    count,
+)
+from .models import CaseDuration, CasePlace, CaseTally, Duration, Grain, RefreshState, Spread, Tally
+
+__all__ = [
+    "AFTER_RECEIVED",
+    "AGE_BANDS",
+    "BORDER_REGENCIES",
+    "REFRESH_SECONDS",
+    "age_at",
+    "age_band",
+    "analytics_refresh",
+    "bucket",
+    "last_refresh",
+]
 
 logger = logging.getLogger(__name__)
 
 REFRESH_SECONDS = int(getattr(settings, "SINERGI_ANALYTICS_REFRESH_SECONDS", 180))
-# Regencies and cities on Indonesia's land and sea borders, where survivors cross back (Kemendagri codes).
-BORDER_REGENCIES: dict[str, str] = getattr(settings, "SINERGI_BORDER_REGENCIES", {
-    "65.03": "Kabupaten Nunukan", "65.71": "Kota Tarakan", "65.02": "Kabupaten Malinau",
-    "61.03": "Kabupaten Sanggau", "53.04": "Kabupaten Belu", "53.21": "Kabupaten Malaka", "21.71": "Kota Batam",
-})
+# Every case is recounted from its rows at least this often (the rolling check), a slice each round.
+SWEEP_SECONDS = int(getattr(settings, "SINERGI_ANALYTICS_SWEEP_SECONDS", 6 * 3600))
+# Writes may commit a little after the moment they are stamped: look back this far before the last count.
+LOOKBACK = dt.timedelta(seconds=int(getattr(settings, "SINERGI_ANALYTICS_LOOKBACK_SECONDS", 300)))
 
-AGE_BANDS = ((0, 8, "0-8"), (9, 17, "9-17"), (18, 20, "18-20"), (21, 23, "21-23"), (24, 26, "24-26"),
-             (27, 29, "27-29"), (30, 38, "30-38"), (39, 47, "39-47"), (48, 200, "48+"))
-AFTER_RECEIVED = frozenset({"recovering", "reintegrated"})
 
+# -- a full count -------------------------------------------------------------------------------------------
 
-def age_band(age: int | None) -> str:
-    if age is None or age < 0:
-        return UNKNOWN
-    for low, high, label in AGE_BANDS:
-        if low <= age <= high:
-            return label
-    return UNKNOWN
-
-
-def age_at(reported_on: dt.date, dob: dt.date | None, estimated: int | None) -> int | None:
-    if dob is not None:
-        return reported_on.year - dob.year - ((reported_on.month, reported_on.day) < (dob.month, dob.day))
-    return estimated
-
-
-def bucket(seconds: float) -> int:
-    """Whole hours under two days, whole days (in hours) under sixty days, whole weeks (in hours) beyond: the
-    precision a stage time is reported at. Percentiles are exact over these rounded values."""
-    hours = max(0.0, seconds) / 3600
-    if hours < 48:
-        return int(hours)
-    if hours < 24 * 60:
-        return int(hours // 24) * 24
-    return int(hours // 168) * 168
-
-
-
-class _Sql:
-    """The spellings that differ between SQLite and PostgreSQL, for the connection in use."""
-
-    def __init__(self):
-        from zoneinfo import ZoneInfo
-
-        self.pg = connection.vendor == "postgresql"
-        tz = timezone.get_current_timezone_name()
-        ZoneInfo(tz)  # a real zone name (letters, '/', '_', '+', '-'): safe to write into the statement
-        self.tz = tz.replace("'", "")
-
-    def year(self, col: str) -> str:
-        """The year of a date."""
-        return f"CAST(EXTRACT(YEAR FROM {col}) AS INTEGER)" if self.pg else f"CAST(strftime('%Y', {col}) AS INTEGER)"
-
-    def local_year(self, col: str) -> str:
-        """The year of a moment in the instance's time zone (as ``timezone.localtime``)."""
-        if self.pg:
-            return f"CAST(EXTRACT(YEAR FROM {col} AT TIME ZONE '{self.tz}') AS INTEGER)"
-        return f"CAST(django_datetime_extract('year', {col}, '{self.tz}', '{connection.timezone_name}') AS INTEGER)"
-
-    def month_day(self, col: str) -> str:
-        if self.pg:
-            return f"CAST(EXTRACT(MONTH FROM {col}) * 100 + EXTRACT(DAY FROM {col}) AS INTEGER)"
-        return f"CAST(strftime('%m%d', {col}) AS INTEGER)"
-
-    def seconds(self, later: str, earlier: str) -> str:
-        """Exact seconds from ``earlier`` to ``later`` (microseconds kept)."""
-        if self.pg:
-            return f"EXTRACT(EPOCH FROM ({later} - {earlier}))"
-        return f"(django_timestamp_diff({later}, {earlier}) / 1000000.0)"
-
-    def floor(self, expr: str) -> str:
-        # CAST truncates on SQLite; the value is never negative here. PostgreSQL's CAST would round.
-        return f"FLOOR({expr})" if self.pg else f"CAST({expr} AS INTEGER)"
-
-    def bucket(self, s: str) -> str:
-        """``bucket`` in SQL: whole hours under two days, whole days under sixty, whole weeks beyond."""
-        f = self.floor
-        return (f"CASE WHEN {s} IS NULL OR {s} < 0 THEN 0 WHEN {s} < 172800 THEN {f(f'{s} / 3600')} "
-                f"WHEN {s} < 5184000 THEN {f(f'{s} / 86400')} * 24 ELSE {f(f'{s} / 604800')} * 168 END")
-
-    def uuid_text(self, col: str) -> str:
-        """A UUID column as ``str(uuid)`` writes it (SQLite stores 32 hex digits)."""
-        if self.pg:
-            return f"CAST({col} AS TEXT)"
-        return (f"(substr({col}, 1, 8) || '-' || substr({col}, 9, 4) || '-' || substr({col}, 13, 4) || '-' || "
-                f"substr({col}, 17, 4) || '-' || substr({col}, 21, 12))")
-
-    @property
-    def null_uuid(self) -> str:
-        return "CAST(NULL AS uuid)" if self.pg else "NULL"
-
-    def uuid_param(self, value):
-        return value if self.pg else value.hex
-
-
-def _t(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _tables() -> dict[str, str]:
-    from sinergi.agencies.models import Agency
-    from sinergi.cases.models import Case, CaseExploitationType, ServiceDelivery, StageEntry
-    from sinergi.people.models import Person
-    from sinergi.recruitment.models import CaseLink, JobOrder, Placement, RiskFlag, RiskRule
-    from sinergi.referrals.models import Referral
-    from sinergi.regions.models import Country
-
-    return {"case": _t(Case), "case_all": _t(Case), "place": _t(CasePlace), "expl": _t(CaseExploitationType), "service": _t(ServiceDelivery),
-            "stage": _t(StageEntry), "person": _t(Person), "link": _t(CaseLink), "joborder": _t(JobOrder),
-            "placement": _t(Placement), "flag": _t(RiskFlag), "rule": _t(RiskRule), "referral": _t(Referral),
-            "country": _t(Country), "agency": _t(Agency), "tally": _t(Tally), "duration": _t(Duration)}
-
-
-# The case's cell: home province and regency, lead agency, primary exploitation type ('?' when unknown).
-CELL = ("COALESCE(NULLIF(c.origin_province_id, ''), '?') AS province, "
-        "COALESCE(NULLIF(c.origin_regency_id, ''), '?') AS regency, {agency} AS agency, "
-        "COALESCE(NULLIF(c.primary_exploitation, ''), '?') AS exploitation")
-CASE_CELL = CELL.format(agency="c.lead_agency_id")
-NO_CELL = "'?' AS province, '?' AS regency, {null_uuid} AS agency, '?' AS exploitation"
-COLS = "province, regency, agency, exploitation"
-
-
-class _Writer:
-    """Runs the inserts of one rebuild and counts the rows written."""
-
-    def __init__(self, cur, sql: _Sql, t: dict[str, str], places: "Places | None" = None):
-        self.cur, self.sql, self.rows = cur, sql, 0
-        self.timings: list[tuple[str, float, int]] = []  # (what, seconds, rows) per statement
-        self.places = places
-        self.t = dict(t)
-        if places is None:
-            self.places_sql, self.places_params = "1 = 1", ()
-        else:
-            # Every count reads only the cases of the places being recounted.
-            self.places_sql, self.places_params = places.case_predicate("c")
-            pred, params = places.case_predicate("cc")
-            self.t["case"] = self._inline(f"(SELECT * FROM {t['case']} cc WHERE {pred})", params)
-
-    def _inline(self, sql: str, params: tuple) -> str:
-        # The places are region codes checked against a strict pattern (``Places``): written into the statement.
-        return sql % tuple(f"'{p}'" for p in params)
-
-    def run(self, label: str, statement: str, params: tuple = (), *, written: bool = True) -> None:
-        started = time.monotonic()
-        self.cur.execute(statement, params)
-        n = max(self.cur.rowcount, 0)
-        if written:  # rows inserted into the read models (not those deleted)
-            self.rows += n
-        self.timings.append((label, round(time.monotonic() - started, 2), n))
-
-    def tally(self, inner: str, params: tuple = ()) -> None:
-        """``inner`` yields (dim, value, year, province, regency, agency, exploitation, ...): one count per row."""
-        self.run(inner[7:60],
-            f"INSERT INTO {self.t['tally']} (dim, value, year, {COLS}, n) "
-            f"SELECT dim, value, year, {COLS}, COUNT(*) FROM ({inner}) q "
-            f"GROUP BY dim, value, year, {COLS}", params)
-
-    def duration(self, inner: str, params: tuple = ()) -> None:
-        """``inner`` yields (kind, key, year, province, regency, agency, exploitation, s): one stay of s seconds."""
-        self.run(inner[7:60],
-            f"INSERT INTO {self.t['duration']} (kind, {connection.ops.quote_name('key')}, year, {COLS}, bucket, n) "
-            f"SELECT kind, k, year, {COLS}, bucket, COUNT(*) FROM ("
-            f"SELECT kind, k, year, {COLS}, {self.sql.bucket('s')} AS bucket FROM ({inner}) q0) q "
-            f"GROUP BY kind, k, year, {COLS}, bucket", params)
-
-    def rollups(self) -> None:
-        """The province rows (regency ``""``): the regency rows summed (of the recounted provinces)."""
-        key = connection.ops.quote_name("key")
-        where, params = ("", ()) if self.places is None else self.places.province_predicate()
-        self.run("tally roll-up",
-            f"INSERT INTO {self.t['tally']} (dim, value, year, province, regency, agency, exploitation, n) "
-            f"SELECT dim, value, year, province, '', agency, exploitation, SUM(n) FROM {self.t['tally']} "
-            f"WHERE regency <> '' {where} GROUP BY dim, value, year, province, agency, exploitation", params)
-        self.run("duration roll-up",
-            f"INSERT INTO {self.t['duration']} (kind, {key}, year, province, regency, agency, exploitation, bucket, n) "
-            f"SELECT kind, {key}, year, province, '', agency, exploitation, bucket, SUM(n) FROM {self.t['duration']} "
-            f"WHERE regency <> '' {where} GROUP BY kind, {key}, year, province, agency, exploitation, bucket", params)
-
-    def clear(self) -> None:
-        """Remove the rows about to be recounted: all, or those of the places (and their provinces' roll-ups)."""
-        if self.places is None:
-            self.cur.execute(f"DELETE FROM {self.t['tally']}")
-            self.cur.execute(f"DELETE FROM {self.t['duration']}")
-            return
-        where, params = self.places.row_predicate()
-        for table in (self.t["tally"], self.t["duration"]):
-            self.run(f"clear {table}", f"DELETE FROM {table} WHERE {where}", params, written=False)
-        # Placements count in no place and are few: always recounted in full.
-        self.run("clear placements", f"DELETE FROM {self.t['tally']} WHERE dim = 'placements'", written=False)
-
-
-class Places:
-    """The places an incremental refresh recounts: known home regencies, and the provinces (``?``: none) whose
-    cases have no regency; the unknown place (no province, no regency) is always among them."""
-
-    def __init__(self, pairs: set[tuple[str, str]]):
-        import re
-
-        ok = re.compile(r"^(\?|\d{2})$"), re.compile(r"^(\?|\d{2}\.\d{2})$")
-        pairs = {(p, r) for p, r in pairs if ok[0].match(p) and ok[1].match(r)} | {(UNKNOWN, UNKNOWN)}
-        self.regencies = sorted({r for _p, r in pairs if r != UNKNOWN})
-        self.unknown_in = sorted({p for p, r in pairs if r == UNKNOWN})
-        self.provinces = sorted({p for p, _r in pairs} | {r[:2] for r in self.regencies})
-
-    def __len__(self) -> int:
-        return len(self.regencies) + len(self.unknown_in)
-
-    @staticmethod
-    def _marks(values) -> str:
-        return ", ".join(["%s"] * len(values)) or "NULL"
-
-    def case_predicate(self, alias: str) -> tuple[str, tuple]:
-        c = alias
-        known = f"{c}.origin_regency_id IN ({self._marks(self.regencies)})" if self.regencies else "1 = 0"
-        unknown = (f"(({c}.origin_regency_id IS NULL OR {c}.origin_regency_id = '') AND "
-                   f"COALESCE(NULLIF({c}.origin_province_id, ''), '?') IN ({self._marks(self.unknown_in)}))")
-        return f"({known} OR {unknown})", tuple(self.regencies) + tuple(self.unknown_in)
-
-    def row_predicate(self) -> tuple[str, tuple]:
-        known = f"regency IN ({self._marks(self.regencies)})" if self.regencies else "1 = 0"
-        return (f"({known} OR (regency = '?' AND province IN ({self._marks(self.unknown_in)})) "
-                f"OR (regency = '' AND province IN ({self._marks(self.provinces)})))",
-                tuple(self.regencies) + tuple(self.unknown_in) + tuple(self.provinces))
-
-    def province_predicate(self) -> tuple[str, tuple]:
-        return f"AND province IN ({self._marks(self.provinces)})", tuple(self.provinces)
-
-
-def _age_band_sql(age: str) -> str:
-    whens = " ".join(f"WHEN {age} <= {high} THEN '{label}'" for _low, high, label in AGE_BANDS)
-    return f"CASE WHEN {age} IS NULL OR {age} < 0 THEN '{UNKNOWN}' {whens} ELSE '{UNKNOWN}' END"
-
-
-def _count_cases(w: _Writer) -> None:
-    from sinergi.cases.enums import VictimStatus
-
-    q, t = w.sql, w.t
-    year = q.year("c.reported_on")
-    base = f"FROM {t['case']} c "
-    w.tally(f"SELECT 'cases' AS dim, '' AS value, {year} AS year, {CASE_CELL} {base}")
-    country = f"LEFT JOIN {t['country']} co ON co.code = c.country_of_exploitation_id "
-    alpha3 = "COALESCE(NULLIF(co.alpha3, ''), '?')"
-    w.tally(f"SELECT 'country' AS dim, {alpha3} AS value, {year} AS year, {CASE_CELL} {base}{country}")
-    w.tally(f"SELECT 'city' AS dim, {alpha3} || '|' || c.city_of_exploitation AS value, {year} AS year, {CASE_CELL} "
-            f"{base}{country}WHERE c.city_of_exploitation <> ''")
-    w.tally(f"SELECT 'one_door' AS dim, CASE WHEN EXISTS (SELECT 1 FROM {t['placement']} p "
-            f"WHERE p.worker_id = c.survivor_id) THEN 'through' ELSE 'outside' END AS value, {year} AS year, "
-            f"{CASE_CELL} {base}")
-    victims = f"WHERE c.victim_status = %s"
-    actual = (VictimStatus.ACTUAL.value,)
-    person = f"LEFT JOIN {t['person']} s ON s.id = c.survivor_id "
-    w.tally(f"SELECT 'victims' AS dim, '' AS value, {year} AS year, {CASE_CELL} {base}{victims}", actual)
-    w.tally(f"SELECT 'victim_sex' AS dim, COALESCE(NULLIF(s.sex, ''), '?') AS value, {year} AS year, {CASE_CELL} "
-            f"{base}{person}{victims}", actual)
-    age = (f"CASE WHEN s.date_of_birth IS NOT NULL THEN {year} - {q.year('s.date_of_birth')} - "
-           f"CASE WHEN {q.month_day('c.reported_on')} < {q.month_day('s.date_of_birth')} THEN 1 ELSE 0 END "
-           f"ELSE s.estimated_age END")
-    w.tally(f"SELECT 'victim_age' AS dim, {_age_band_sql('a.age')} AS value, year, {COLS} FROM ("
-            f"SELECT {age} AS age, {year} AS year, {CASE_CELL} {base}{person}{victims}) a", actual)
-    w.tally(f"SELECT 'victim_citizenship' AS dim, COALESCE(NULLIF(ci.alpha3, ''), '?') AS value, {year} AS year, "
-            f"{CASE_CELL} {base}{person}LEFT JOIN {t['country']} ci ON ci.code = s.citizenship_id {victims}", actual)
-    w.tally(f"SELECT 'victim_country' AS dim, {alpha3} AS value, {year} AS year, {CASE_CELL} {base}{country}{victims}",
-            actual)
-    w.tally(f"SELECT 'victim_type' AS dim, COALESCE(x.type, '?') AS value, {year} AS year, {CASE_CELL} {base}"
-            f"LEFT JOIN {t['expl']} x ON x.case_id = c.id {victims}", actual)
-
-
-def _count_stages(w: _Writer) -> None:
-    """What each case reached, how long each closed stay lasted (a case still in a stage is not yet a
-    duration), who stopped at "received", and the time from the report to arrival home."""
-    q, t = w.sql, w.t
-    year = q.year("c.reported_on")
-    join = f"FROM {t['stage']} se JOIN {t['case']} c ON c.id = se.case_id "
-    w.tally(f"SELECT DISTINCT 'reached' AS dim, se.stage AS value, {year} AS year, {CASE_CELL}, se.case_id {join}")
-    after = ", ".join(f"'{s}'" for s in sorted(AFTER_RECEIVED))
-    w.tally(f"SELECT 'stopped_received' AS dim, '' AS value, {year} AS year, {CASE_CELL} FROM {t['case']} c "
-            f"WHERE EXISTS (SELECT 1 FROM {t['stage']} e WHERE e.case_id = c.id AND e.stage = 'received') "
-            f"AND NOT EXISTS (SELECT 1 FROM {t['stage']} e WHERE e.case_id = c.id AND e.stage IN ({after}))")
-    w.duration(f"SELECT 'stage' AS kind, se.stage AS k, {year} AS year, {CASE_CELL}, "
-               f"{q.seconds('se.left_at', 'se.entered_at')} AS s {join}WHERE se.left_at IS NOT NULL")
-    first = f"(SELECT MIN(e.entered_at) FROM {t['stage']} e WHERE e.case_id = se.case_id)"
-    home_year = q.local_year("se.entered_at")
-    w.duration(f"SELECT 'repatriation' AS kind, '' AS k, {home_year} AS year, {CASE_CELL}, "
-               f"{q.seconds('se.entered_at', first)} AS s {join}WHERE se.stage = 'repatriated'")
-    w.tally(f"SELECT 'repatriated' AS dim, COALESCE(NULLIF(c.port_of_entry, ''), '?') AS value, {home_year} AS year, "
-            f"{CASE_CELL} {join}WHERE se.stage = 'repatriated'")
-
-
-def _count_referrals(w: _Writer, now: dt.datetime) -> None:
-    """Per receiving agency and type, in the year it reached the agency: answered in time or late, overdue, expired
-    or declined, escalated; and the hours to acknowledgement and to completion. A referral to a partner instance
-    reaches it with the partner's receipt and counts from then; one still queued (the partner down) is left out."""
-    q, t = w.sql, w.t
-    cell = CELL.format(agency="r.to_agency_id")
-    sent = "COALESCE(r.delivered_at, r.sent_at)"
-    year = q.local_year(sent)
-    join = (f"FROM {t['referral']} r JOIN {t['case']} c ON c.id = r.case_id "
-            f"JOIN {t['agency']} ra ON ra.id = r.to_agency_id WHERE (ra.peer_id IS NULL OR r.delivered_at IS NOT NULL) ")
-    w.tally(f"SELECT 'ref_sent' AS dim, r.type AS value, {year} AS year, {cell} {join}")
-    w.tally(f"SELECT CASE WHEN r.acknowledged_at > r.ack_due_at THEN 'ref_ack_late' ELSE 'ref_ack_on_time' END "
-            f"AS dim, r.type AS value, {year} AS year, {cell} {join}AND r.acknowledged_at IS NOT NULL")
-    w.tally(f"SELECT 'ref_ack_overdue' AS dim, r.type AS value, {year} AS year, {cell} {join}"
-            f"AND r.acknowledged_at IS NULL AND r.status = 'sent' AND r.ack_due_at < %s", (now,))
-    w.tally(f"SELECT CASE WHEN r.completed_at > r.complete_due_at THEN 'ref_done_late' ELSE 'ref_done_on_time' END "
-            f"AS dim, r.type AS value, {year} AS year, {cell} {join}AND r.completed_at IS NOT NULL")
-    w.tally(f"SELECT 'ref_done_overdue' AS dim, r.type AS value, {year} AS year, {cell} {join}"
-            f"AND r.completed_at IS NULL AND r.status IN ('acknowledged', 'accepted', 'in_progress') "
-            f"AND r.complete_due_at < %s", (now,))
-    w.tally(f"SELECT 'ref_' || r.status AS dim, r.type AS value, {year} AS year, {cell} {join}"
-            f"AND r.status IN ('expired', 'declined')")
-    w.tally(f"SELECT 'ref_escalated' AS dim, r.type AS value, {year} AS year, {cell} {join}"
-            f"AND r.escalation_level > 0")
-    w.duration(f"SELECT 'ack' AS kind, r.type AS k, {year} AS year, {cell}, "
-               f"{q.seconds('r.acknowledged_at', sent)} AS s {join}AND r.acknowledged_at IS NOT NULL")
-    w.duration(f"SELECT 'done' AS kind, r.type AS k, {year} AS year, {cell}, "
-               f"{q.seconds('r.completed_at', sent)} AS s {join}AND r.completed_at IS NOT NULL")
-
-
-def _count_services(w: _Writer) -> None:
-    q, t = w.sql, w.t
-    w.tally(f"SELECT 'service' AS dim, sd.type AS value, {q.year('sd.started_on')} AS year, {CASE_CELL} "
-            f"FROM {t['service']} sd JOIN {t['case']} c ON c.id = sd.case_id WHERE sd.outcome <> 'declined'")
-
-
-def _border_agencies() -> dict:
-    """The agencies seated in a border regency, each with that regency's code."""
-    from sinergi.agencies.models import Agency
-
-    out = {}
-    for pk, region in Agency.objects.exclude(region=None).values_list("pk", "region_id"):
-        if region[:5] in BORDER_REGENCIES:
-            out[pk] = region[:5]
-    return out
-
-
-def _count_border(w: _Writer, agency_regency: dict) -> None:
-    """Cases a border agency acted on (a stage it recorded, a referral it received, a service it gave), by the
-    border regency, the agency, and the port of entry with the agency."""
-    if not agency_regency:
-        return
-    q, t = w.sql, w.t
-    ids = [q.uuid_param(a) for a in agency_regency]
-    marks = ", ".join(["%s"] * len(ids))
-    acted = (f"SELECT se.case_id AS case_id, se.agency_id AS a FROM {t['stage']} se WHERE se.agency_id IN ({marks}) "
-             f"UNION SELECT r.case_id, r.to_agency_id FROM {t['referral']} r WHERE r.to_agency_id IN ({marks}) "
-             f"UNION SELECT sd.case_id, sd.provider_id FROM {t['service']} sd WHERE sd.provider_id IN ({marks})")
-    params = tuple(ids) * 3
-    year = q.year("c.reported_on")
-    join = f"FROM ({acted}) b JOIN {t['case']} c ON c.id = b.case_id "
-    w.tally(f"SELECT 'border_agency' AS dim, {q.uuid_text('b.a')} AS value, {year} AS year, {CASE_CELL} {join}",
-            params)
-    w.tally(f"SELECT 'border_port_agency' AS dim, COALESCE(NULLIF(c.port_of_entry, ''), '?') || '|' || "
-            f"{q.uuid_text('b.a')} AS value, {year} AS year, {CASE_CELL} {join}", params)
-    regency = "CASE " + " ".join("WHEN b.a = %s THEN %s" for _ in agency_regency) + " END"
-    regency_params = tuple(x for a, r in agency_regency.items() for x in (q.uuid_param(a), r))
-    w.tally(f"SELECT DISTINCT 'border_regency' AS dim, {regency} AS value, {year} AS year, {CASE_CELL}, b.case_id "
-            f"{join}", regency_params + params)
-
-
-def _count_recruitment(w: _Writer) -> None:
-    """Cases per recruiter and per placement agency (once each however often linked), risk flags raised and
-    confirmed per rule, placements per destination."""
-    q, t = w.sql, w.t
-    year = q.year("c.reported_on")
-    join = f"FROM {t['link']} cl JOIN {t['case']} c ON c.id = cl.case_id "
-    w.tally(f"SELECT DISTINCT 'recruiter' AS dim, {q.uuid_text('cl.recruiter_id')} AS value, {year} AS year, "
-            f"{CASE_CELL}, cl.case_id {join}WHERE cl.recruiter_id IS NOT NULL")
-    w.tally(f"SELECT DISTINCT 'placement_agency' AS dim, {q.uuid_text('cl.placement_agency_id')} AS value, "
-            f"{year} AS year, {CASE_CELL}, cl.case_id {join}WHERE cl.placement_agency_id IS NOT NULL")
-    # A flag on a placement whose worker became a case counts in that case's cell (the first case of the
-    # survivor), so flags follow the place, agency and type filters; other flags count in no cell.
-    first_case = (f"(SELECT c2.id FROM {t['case_all']} c2 WHERE c2.survivor_id = p.worker_id "
-                  f"ORDER BY c2.reported_on, c2.id LIMIT 1)")
-    flags = (f"FROM {t['flag']} f JOIN {t['rule']} rr ON rr.id = f.rule_id "
-             f"LEFT JOIN {t['placement']} p ON f.subject_type = 'placement' AND p.id = f.subject_id "
-             f"LEFT JOIN {t['case_all']} c ON c.id = {first_case} WHERE {w.places_sql} ")
-    w.tally(f"SELECT 'flag_raised' AS dim, rr.code AS value, {q.local_year('f.created_at')} AS year, {CASE_CELL} "
-            f"{flags}", w.places_params)
-    w.tally(f"SELECT 'flag_confirmed' AS dim, rr.code AS value, {q.local_year('f.created_at')} AS year, "
-            f"{CASE_CELL} {flags}AND f.resolution = 'confirmed'", w.places_params)
-    w.tally(f"SELECT 'placements' AS dim, COALESCE(NULLIF(co.alpha3, ''), '?') AS value, "
-            f"CASE WHEN p.departure_date IS NOT NULL THEN {q.year('p.departure_date')} "
-            f"ELSE {q.local_year('p.created_at')} END AS year, {NO_CELL.format(null_uuid=q.null_uuid)} FROM {t['placement']} p "
-            f"JOIN {t['joborder']} jo ON jo.id = p.job_order_id LEFT JOIN {t['country']} co ON co.code = jo.destination_id")
-
-
-def rebuild(places: Places | None = None) -> tuple[int, list]:
-    """Recount the read models (inside the caller's transaction): everything, or only ``places``; returns
-    the rows written and the time of each statement."""
-    now = clock.now()
-    border = _border_agencies()
+def rebuild_all(now: dt.datetime) -> tuple[int, list]:
+    """Count every case from scratch (inside the caller's transaction); returns the published rows and the time
+    of each statement."""
+    t = _tables()
     with connection.cursor() as cur:
-        w = _Writer(cur, _Sql(), _tables(), places)
-        w.clear()
-        _count_cases(w)
-        _count_stages(w)
-        _count_referrals(w, now)
-        _count_services(w)
-        _count_border(w, border)
-        _count_recruitment(w)
-        w.rollups()
-        _remember_places(w, places)
-    for label, seconds, n in w.timings:
-        logger.info("analytics refresh: %6.2f s %8d rows  %s", seconds, n, label)
+        w = Writer(cur, _Sql(), t)
+        pg = connection.vendor == "postgresql"
+        if pg:
+            cur.execute("SET LOCAL work_mem = '256MB'")  # the counts' sorts and hashes in memory, not on disk
+        for facts, index in (("ftally", "casetally_case"), ("fduration", "caseduration_case")):
+            # The working state is read by no page: emptied at once, and indexed after it is written.
+            w.run(f"clear {facts}", f"TRUNCATE {t[facts]}" if pg else f"DELETE FROM {t[facts]}", written=False)
+            cur.execute(f"DROP INDEX IF EXISTS {index}")
+        count(w, now)
+        for facts, index in (("ftally", "casetally_case"), ("fduration", "caseduration_case")):
+            w.run(f"index {facts}", f"CREATE INDEX {index} ON {t[facts]} (case_id)", written=False)
+            if pg:  # each case's rows together: a round reads a few pages per case, not one per figure
+                w.run(f"cluster {facts}", f"CLUSTER {t[facts]} USING {index}", written=False)
+        w.rows = 0
+        rollup.publish_all(w)
+        w.run("clear case places", f"DELETE FROM {t['place']}", written=False)
+        w.run("case places", f"INSERT INTO {t['place']} (case_id, province, regency) SELECT c.id, "
+                             f"COALESCE(NULLIF(c.origin_province_id, ''), '?'), "
+                             f"COALESCE(NULLIF(c.origin_regency_id, ''), '?') FROM {t['case']} c", written=False)
+    _log(w.timings)
     return w.rows, w.timings
 
 
-def _remember_places(w: _Writer, places: Places | None) -> None:
-    """Where each case is counted now (``CasePlace``): all cases, or those of the recounted places."""
-    t = w.t
-    cell = ("COALESCE(NULLIF(c.origin_province_id, ''), '?'), COALESCE(NULLIF(c.origin_regency_id, ''), '?')")
-    if places is None:
-        w.cur.execute(f"DELETE FROM {t['place']}")
-    else:
-        pred, params = places.case_predicate("c")
-        # Forget the cases counted in these places before (moved away or deleted), then note where they are.
-        w.cur.execute(f"DELETE FROM {t['place']} WHERE (regency IN ({Places._marks(places.regencies)}) "
-                      f"OR (regency = '?' AND province IN ({Places._marks(places.unknown_in)})))",
-                      tuple(places.regencies) + tuple(places.unknown_in))
-        w.cur.execute(f"DELETE FROM {t['place']} WHERE case_id IN (SELECT c.id FROM {t['case_all']} c WHERE {pred})",
-                      params)
-    w.run("case places", f"INSERT INTO {t['place']} (case_id, province, regency) SELECT c.id, {cell} "
-                         f"FROM {t['case']} c")
-    w.rows -= w.timings[-1][2]  # not a figure
+# -- a round ------------------------------------------------------------------------------------------------
 
-
-def changed_places(since: dt.datetime, now: dt.datetime) -> tuple[Places, int]:
-    """The places whose figures may have changed since ``since``: the home places, before and now, of every
-    case written since (itself, a stage stay, a referral, a service, a recruitment link, its survivor, a
-    placement or flag of its survivor), of every deleted case, and of cases whose referral passed a deadline
-    unanswered in the meantime (an overdue count changes with time alone). Returns them and the changed
-    cases' count."""
-    sql = _Sql()
-    t = _tables()
-    changed = (
+def _changed_sql(t: dict[str, str]) -> str:
+    """The cases written since ``%s`` (or whose referral passed a deadline unanswered before ``now``)."""
+    return (
         f"SELECT c.id FROM {t['case']} c WHERE c.updated_at >= %s "
         f"UNION SELECT case_id FROM {t['stage']} WHERE updated_at >= %s "
         f"UNION SELECT case_id FROM {t['referral']} WHERE updated_at >= %s "
@@ -476,39 +114,94 @@ def changed_places(since: dt.datetime, now: dt.datetime) -> tuple[Places, int]:
         f"UNION SELECT c.id FROM {t['case']} c JOIN {t['placement']} p ON p.worker_id = c.survivor_id "
         f"WHERE p.updated_at >= %s OR EXISTS (SELECT 1 FROM {t['flag']} f WHERE f.subject_type = 'placement' "
         f"AND f.subject_id = p.id AND f.updated_at >= %s)")
+
+
+def sweep_size(total: int) -> int:
+    """Cases to check per round so that every case is checked once per ``SWEEP_SECONDS``."""
+    rounds = max(1, SWEEP_SECONDS // max(1, REFRESH_SECONDS))
+    return max(100, math.ceil(total / rounds))
+
+
+def _pick_cases(w: Writer, s: rollup.Scratch, since: dt.datetime, now: dt.datetime, state: RefreshState) -> dict:
+    """Fill the round's table of cases; returns how many of each kind and where the sweep goes on next."""
+    t, sql, cur = w.all, w.sql, w.cur
+    chg = s["cases"]
     params = (since, since, since, since, now, since, now, since, since, since, since, since)
-    pairs: set[tuple[str, str]] = set()
+    changed = w.run("changed cases", f"INSERT INTO {chg} (case_id) {_changed_sql(t)}", params, written=False)
+    # Deleted cases: counted last time, gone now.
+    deleted = w.run("deleted cases", f"INSERT INTO {chg} (case_id) SELECT cp.case_id FROM {t['place']} cp "
+                                     f"WHERE NOT EXISTS (SELECT 1 FROM {t['case']} c WHERE c.id = cp.case_id) "
+                                     f"AND NOT EXISTS (SELECT 1 FROM {chg} x WHERE x.case_id = cp.case_id)",
+                    written=False)
+    # The survivor's other cases: a flag counts with the survivor's first case, and that may have changed.
+    w.run("same survivors", f"INSERT INTO {chg} (case_id) SELECT DISTINCT o.id FROM {t['case']} o "
+                            f"JOIN {t['case']} c ON c.survivor_id = o.survivor_id "
+                            f"WHERE c.id IN (SELECT case_id FROM {chg}) "
+                            f"AND NOT EXISTS (SELECT 1 FROM {chg} x WHERE x.case_id = o.id)", written=False)
+    total = Tally.objects.filter(grain=Grain.NATIONWIDE, dim="cases").values_list("n", flat=True).first() or 0
+    size = sweep_size(total)
+    after = state.sweep_after
+    where, p = "", ()
+    if after:
+        where, p = "WHERE c.id > %s", (sql.uuid_param(uuid.UUID(after)),)
+    window = f"SELECT c.id FROM {t['case']} c {where} ORDER BY c.id LIMIT %s"
+    cur.execute(f"SELECT COUNT(*) FROM ({window}) x", p + (size,))
+    swept = cur.fetchone()[0]
+    last = ""
+    if swept:
+        cur.execute(f"SELECT x.id FROM ({window}) x ORDER BY x.id DESC LIMIT 1", p + (size,))
+        edge = cur.fetchone()[0]
+        last = str(edge if sql.pg else uuid.UUID(hex=edge))
+        lower = "c.id > %s AND " if after else ""
+        w.run("sweep", f"INSERT INTO {chg} (case_id) SELECT c.id FROM {t['case']} c WHERE {lower}c.id <= %s "
+                       f"AND NOT EXISTS (SELECT 1 FROM {chg} x WHERE x.case_id = c.id)", p + (edge,), written=False)
+    done = swept < size
+    if done:
+        last = ""
+    s.analyze("cases")
+    return {"changed": changed, "deleted": deleted, "swept": swept, "sweep_after": last, "sweep_done": done}
+
+
+def rebuild_round(since: dt.datetime, now: dt.datetime, state: RefreshState) -> tuple[int, list, dict]:
+    """Recount the round's cases and apply the differences (inside the caller's transaction)."""
+    t = _tables()
     with connection.cursor() as cur:
-        cur.execute(f"SELECT COALESCE(NULLIF(c.origin_province_id, ''), '?'), "
-                    f"COALESCE(NULLIF(c.origin_regency_id, ''), '?') FROM {t['case']} c "
-                    f"WHERE c.id IN ({changed}) GROUP BY 1, 2", params)
-        pairs.update(cur.fetchall())
-        cur.execute(f"SELECT cp.province, cp.regency, COUNT(*) FROM {t['place']} cp WHERE cp.case_id IN ({changed}) "
-                    f"GROUP BY 1, 2", params)
-        n = 0
-        for p, r, k in cur.fetchall():
-            pairs.add((p, r))
-            n += k
-        # Deleted cases: remembered, gone.
-        cur.execute(f"SELECT cp.province, cp.regency FROM {t['place']} cp WHERE NOT EXISTS "
-                    f"(SELECT 1 FROM {t['case']} c WHERE c.id = cp.case_id) GROUP BY 1, 2")
-        pairs.update(cur.fetchall())
-    del sql
-    return Places(pairs), n
+        if connection.vendor == "postgresql":
+            cur.execute("SET LOCAL jit = off")  # many small statements: compiling them costs more than it saves
+        s = rollup.Scratch(cur)
+        s.create(t)
+        try:
+            w = Writer(cur, _Sql(), t, cases=s["cases"], into=(s["new_tally"], s["new_duration"]))
+            picked = _pick_cases(w, s, since, now, state)
+            count(w, now)
+            s.analyze("new_tally", "new_duration")
+            w.rows = rollup.apply_round(w, s)
+            chg = s["cases"]
+            w.run("case places out", f"DELETE FROM {t['place']} WHERE case_id IN (SELECT case_id FROM {chg})",
+                  written=False)
+            w.run("case places in", f"INSERT INTO {t['place']} (case_id, province, regency) SELECT c.id, "
+                                    f"COALESCE(NULLIF(c.origin_province_id, ''), '?'), "
+                                    f"COALESCE(NULLIF(c.origin_regency_id, ''), '?') FROM {t['case_all']} c "
+                                    f"WHERE c.id IN (SELECT case_id FROM {chg})", written=False)
+            cur.execute(f"SELECT COUNT(*) FROM {chg}")
+            picked["cases"] = cur.fetchone()[0]
+        finally:
+            s.drop()
+    _log(w.timings)
+    return w.rows, w.timings, picked
 
 
-# A full recount at least this often (catches what no timestamp tells: a deleted stage stay or referral, an
-# agency moved to a border regency, a renamed rule); between, each round recounts the changed places only.
-FULL_SECONDS = int(getattr(settings, "SINERGI_ANALYTICS_FULL_SECONDS", 6 * 3600))
-# Writes may commit a little after the moment they are stamped: look back this far before the last count.
-LOOKBACK = dt.timedelta(seconds=int(getattr(settings, "SINERGI_ANALYTICS_LOOKBACK_SECONDS", 300)))
+def _log(timings: list) -> None:
+    for label, seconds, n in timings:
+        logger.info("analytics refresh: %6.2f s %8d rows  %s", seconds, n, label)
 
 
 def analytics_refresh(*, force: bool = False, full: bool | None = None) -> dict | str:
-    """The worker's periodic job: recount the read models when they are older than ``REFRESH_SECONDS``
-    (``force``: now, and in full unless ``full=False``). A round recounts only the places whose cases changed
-    since the last count, unless a full recount is due (never done, older than ``FULL_SECONDS``). Returns what was done;
-    "fresh" when nothing was due, "busy" when another worker is at it."""
+    """The worker's periodic job: bring the read models up to date when they are older than ``REFRESH_SECONDS``
+    (``force``: now). A round recounts the changed cases and a slice of the rest (``full=False``, what the
+    worker does); a full count from scratch runs when forced (the command, the tests) unless ``full=False``,
+    and when there has never been one. Returns what was done; "fresh" when nothing was due, "busy" when
+    another worker is at it."""
     now = clock.now()
     RefreshState.objects.get_or_create(name="figures")
     with transaction.atomic():
@@ -521,30 +214,32 @@ def analytics_refresh(*, force: bool = False, full: bool | None = None) -> dict 
             return "fresh"
         started = time.monotonic()
         as_of = clock.now()
-        if full is None:  # forced (the command, the tests): from scratch; the worker's rounds: the changes
-            full = force or not state.full_at or not state.as_of \
-                or (now - state.full_at).total_seconds() >= FULL_SECONDS
-        places = None
-        if not full:
-            places, _changed = changed_places(state.as_of - LOOKBACK, as_of)
-        rows, timings = rebuild(places)
+        if full is None:
+            full = force or not state.full_at or not state.as_of
+        out: dict = {}
+        if full:
+            rows, _timings = rebuild_all(as_of)
+            state.full_at = state.swept_at = as_of
+            state.sweep_after = ""
+        else:
+            rows, _timings, picked = rebuild_round(state.as_of - LOOKBACK, as_of, state)
+            state.sweep_after = picked["sweep_after"]
+            if picked["sweep_done"]:
+                state.swept_at = as_of
+            out.update(cases=picked["cases"], changed=picked["changed"], deleted=picked["deleted"],
+                       swept=picked["swept"])
         state.started_at, state.as_of = now, as_of
-        if places is None:
-            state.full_at = as_of
-        state.mode = "full" if places is None else "incremental"
+        state.mode = "full" if full else "incremental"
         state.finished_at = clock.now()
         state.seconds = round(time.monotonic() - started, 2)
         state.rows = rows
         state.save()
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and full:
         with connection.cursor() as cur:
-            cur.execute("ANALYZE analytics_tally")
-            cur.execute("ANALYZE analytics_duration")
+            for model in (Tally, Duration, Spread, CaseTally, CaseDuration, CasePlace):
+                cur.execute(f"ANALYZE {model._meta.db_table}")
     logger.info("analytics refreshed (%s): %s rows in %.1f s", state.mode, rows, state.seconds)
-    out = {"mode": state.mode, "rows": rows, "seconds": state.seconds}
-    if places is not None:
-        out["places"] = len(places)
-    return out
+    return {"mode": state.mode, "rows": rows, "seconds": state.seconds, **out}
 
 
 def last_refresh() -> RefreshState | None:

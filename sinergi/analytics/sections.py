@@ -7,7 +7,7 @@ import statistics
 from collections import Counter
 
 from .deid import min_cell, protect_series, protect_table
-from .figures import AGE_ORDER, STAGES, Filters, _days, _series, durations, referral_times_by_agency, tally
+from .figures import AGE_ORDER, STAGES, Filters, _days, _series, durations, histograms, summary, tally
 from .models import UNKNOWN
 from .refresh import BORDER_REGENCIES
 
@@ -85,8 +85,9 @@ def agency_performance(agency, f: Filters) -> dict:
     if len(peers) < 2:
         peers = list(Agency.objects.filter(is_active=True).values_list("pk", flat=True))
     stage = durations("stage", everyone, "agency")
-    ack = referral_times_by_agency(everyone, "ack")
-    done = referral_times_by_agency(everyone, "done")
+    # Each referral histogram is read once: per agency and type, and summed over the types per agency.
+    per_type = {kind: histograms(kind, everyone, "agency") for kind in ("ack", "done")}
+    ack, done = (_over_types(per_type[kind]) for kind in ("ack", "done"))
     led = tally("cases", everyone, "agency")
     sent = tally("ref_sent", everyone, "agency")
     on_time = tally("ref_ack_on_time", everyone, "agency")
@@ -116,14 +117,22 @@ def agency_performance(agency, f: Filters) -> dict:
     n_sent = sent.get(agency.pk, 0)
     return {"agency": agency, "rows": rows, "cases_led": None if 0 < n_led < k else n_led,
             "referrals_received": None if 0 < n_sent < k else n_sent, "peers": len(peers),
-            "region": province, "referral_types": referral_types_against_region(agency.pk, peers, everyone)}
+            "region": province, "referral_types": referral_types_against_region(agency.pk, peers, everyone, per_type)}
 
 
-def referral_types_against_region(agency_id, peers: list, f: Filters) -> list[dict]:
+def _over_types(hists: dict) -> dict:
+    """{agency: summary} of the histograms {(agency, type): hist} summed over the types."""
+    merged: dict = {}
+    for (a, _t), h in hists.items():
+        merged.setdefault(a, Counter()).update(h)
+    return {a: summary(h) for a, h in merged.items()}
+
+
+def referral_types_against_region(agency_id, peers: list, f: Filters, per_type: dict | None = None) -> list[dict]:
     """Per referral type the agency received: its median hours to acknowledge and days to complete, beside the
     median of the same medians over the agencies of its region (each agency's median needs k answers)."""
-    ack = durations("ack", f, "agency")
-    done = durations("done", f, "agency")
+    per_type = per_type or {kind: histograms(kind, f, "agency") for kind in ("ack", "done")}
+    ack, done = ({k: summary(h) for k, h in per_type[kind].items()} for kind in ("ack", "done"))
     sent = tally("ref_sent", f, "agency", "value")
     k = min_cell()
 

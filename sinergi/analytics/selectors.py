@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import Count
-
 from sinergi.access.capabilities import Cap
 from sinergi.access.principal import Principal
 from sinergi.core.errors import PermissionDenied
@@ -12,31 +10,36 @@ from sinergi.core.errors import PermissionDenied
 MIN_CELL = 5
 
 
-def _suppress(rows: list[dict], key: str) -> list[dict]:
-    out = []
-    for row in rows:
-        n = row["n"]
-        out.append({"key": row[key], "n": n if n >= MIN_CELL else None})
-    return out
+def _suppress(rows: list[tuple[str, int]]) -> list[dict]:
+    return [{"key": key, "n": n if n >= MIN_CELL else None} for key, n in rows]
 
 
 def overview(user) -> dict:
-    """Counts by stage, country of exploitation, origin province and exploitation type, over all cases."""
-    from sinergi.cases.models import Case, CaseExploitationType
+    """Counts by stage, country of exploitation, origin province and exploitation type, over all cases: the
+    nationwide rows of the read models (a few dozen rows, whatever the number of cases)."""
+    from sinergi.regions.models import Country, Region
+
+    from .figures import Filters, tally
+    from .models import UNKNOWN
 
     if not Principal.of(user).can(Cap.AGGREGATES):
         raise PermissionDenied("aggregates")
-    total = Case.objects.count()
-    by_stage = list(Case.objects.values("stage").annotate(n=Count("pk")).order_by("-n"))
-    by_country = list(Case.objects.exclude(country_of_exploitation=None)
-                      .values("country_of_exploitation__name").annotate(n=Count("pk")).order_by("-n")[:10])
-    by_province = list(Case.objects.exclude(origin_province=None)
-                       .values("origin_province__name").annotate(n=Count("pk")).order_by("-n")[:10])
-    by_type = list(CaseExploitationType.objects.values("type").annotate(n=Count("case_id")).order_by("-n"))
+    everything = Filters()
+    total = sum(tally("cases", everything, "value").values())
+
+    def ranked(counts, names=None, top=None):
+        rows = sorted(((k, n) for k, n in counts.items() if k != UNKNOWN and n), key=lambda kv: (-kv[1], kv[0]))
+        rows = rows[:top] if top else rows
+        return [((names or {}).get(k, k), n) for k, n in rows]
+
+    countries = tally("country", everything, "value")
+    country_names = dict(Country.objects.filter(alpha3__in=list(countries)).values_list("alpha3", "name"))
+    provinces = tally("cases", everything, "province")
+    province_names = dict(Region.objects.filter(code__in=list(provinces)).values_list("code", "name"))
     return {
         "total": total if total >= MIN_CELL else None,
-        "by_stage": _suppress(by_stage, "stage"),
-        "by_country": _suppress(by_country, "country_of_exploitation__name"),
-        "by_province": _suppress(by_province, "origin_province__name"),
-        "by_type": _suppress(by_type, "type"),
+        "by_stage": _suppress(ranked(tally("stage", everything, "value"))),
+        "by_country": _suppress(ranked(countries, country_names, top=10)),
+        "by_province": _suppress(ranked(provinces, province_names, top=10)),
+        "by_type": _suppress(ranked(tally("type", everything, "value"))),
     }

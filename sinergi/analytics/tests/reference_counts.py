@@ -10,7 +10,7 @@ from typing import Iterator
 
 from django.utils import timezone
 
-from sinergi.analytics.models import ROLLUP, UNKNOWN
+from sinergi.analytics.models import ALL_YEARS, GRAINS, ROLLUP, UNKNOWN, Grain
 from sinergi.analytics.refresh import AFTER_RECEIVED, BORDER_REGENCIES, age_at, age_band, bucket
 from sinergi.core import clock
 
@@ -54,11 +54,14 @@ def _count_cases(c: Counts, border_cases: dict) -> None:
     one_door = set(Placement.objects.exclude(worker=None).values_list("worker_id", flat=True))
     rows = _stream(Case.objects.all(), *CASE_DIMS, "id", "survivor_id", "exploitation_types",
                    "country_of_exploitation__alpha3", "city_of_exploitation", "victim_status", "survivor__sex",
-                   "survivor__date_of_birth", "survivor__estimated_age", "survivor__citizenship__alpha3")
+                   "survivor__date_of_birth", "survivor__estimated_age", "survivor__citizenship__alpha3", "stage")
     for (reported, prov, reg, agency, expl, case_id, survivor, types, country, city, status, sex, dob, est,
-         citizenship) in rows:
+         citizenship, stage) in rows:
         cell, year = _cell(prov, reg, agency, expl), reported.year
         c.add("cases", "", year, cell)
+        c.add("stage", stage, year, cell)
+        for t in types or []:
+            c.add("type", t, year, cell)
         c.add("country", country or UNKNOWN, year, cell)
         if city:
             c.add("city", f"{country or UNKNOWN}|{city}", year, cell)
@@ -229,20 +232,44 @@ def compute(now: dt.datetime | None = None) -> Counts:
 
 
 
+def _at(g: int, key: tuple, year_at: int) -> tuple:
+    """A base cell's key as it reads in grain ``g`` (the summed-away columns emptied)."""
+    k = list(key)
+    province, regency, agency, exploitation = year_at + 1, year_at + 2, year_at + 3, year_at + 4
+    if g & Grain.YEARS:
+        k[year_at] = ALL_YEARS
+    if g & Grain.PROVINCE:
+        k[province] = ROLLUP
+    if g & Grain.REGENCY:
+        k[regency] = ROLLUP
+    if g & Grain.AGENCY:
+        k[agency] = None
+    if g & Grain.EXPLOITATION:
+        k[exploitation] = ROLLUP
+    return (g, *k)
+
+
+def _norm(key: tuple) -> tuple:
+    return tuple(str(v) if v is not None else None for v in key)
+
+
 def rows(c: Counts) -> tuple[Counter, Counter]:
-    """The Tally and Duration rows (with the province roll-ups) as multisets of their column tuples."""
-    tally = Counter({tuple(str(v) if v is not None else None for v in key): n for key, n in
-                     _pairs(c.tally, TALLY_FIELDS, 4)})
-    duration = Counter({tuple(str(v) if v is not None else None for v in key): n for key, n in
-                        _pairs(c.duration, DURATION_FIELDS, 4)})
-    return tally, duration
+    """The Tally and Duration rows of every grain as multisets of their column tuples (grain first)."""
+    tally: Counter = Counter()
+    duration: Counter = Counter()
+    for g in GRAINS:
+        for key, n in c.tally.items():
+            tally[_norm(_at(g, key, 2))] += n
+        for key, n in c.duration.items():
+            duration[_norm(_at(g, key, 2))] += n
+    return +tally, +duration
 
 
-def _pairs(counter: Counter, fields: tuple[str, ...], regency_at: int):
-    rollup: Counter = Counter()
-    for key, n in counter.items():
-        yield key, n
-        up = list(key)
-        up[regency_at] = ROLLUP
-        rollup[tuple(up)] += n
-    yield from rollup.items()
+def spreads(c: Counts) -> dict:
+    """The Spread rows: {(grain, kind, key, year, province, regency, agency, exploitation): {bucket: n}}."""
+    out: dict = {}
+    for g in GRAINS:
+        for key, n in c.duration.items():
+            cell = _at(g, key, 2)
+            out.setdefault(_norm(cell[:-1]), Counter())[int(cell[-1])] += n
+    return out

@@ -12,7 +12,7 @@ from django.utils import timezone
 from sinergi.analytics import figures, sections
 from sinergi.analytics.deid import min_cell
 from sinergi.analytics.figures import Filters
-from sinergi.analytics.models import Tally
+from sinergi.analytics.models import Grain, Tally
 from sinergi.analytics.refresh import analytics_refresh, bucket
 from sinergi.cases.models import Case, StageEntry
 from sinergi.referrals.models import Referral
@@ -218,12 +218,16 @@ def test_refresh_is_skipped_while_fresh_and_rebuilds_when_forced(world):
     from sinergi.cases.tests.factories import CaseFactory
 
     assert analytics_refresh() == "fresh"
-    before = sum(Tally.objects.filter(dim="cases", regency="").values_list("n", flat=True))
+    nationwide = Tally.objects.filter(dim="cases", grain=Grain.NATIONWIDE)
+    before = nationwide.get().n
     CaseFactory()
-    assert sum(Tally.objects.filter(dim="cases", regency="").values_list("n", flat=True)) == before
+    assert nationwide.get().n == before
     result = analytics_refresh(force=True)
     assert result["rows"] > 0
-    assert sum(Tally.objects.filter(dim="cases", regency="").values_list("n", flat=True)) == before + 1
+    assert nationwide.get().n == before + 1
+    CaseFactory()
+    result = analytics_refresh(force=True, full=False)  # the worker's round counts the new case
+    assert result["mode"] == "incremental" and nationwide.get().n == before + 2
 
 
 def test_the_worker_runs_the_refresh(db):

@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 from django.utils import timezone
 
-from sinergi.analytics.models import Duration, RefreshState, Tally
+from sinergi.analytics.models import GRAINS, Duration, Grain, RefreshState, Spread, Tally
 from sinergi.analytics.refresh import analytics_refresh, bucket
 from sinergi.core import clock
 
@@ -25,13 +25,41 @@ def _stored() -> tuple[Counter, Counter]:
         return tuple(str(v) if v is not None else None for v in values)
 
     tally = Counter()
-    for row in Tally.objects.values_list("dim", "value", "year", "province", "regency", "agency", "exploitation", "n"):
+    for row in Tally.objects.values_list("grain", "dim", "value", "year", "province", "regency", "agency",
+                                         "exploitation", "n"):
         tally[norm(row[:-1])] += row[-1]
     duration = Counter()
-    for row in Duration.objects.values_list("kind", "key", "year", "province", "regency", "agency", "exploitation",
-                                            "bucket", "n"):
+    for row in Duration.objects.values_list("grain", "kind", "key", "year", "province", "regency", "agency",
+                                            "exploitation", "bucket", "n"):
         duration[norm(row[:-1])] += row[-1]
     return tally, duration
+
+
+def _stored_spreads() -> dict:
+    from sinergi.analytics.figures import parse_hist
+
+    out = {}
+    for *key, n, hist in Spread.objects.values_list("grain", "kind", "key", "year", "province", "regency", "agency",
+                                                    "exploitation", "n", "hist"):
+        key = tuple(str(v) if v is not None else None for v in key)
+        assert key not in out, key  # one row per histogram
+        out[key] = parse_hist(hist)
+        assert sum(out[key].values()) == n, key
+    return out
+
+
+def _check_all(now) -> None:
+    """Every published row (every grain, every histogram) equals the independent count."""
+    counts = reference_counts.compute(now)
+    expected_tally, expected_duration = reference_counts.rows(counts)
+    tally, duration = _stored()
+    assert _diff(tally, expected_tally) == []
+    assert _diff(duration, expected_duration) == []
+    expected_spreads = reference_counts.spreads(counts)
+    spreads = _stored_spreads()
+    assert sorted(set(spreads) ^ set(expected_spreads), key=str)[:5] == []
+    assert [k for k in spreads if spreads[k] != expected_spreads[k]][:5] == []
+    assert not Tally.objects.filter(n__lte=0).exists() and not Duration.objects.filter(n__lte=0).exists()
 
 
 def _diff(a: Counter, b: Counter) -> list:
@@ -70,25 +98,23 @@ def test_the_sql_rebuild_equals_an_independent_count_over_the_raw_rows(world):
     _edge_cases()
     now = clock.now()
     analytics_refresh(force=True)
-    expected_tally, expected_duration = reference_counts.rows(reference_counts.compute(now))
+    _check_all(now)
     tally, duration = _stored()
-    assert _diff(tally, expected_tally) == []
-    assert _diff(duration, expected_duration) == []
-    dims = {k[0] for k in tally}
+    dims = {k[1] for k in tally}
     for dim in ("cases", "country", "city", "one_door", "victims", "victim_sex", "victim_age", "victim_type",
                 "reached", "stopped_received", "repatriated", "ref_sent", "ref_ack_late", "ref_ack_on_time",
                 "ref_expired", "ref_escalated", "service", "border_agency", "border_regency", "border_port_agency",
                 "recruiter", "placement_agency", "flag_raised", "flag_confirmed", "placements"):
         assert dim in dims, dim
-    assert {k[0] for k in duration} == {"stage", "ack", "done", "repatriation"}
-    assert RefreshState.objects.get().rows == Tally.objects.count() + Duration.objects.count()
+    assert {k[1] for k in duration} == {"stage", "ack", "done", "repatriation"}
+    assert RefreshState.objects.get().rows == Tally.objects.count() + Duration.objects.count() + Spread.objects.count()
 
 
 def test_a_rebuild_after_changes_counts_the_changes_and_the_stale_rows_go(world):
     from sinergi.cases.models import Case
 
-    before = Tally.objects.filter(dim="cases", regency="").values_list("n", flat=True)
-    total = sum(before)
+    nationwide = Tally.objects.filter(dim="cases", grain=Grain.NATIONWIDE)
+    total = nationwide.get().n
     assert total == Case.objects.count()
     gone = Case.objects.order_by("reported_on").first()
     gone.stage_entries.all().delete()
@@ -97,8 +123,9 @@ def test_a_rebuild_after_changes_counts_the_changes_and_the_stale_rows_go(world)
     gone.recruitment_links.all().delete()
     Case.objects.filter(pk=gone.pk).delete()
     analytics_refresh(force=True)
-    assert sum(Tally.objects.filter(dim="cases", regency="").values_list("n", flat=True)) == total - 1
-    assert sum(Tally.objects.filter(dim="cases").exclude(regency="").values_list("n", flat=True)) == total - 1
+    assert nationwide.get().n == total - 1
+    for g in GRAINS:
+        assert sum(Tally.objects.filter(dim="cases", grain=g).values_list("n", flat=True)) == total - 1, g
 
 
 def test_sql_buckets_match_the_python_rounding_at_the_edges(db):
@@ -216,11 +243,10 @@ def test_an_incremental_refresh_recounts_the_changed_places_and_equals_a_full_co
     confirmed, a survivor's sex corrected, a service recorded, a referral passing its deadline unanswered), the
     worker's incremental round gives exactly the figures of an independent full count."""
     from sinergi.agencies.models import Agency
+    from sinergi.analytics import refresh
     from sinergi.cases.models import Case, ServiceDelivery
     from sinergi.recruitment.models import RiskFlag
     from sinergi.referrals.models import Referral
-
-    from sinergi.analytics import refresh
 
     state = RefreshState.objects.get()
     assert state.mode == "full" and state.full_at
@@ -259,13 +285,12 @@ def test_an_incremental_refresh_recounts_the_changed_places_and_equals_a_full_co
     clock.set_now(later)
     try:
         result = analytics_refresh(force=True, full=False)
-        assert result["mode"] == "incremental" and 0 < result["places"] < 20, result
-        expected_tally, expected_duration = reference_counts.rows(reference_counts.compute(later))
+        assert result["mode"] == "incremental", result
+        # The changed cases (and their survivors' others, and the sweep's slice), not all of them.
+        assert result["changed"] < 12 and result["cases"] < Case.objects.count(), result
+        _check_all(later)
     finally:
         clock.set_now(None)
-    tally, duration = _stored()
-    assert _diff(tally, expected_tally) == []
-    assert _diff(duration, expected_duration) == []
     assert RefreshState.objects.get().mode == "incremental"
 
 
@@ -273,11 +298,3 @@ def _any_user():
     from sinergi.agencies.models import User
 
     return User.objects.create(username="svc-recorder")
-
-
-def test_the_places_of_an_incremental_round_are_region_codes_only(db):
-    """Place codes are written into the statement: anything but a region code (or '?') is dropped."""
-    from sinergi.analytics.refresh import Places
-
-    p = Places({("53", "53.03"), ("53", "?"), ("x'; DROP TABLE", "53.01"), ("32", "32.01' OR '1'='1")})
-    assert p.regencies == ["53.03"] and p.unknown_in == ["53", "?"] and p.provinces == ["53", "?"]

@@ -40,7 +40,8 @@ def _aggregates(request):
         raise Http404 from None
 
 
-def _freshness() -> dict:
+def freshness() -> dict:
+    """When the figures were counted, how often, and the small-cell threshold: for every page of figures."""
     state = last_refresh()
     return {"as_of": state.as_of if state else None, "refresh_minutes": max(1, REFRESH_SECONDS // 60),
             "k": min_cell()}
@@ -62,7 +63,7 @@ def dashboard(request, section: str = "pathway"):
         raise Http404
     form, f = _filters(request)
     context = {"nav": "analytics", "section": section, "sections": SECTION_TITLES, "form": form,
-               "title": SECTION_TITLES[section], "query": request.GET.urlencode(), **_freshness()}
+               "title": SECTION_TITLES[section], "query": request.GET.urlencode(), **freshness()}
     if f is None:
         return render(request, "web/analytics/dashboard.html", {**context, "tables": []}, status=400)
     context["tables"] = tables.section(section, f)
@@ -110,7 +111,7 @@ def agency_list(request):
             raise Http404 from None
         agencies = Agency.objects.filter(pk__in=own).order_by("name")
     return render(request, "web/analytics/agencies.html", {"nav": "analytics_agencies", "agencies": agencies,
-                                                           "aggregates": p.can("aggregates"), **_freshness()})
+                                                           "aggregates": p.can("aggregates"), **freshness()})
 
 
 def _labels_for_rows(rows):
@@ -173,7 +174,7 @@ def agency_page(request, agency_id):
     return render(request, "web/analytics/agency.html", {
         "nav": "analytics_agencies", "form": form, "data": data, "agency": agency, "chart": chart,
         "peer_chart": peers, "region_name": tables.Labels().region(data["region"]) if data["region"] else "",
-        "query": request.GET.urlencode(), **_freshness()}, status=status)
+        "query": request.GET.urlencode(), **freshness()}, status=status)
 
 
 # -- the annual report and the release --------------------------------------------------------------------
@@ -182,7 +183,7 @@ def agency_page(request, agency_id):
 def report_page(request):
     _aggregates(request)
     form = ReportForm(request.GET or None)
-    context = {"nav": "analytics", "form": form, "sections": SECTION_TITLES, "section": "report", **_freshness()}
+    context = {"nav": "analytics", "form": form, "sections": SECTION_TITLES, "section": "report", **freshness()}
     if not request.GET:
         return render(request, "web/analytics/report.html", context)
     if not form.is_valid():

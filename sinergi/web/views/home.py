@@ -53,4 +53,7 @@ def home(request):
         for row in figures["by_stage"]:
             row["label"] = labels.get(row["key"], row["key"])
         context["figures"] = figures
+        from .analytics import freshness
+
+        context.update(freshness())
     return render(request, "web/home.html", context)
