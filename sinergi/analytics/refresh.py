@@ -30,6 +30,7 @@ from django.conf import settings
 from django.db import OperationalError, connection, transaction
 
 from sinergi.core import clock
+from sinergi.core.ids import as_uuid
 
 from . import rollup
 from .counting import (
@@ -143,7 +144,7 @@ def _pick_cases(w: Writer, s: rollup.Scratch, since: dt.datetime, now: dt.dateti
     after = state.sweep_after
     where, p = "", ()
     if after:
-        where, p = "WHERE c.id > %s", (sql.uuid_param(uuid.UUID(after)),)
+        where, p = "WHERE c.id > %s", (sql.uuid_param(as_uuid(after)),)
     window = f"SELECT c.id FROM {t['case']} c {where} ORDER BY c.id LIMIT %s"
     cur.execute(f"SELECT COUNT(*) FROM ({window}) x", p + (size,))
     swept = cur.fetchone()[0]

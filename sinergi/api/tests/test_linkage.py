@@ -149,7 +149,7 @@ def test_each_side_is_masked_by_role_and_the_other_agencys_record_is_only_held_b
     data = world.client(POLICE).get(pair_url(world)).json()
     text = json.dumps(data)
     assert "WULANSARIMANAH BINTI ALI" in text and "Rumah Aman Kenanga" in text
-    for secret in ("Wulan Sarimanah", PHONE[-3:] + '"', PASSPORT[-3:], str(world.ours.pk)):
+    for secret in ("Wulan Sarimanah", PHONE[-3:] + '"', PASSPORT[-3:] + '"', str(world.ours.pk)):
         assert secret not in text, secret
 
 
