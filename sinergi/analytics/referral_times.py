@@ -49,3 +49,18 @@ def referral_response_times(since: dt.datetime | None = None) -> list[dict]:
             "declined": a["declined"], "expired": a["expired"],
         })
     return sorted(table, key=lambda r: r["agency"])
+
+
+def referral_performance(*, years: int = 2) -> dict:
+    """The performance page's table from the read models (never the referral table): per receiving agency, over
+    this year and the ``years - 1`` before it (by the year the referral was sent): referrals received,
+    acknowledged in time and late, hours to acknowledge (median, 90th percentile), days to complete (median),
+    expired. Small counts are hidden as on every dashboard; the freshness of the figures comes with them."""
+    from .figures import Filters, referral_figures
+    from .tables import Labels
+
+    this_year = clock.today().year
+    f = Filters(year_from=this_year - years + 1, year_to=this_year)
+    labels = Labels()
+    rows = [{**r, "agency": labels.agency(r["key"])} for r in referral_figures(f)["agency"]["rows"]]
+    return {"rows": sorted(rows, key=lambda r: str(r["agency"])), "year_from": f.year_from, "year_to": f.year_to}

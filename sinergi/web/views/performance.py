@@ -4,7 +4,9 @@ from django.shortcuts import render
 
 from sinergi.access.capabilities import Cap
 from sinergi.access.principal import Principal
-from sinergi.analytics.referral_times import referral_response_times
+from sinergi.analytics.referral_times import referral_performance
+
+from .analytics import freshness
 
 
 @login_required
@@ -13,4 +15,5 @@ def performance(request):
     p = Principal.of(request.user)
     if not (p.can(Cap.AGGREGATES) or p.can(Cap.AUDIT_VIEW)):
         raise Http404
-    return render(request, "web/performance.html", {"nav": "performance", "rows": referral_response_times()})
+    # From the read models, as every page of figures: a request never reads the referral table.
+    return render(request, "web/performance.html", {"nav": "performance", **referral_performance(), **freshness()})
