@@ -154,7 +154,7 @@ def flag_reason(flag) -> str:
 RULE_TEXTS = (
     gettext_noop("Negara tujuan bukan negara penempatan resmi"),
     gettext_noop("Negara ini bukan tujuan resmi penempatan pekerja migran Indonesia. Perekrutan ke sana berada di "
-                 "luar jalur resmi satu pintu (LTSA / SISKOP2MI) dan tidak dilindungi negara."),
+                 "luar jalur resmi satu pintu (LTSA/SISKOP2MI) dan tidak dilindungi negara."),
     gettext_noop("Apakah lowongan ini terdaftar di Disnaker/LTSA? Mengapa negara tujuannya tidak ada di daftar "
                  "resmi?"),
     gettext_noop("Perusahaan tidak berizin, dibekukan atau dicabut"),

@@ -11,7 +11,7 @@ RULES = [
     ("non-official-destination", "non_official_destination", 3,
      "Negara tujuan bukan negara penempatan resmi",
      "Negara ini bukan tujuan resmi penempatan pekerja migran Indonesia. Perekrutan ke sana berada di luar jalur "
-     "resmi satu pintu (LTSA / SISKOP2MI) dan tidak dilindungi negara.",
+     "resmi satu pintu (LTSA/SISKOP2MI) dan tidak dilindungi negara.",
      "Apakah lowongan ini terdaftar di Disnaker/LTSA? Mengapa negara tujuannya tidak ada di daftar resmi?",
      {"official": OFFICIAL}),
     ("agency-not-licensed", "agency_not_licensed", 3,
