@@ -37,3 +37,44 @@ def register_delivered(kind: str, on_receipt) -> None:
     if DELIVERED.get(kind, on_receipt) is not on_receipt:
         raise ValueError(f"message kind {kind!r} already has a receipt handler")
     DELIVERED[kind] = on_receipt
+
+
+# --- What every handler needs of the sender and the receiver ----------------------------------------------------
+
+def peer_actor(peer, agency_id):
+    """Who a write on behalf of ``peer`` is audited as: the partner instance, for the agency it concerns."""
+    from sinergi.audit.services import Actor
+
+    return Actor(user_id=None, username=f"peer:{peer.code}", agency_id=agency_id)
+
+
+def local_agency(code):
+    """The agency of this instance a message names by its code; ``UnknownAgency`` if there is none."""
+    from sinergi.agencies.selectors import agency_local
+
+    agency = agency_local(str(code))
+    if agency is None:
+        raise UnknownAgency(f"unknown agency {code!r}")
+    return agency
+
+
+def mirror_agency(peer, data):
+    """The local stand-in for the agency of the peer's instance a message says it comes from
+    (``agencies.services.agency_mirror``), made or updated; ``Rejected`` for a sender without a code or country."""
+    from sinergi.agencies.enums import AgencyType
+    from sinergi.agencies.services import agency_mirror
+    from sinergi.regions.selectors import country_by_code
+
+    from .crypto import Rejected
+
+    data = data if isinstance(data, dict) else {}
+    code = str(data.get("code", ""))[:40]
+    if not code:
+        raise Rejected("sender agency has no code")
+    written = str(data.get("country", ""))[:3]
+    country = country_by_code(written)
+    if country is None:
+        raise Rejected(f"unknown country {written!r}")
+    agency_type = data.get("type") if data.get("type") in AgencyType.values else AgencyType.FOREIGN_POLICE
+    return agency_mirror(peer=peer, remote_code=code, name=str(data.get("name", code))[:200], type=agency_type,
+                         country=country.code)

@@ -92,45 +92,20 @@ def report_send_remote(report: Report, target, *, sections: list[str], message: 
                                                                      message=message))
 
 
-def _peer_actor(peer, agency_id) -> Actor:
-    return Actor(user_id=None, username=f"peer:{peer.code}", agency_id=agency_id)
-
-
 def _receiving_agency(code: str):
-    from sinergi.agencies.selectors import agency_local
-
-    agency = agency_local(code)
-    if agency is None:
-        raise handlers.UnknownAgency(f"unknown agency {code!r}")
+    agency = handlers.local_agency(code)
     if is_reporting_office(agency):
         raise Rejected(f"agency {code!r} does not take reports from partners")
     return agency
 
 
-def _sender(peer, data) -> Any:
-    from sinergi.agencies.enums import AgencyType
-    from sinergi.agencies.services import agency_mirror
-    from sinergi.regions.models import Country
-
-    data = data if isinstance(data, dict) else {}
-    code = str(data.get("code", ""))[:40]
-    if not code:
-        raise Rejected("sender agency has no code")
-    country = str(data.get("country", "")).upper()[:2]
-    if not Country.objects.filter(code=country).exists():
-        raise Rejected(f"unknown country {country!r}")
-    agency_type = data.get("type") if data.get("type") in AgencyType.values else AgencyType.FOREIGN_POLICE
-    return agency_mirror(peer=peer, remote_code=code, name=str(data.get("name", code))[:200], type=agency_type,
-                         country=country)
-
-
-def _subject(data) -> Any:
+def _subject(peer, agency, data) -> Any:
     from sinergi.people.services import person_create_system
 
     if not isinstance(data, dict) or not str(data.get("full_name") or "").strip():
         return None
     age = data.get("age")
-    return person_create_system(data={
+    return person_create_system(actor=handlers.peer_actor(peer, agency.pk), data={
         "full_name": str(data["full_name"]).strip()[:200], "sex": data.get("sex") or "NonSpecifiedUnknown",
         "estimated_age": age if isinstance(age, int) and 0 <= age < 130 else None,
         "citizenship": str(data.get("citizenship") or "") or None,
@@ -163,15 +138,15 @@ def report_receive_remote(*, peer, body: dict) -> tuple[Report, bool]:
             "reporter_contact": str(reporter.get("contact") or "")}
     try:
         fields = validate_report_data(data)
-        from_agency = _sender(peer, body.get("from_agency"))
-        subject = _subject(body.get("subject"))
+        from_agency = handlers.mirror_agency(peer, body.get("from_agency"))
+        subject = _subject(peer, to_agency, body.get("subject"))
     except ValidationError as exc:
         raise _rejected(exc) from None
     report = Report.objects.create(channel=Channel.PARTNER, received_at=clock.now(), agency=to_agency,
                                    received_by=None, subject=subject, remote_peer=peer, remote_id=remote_id, **fields)
     sections = [s for s in body.get("sections") or [] if s in REPORT_SECTIONS] if isinstance(
         body.get("sections"), list) else []
-    audit_log(actor=_peer_actor(peer, from_agency.pk), action=Action.CREATE, object_type="report",
+    audit_log(actor=handlers.peer_actor(peer, from_agency.pk), action=Action.CREATE, object_type="report",
               object_id=report.pk, detail={"channel": Channel.PARTNER, "peer": peer.code, "remote_id": remote_id,
                                            "to_agency": str(to_agency.pk), "sections": sections,
                                            "subject": str(subject.pk) if subject else None})

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from sinergi.audit.enums import Action
-from sinergi.audit.services import Actor, audit_log
+from sinergi.audit.services import audit_log
 from sinergi.cases.enums import EventKind
 from sinergi.cases.services import case_event_add
 from sinergi.cases.timeline import msg
@@ -42,37 +42,6 @@ from .enums import ACTIVE, RECEIVER_MOVES, SENDER_MOVES, SYSTEM_MOVES, ReferralS
 from .models import Notice, NoticeAnswer, NoticeRecipient, Referral
 
 S = ReferralStatus
-
-
-def _peer_actor(peer, agency_id) -> Actor:
-    return Actor(user_id=None, username=f"peer:{peer.code}", agency_id=agency_id)
-
-
-def _local_agency(code: str):
-    from sinergi.agencies.selectors import agency_local
-
-    agency = agency_local(str(code))
-    if agency is None:
-        raise handlers.UnknownAgency(f"unknown agency {code!r}")
-    return agency
-
-
-def _mirror_agency(peer, data: dict):
-    """The local stand-in for an agency that lives on the peer's instance (``agencies.services.agency_mirror``)."""
-    from sinergi.agencies.enums import AgencyType
-    from sinergi.agencies.services import agency_mirror
-    from sinergi.regions.selectors import country_by_code
-
-    code = str(data.get("code", ""))[:40]
-    if not code:
-        raise Rejected("sender agency has no code")
-    found = country_by_code(str(data.get("country", ""))[:3])
-    if found is None:
-        raise Rejected(f"unknown country {str(data.get('country', ''))[:3]!r}")
-    country = found.code
-    agency_type = data.get("type") if data.get("type") in AgencyType.values else AgencyType.FOREIGN_POLICE
-    return agency_mirror(peer=peer, remote_code=code, name=str(data.get("name", code))[:200], type=agency_type,
-                         country=country)
 
 
 # --- Referrals ----------------------------------------------------------------------------------------------
@@ -142,7 +111,7 @@ def referral_receive(*, peer, from_agency, to_agency, body: dict) -> Referral:
     subject = body.get("subject") or {}
     identity = subject.get("identity") or {}
     location = subject.get("location") or {}
-    actor = _peer_actor(peer, to_agency.pk)
+    actor = handlers.peer_actor(peer, to_agency.pk)
     person = person_create_system(actor=actor, data={
         "full_name": identity.get("full_name") or str(_("(tidak dibagikan)")),
         "sex": identity.get("sex") or "NonSpecifiedUnknown", "estimated_age": identity.get("age"),
@@ -166,7 +135,7 @@ def referral_receive(*, peer, from_agency, to_agency, body: dict) -> Referral:
                                type=ReferralType(referral.type),
                                agency=from_agency, peer=peer.name),
                    data={"referral": str(referral.pk), "status": S.SENT, "peer": peer.code})
-    audit_log(actor=_peer_actor(peer, from_agency.pk), action=Action.CREATE, object_type="referral",
+    audit_log(actor=handlers.peer_actor(peer, from_agency.pk), action=Action.CREATE, object_type="referral",
               object_id=referral.pk,
               detail={"peer": peer.code, "remote_id": body.get("referral_id"), "sections": body.get("sections")})
     services._notify(referral, "sent")
@@ -206,7 +175,7 @@ def referral_apply_remote_status(*, peer, body: dict) -> Referral:
         raise Rejected(f"the {side} may not move a referral from {referral.status} to {status}")
     services._move(referral, status, actor=None, agency_id=referral.to_agency_id, principal=None,
                    reason=str(body.get("reason", "")), outcome=str(body.get("outcome", "")), remote=True)
-    audit_log(actor=_peer_actor(peer, referral.to_agency_id), action=Action.UPDATE, object_type="referral",
+    audit_log(actor=handlers.peer_actor(peer, referral.to_agency_id), action=Action.UPDATE, object_type="referral",
               object_id=referral.pk, detail={"peer": peer.code, "status": body.get("status")})
     return referral
 
@@ -337,7 +306,7 @@ def notice_receive(*, peer, issued_by, recipients: list, body: dict) -> tuple[No
         notice.photo.save(uuid.uuid4().hex, ContentFile(photo), save=False)
     notice.save()
     NoticeRecipient.objects.bulk_create([NoticeRecipient(notice=notice, agency=a) for a in recipients])
-    audit_log(actor=_peer_actor(peer, issued_by.pk), action=Action.CREATE, object_type="notice", object_id=notice.pk,
+    audit_log(actor=handlers.peer_actor(peer, issued_by.pk), action=Action.CREATE, object_type="notice", object_id=notice.pk,
               detail={"peer": peer.code, "remote_id": remote_id, "recipients": [str(a.pk) for a in recipients],
                       "photo": bool(notice.photo)})
     notice_id, ids = notice.pk, [a.pk for a in recipients]
@@ -364,7 +333,7 @@ def notice_apply_remote_answer(*, peer, body: dict) -> NoticeAnswer:
     # An answer means the agency over there has read the notice (its "seen" does not travel on its own).
     NoticeRecipient.objects.filter(notice=notice, agency=agency, seen_at__isnull=True).update(seen_at=clock.now())
     answer = NoticeAnswer.objects.create(notice=notice, agency=agency, author=None, body=text[:10000])
-    audit_log(actor=_peer_actor(peer, answer.agency_id), action=Action.CREATE, object_type="notice_answer",
+    audit_log(actor=handlers.peer_actor(peer, answer.agency_id), action=Action.CREATE, object_type="notice_answer",
               object_id=answer.pk, detail={"peer": peer.code, "notice": str(answer.notice_id),
                                            "remote_id": body.get("answer_id")})
     return answer
@@ -382,15 +351,15 @@ def notice_apply_remote_close(*, peer, body: dict) -> tuple[Notice, bool]:
         return notice, False
     notice.status = Notice.Status.CLOSED
     notice.save(update_fields=["status", "updated_at"])
-    audit_log(actor=_peer_actor(peer, notice.issued_by_id), action=Action.UPDATE, object_type="notice",
+    audit_log(actor=handlers.peer_actor(peer, notice.issued_by_id), action=Action.UPDATE, object_type="notice",
               object_id=notice.pk, detail={"peer": peer.code, "status": "closed"})
     return notice, True
 
 # --- Arriving messages (the exchange's handlers) -------------------------------------------------------------
 
 def on_referral_create(peer, body: dict) -> None:
-    to_agency = _local_agency(str(body.get("to_agency", "")))
-    from_agency = _mirror_agency(peer, body.get("from_agency") or {})
+    to_agency = handlers.local_agency(str(body.get("to_agency", "")))
+    from_agency = handlers.mirror_agency(peer, body.get("from_agency") or {})
     referral_receive(peer=peer, from_agency=from_agency, to_agency=to_agency, body=body)
 
 
@@ -402,8 +371,8 @@ def on_notice_create(peer, body: dict) -> None:
     codes = body.get("to_agencies")
     if not isinstance(codes, list) or not codes:
         raise Rejected("notice names no recipient")
-    recipients = list({a.pk: a for a in (_local_agency(str(c)) for c in codes)}.values())
-    issued_by = _mirror_agency(peer, body.get("issued_by") or {})
+    recipients = list({a.pk: a for a in (handlers.local_agency(str(c)) for c in codes)}.values())
+    issued_by = handlers.mirror_agency(peer, body.get("issued_by") or {})
     notice_receive(peer=peer, issued_by=issued_by, recipients=recipients, body=body)
 
 

@@ -259,6 +259,18 @@ def test_an_arrival_that_can_never_apply_is_refused_and_writes_nothing(peer, par
     assert (Report.objects.count(), AuditEvent.objects.count(), InboxMessage.objects.count()) == before
 
 
+def test_an_arrival_naming_the_person_creates_them_audited_as_the_partner(peer, partner):
+    cnp, _staff, _stand_in = partner
+    status, _answer = _arrive(peer, sections=["exploitation", "identity"],
+                              subject={"full_name": "Yohana Seran", "sex": "Feminine", "age": 24,
+                                       "citizenship": "ID"})
+    assert status == 200
+    arrived = Report.objects.get(channel="partner")
+    assert arrived.subject.full_name == "Yohana Seran" and arrived.subject.estimated_age == 24
+    created = AuditEvent.objects.get(object_type="person", object_id=str(arrived.subject_id), action="create")
+    assert created.username == f"peer:{peer.code}" and created.agency_id == cnp.pk
+
+
 def test_the_handler_is_registered_by_intake():
     from sinergi.exchange import handlers
 
