@@ -9,6 +9,7 @@ answers as the first did, even after it passed the report out of the user's sigh
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -33,7 +34,6 @@ from .common import AgencyRefSerializer, StrictSerializer, Viewer, agency_lookup
 from .errors import ErrorDetailSerializer, FieldErrorsSerializer
 from .intake_serializers import ReportListSerializer, ReportSerializer
 from .pagination import KeysetPagination
-from django.utils.translation import gettext_lazy as _
 
 REPORT_ID = OpenApiParameter("report_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
 STATES = [("open", _("Menunggu keputusan")), ("done", _("Sudah diputuskan"))]
