@@ -43,6 +43,7 @@ class LinkOptions:
     pair_threshold: float = DEFAULT_PAIR_THRESHOLD
     max_block_size: int = model.DEFAULT_MAX_BLOCK_SIZE
     u_max_pairs: float = 1e6
+    training_sample: int = 250_000      # lists larger than this train m and u on a random sample of this many
     seed: int = 42
     as_of_year: int | None = None
     lenient_dates: bool = False         # unreadable dates and ages count as empty instead of refusing the input
@@ -218,15 +219,28 @@ def _weight(row: Mapping, mw: str, bf: str) -> float:
     return 0.0
 
 
-def train(linker: Linker, options: LinkOptions, n_records: int, lap=lambda name: None) -> None:
-    """m and u values and the prior, all from the data being linked (``n_records`` of them)."""
-    training = linker.training
+def train_prior(linker: Linker) -> None:
+    """The share of matching pairs among all pairs, from near-certain rules (it depends on the list's size)."""
     try:
-        training.estimate_probability_two_random_records_match(model.DETERMINISTIC_RULES,
-                                                               recall=model.DETERMINISTIC_RECALL)
+        linker.training.estimate_probability_two_random_records_match(model.DETERMINISTIC_RULES,
+                                                                      recall=model.DETERMINISTIC_RECALL)
     except Exception as exc:  # noqa: BLE001 - too few certain pairs in a tiny list: keep Splink's default prior
         logger.info("prior not estimated: %s", exc)
+    _bound_prior(linker)
+
+
+def _bound_prior(linker: Linker) -> None:
+    # On a tiny or odd list the estimated share of matching pairs can reach 0 or 1, where weights are infinite.
+    settings = linker._settings_obj
+    settings._probability_two_random_records_match = min(max(settings._probability_two_random_records_match,
+                                                              1e-12), 0.5)
+
+
+def train(linker: Linker, options: LinkOptions, n_records: int, lap=lambda name: None) -> None:
+    """m and u values and the prior, all from the data being linked (``n_records`` of them)."""
+    train_prior(linker)
     lap("train_prior")
+    training = linker.training
     if n_records * (n_records - 1) / 2 <= options.u_max_pairs:
         # A small list: every pair in one pass (the chunked, early-stopping sampling only adds passes).
         training.estimate_u_using_random_sampling(max_pairs=options.u_max_pairs, seed=options.seed, num_chunks=1,
@@ -239,10 +253,7 @@ def train(linker: Linker, options: LinkOptions, n_records: int, lap=lambda name:
             training.estimate_parameters_using_expectation_maximisation(rule, estimate_without_term_frequencies=True)
         except Exception as exc:  # noqa: BLE001 - a session with no pairs (e.g. no dates at all) trains nothing
             logger.info("EM session %s skipped: %s", rule, exc)
-    # On a tiny or odd list the estimated share of matching pairs can reach 0 or 1, where weights are infinite.
-    settings = linker._settings_obj
-    settings._probability_two_random_records_match = min(max(settings._probability_two_random_records_match,
-                                                              1e-12), 0.5)
+    _bound_prior(linker)
     lap("train_m")
 
 
@@ -276,8 +287,23 @@ def link(rows: Iterable[Mapping] | pa.Table, options: LinkOptions | None = None,
         settings = trained_model if isinstance(trained_model, dict) else json.loads(Path(trained_model).read_text())
         linker = Linker(table, settings, log_level=logging.ERROR)
     else:
-        linker = Linker(table, model.settings(), log_level=logging.ERROR)
-        train(linker, options, con.sql("SELECT count(*) FROM records").fetchall()[0][0], lap)
+        n_records = con.sql("SELECT count(*) FROM records").fetchall()[0][0]
+        if n_records > options.training_sample:
+            # m and u are chances per pair of records (of a field agreeing, given a match or not): a random
+            # sample of records estimates them as well as the whole list and costs a fraction. The prior, the
+            # share of matching pairs, depends on the list's size and is estimated on the whole list.
+            con.execute(f"CREATE OR REPLACE TABLE training_records AS SELECT * FROM records USING SAMPLE "
+                        f"reservoir({int(options.training_sample)} ROWS) REPEATABLE ({int(options.seed)})")
+            sample = Linker(db_api.register("training_records", dataset_display_name="training sample"),
+                            model.settings(), log_level=logging.ERROR)
+            train(sample, options, options.training_sample, lap)
+            linker = Linker(table, sample.misc.save_model_to_json(out_path=None), log_level=logging.ERROR)
+            con.execute("DROP TABLE training_records")
+            train_prior(linker)
+            lap("train_prior_all")
+        else:
+            linker = Linker(table, model.settings(), log_level=logging.ERROR)
+            train(linker, options, n_records, lap)
     con.execute(f"CREATE OR REPLACE TABLE record_keys AS {model.keys_table_sql('records')}")
     con.execute(f"CREATE OR REPLACE TABLE blocked_pairs AS {model.blocked_pairs_sql('record_keys')}")
     linker.table_management.register_blocked_pairs_for_predict(

@@ -17,6 +17,7 @@ from splink import SettingsCreator, block_on
 BLOCKING_KEYS = {
     "bk_name": "name_key",
     "bk_dob_regency": "dob || '|' || regency",
+    "bk_dob": "dob",
     "bk_passport": "passport",
     "bk_phone": "phone",
 }
@@ -24,12 +25,12 @@ BLOCKING_KEYS = {
 # one name (which makes it the rarest token) still leaves the other to meet on.
 EXPLODED_KEYS = {
     "bk_rare_year": "t || '|' || CAST(dob_year AS VARCHAR)",
-    "bk_rare_regency": "t || '|' || regency",
     "bk_prefix_regency": "substr(t, 1, 3) || '|' || regency",
-    "bk_rare_band": "t || '|' || sex || '|' || CAST(CAST(floor((birth_year_lo + birth_year_hi) / 20.0) AS INTEGER) "
-                    "AS VARCHAR)",
 }
 RARE_TOKENS_FOR_KEYS = 2
+# Keys that say little on their own get a smaller block limit: a date of birth alone is worth comparing while
+# few records share it (a small list, or a rare date), not across a country's lists.
+KEY_BLOCK_LIMITS = {"bk_dob": 20}
 
 DEFAULT_MAX_BLOCK_SIZE = 200
 
@@ -37,11 +38,13 @@ DEFAULT_MAX_BLOCK_SIZE = 200
 # The few SQL fragments in which DuckDB and Spark differ (everything else is common SQL).
 _DIALECT = {
     "duckdb": {"explode": "unnest({x})", "sorted_list": "list({v} ORDER BY {v})",
-               "first_by_k": "list({v} ORDER BY {k}) FILTER (WHERE {k} <= {n})", "empty": "[]", "text": "VARCHAR"},
+               "first_by_k": "list({v} ORDER BY {k}) FILTER (WHERE {k} <= {n})", "empty": "[]", "text": "VARCHAR",
+               "window_list": "list({v})", "slice": "list_slice({x}, 1, {n})"},
     "spark": {"explode": "explode({x})", "sorted_list": "array_sort(collect_list({v}))",
               "first_by_k": "transform(array_sort(collect_list(CASE WHEN {k} <= {n} THEN struct({k} AS k, {v} AS v) END)"
                             "), x -> x.v)",
-              "empty": "array()", "text": "STRING"},
+              "empty": "array()", "text": "STRING", "window_list": "collect_list({v})",
+              "slice": "slice({x}, 1, {n})"},
 }
 
 
@@ -57,7 +60,8 @@ def features_sql(input_table: str, max_block_size: int | None = DEFAULT_MAX_BLOC
     d = _DIALECT[dialect]
     explode_t = d["explode"].format(x="name_rares")
     scalar = ",\n".join(
-        f"CASE WHEN count(*) OVER (PARTITION BY ({expr})) <= {cap} THEN ({expr}) END AS {name}"
+        f"CASE WHEN count(*) OVER (PARTITION BY ({expr})) <= {min(cap, KEY_BLOCK_LIMITS.get(name, cap))} "
+        f"THEN ({expr}) END AS {name}"
         for name, expr in BLOCKING_KEYS.items()
     )
     exploded_ctes = ",\n".join(
@@ -80,7 +84,9 @@ def features_sql(input_table: str, max_block_size: int | None = DEFAULT_MAX_BLOC
          "SELECT token, count(*) AS n FROM tokens GROUP BY token"}
     ), ranked AS (
         SELECT t.unique_id, t.token,
-               row_number() OVER (PARTITION BY t.unique_id ORDER BY coalesce(f.n, 0), t.token) AS k
+               -- a single letter (an initial, a name split by a stray space) is never the rarest token
+               row_number() OVER (PARTITION BY t.unique_id ORDER BY CASE WHEN length(t.token) < 2 THEN 1 ELSE 0 END,
+                                  coalesce(f.n, 0), t.token) AS k
         FROM tokens t LEFT JOIN freq f USING (token)
     ), rare AS (
         SELECT unique_id, min(token) FILTER (WHERE k = 1) AS name_rare,
@@ -101,7 +107,7 @@ def keys_for(features: dict, token_freq: dict[str, int]) -> tuple[str | None, li
     the token frequencies of the set it is checked against. Used at intake, where one record does not justify
     a query plan; a test holds the two implementations to the same answers."""
     tokens = features.get("name_tokens") or []
-    ranked = sorted(tokens, key=lambda t: (token_freq.get(t, 0), t))
+    ranked = sorted(tokens, key=lambda t: (len(t) < 2, token_freq.get(t, 0), t))
     rare = ranked[0] if ranked else None
     rares = ranked[:RARE_TOKENS_FOR_KEYS]
     f = features
@@ -109,17 +115,13 @@ def keys_for(features: dict, token_freq: dict[str, int]) -> tuple[str | None, li
     values = {
         "bk_name": f.get("name_key"),
         "bk_dob_regency": f["dob"] + "|" + f["regency"] if f.get("dob") and f.get("regency") else None,
+        "bk_dob": f.get("dob"),
         "bk_passport": f.get("passport"),
         "bk_phone": f.get("phone"),
     }
-    band = None
-    if f.get("birth_year_lo") is not None and f.get("birth_year_hi") is not None and f.get("sex"):
-        band = f"{f['sex']}|{int((f['birth_year_lo'] + f['birth_year_hi']) // 20)}"
     exploded = {
         "bk_rare_year": [f"{t}|{year}" for t in rares] if year else [],
-        "bk_rare_regency": [f"{t}|{f['regency']}" for t in rares] if f.get("regency") else [],
         "bk_prefix_regency": [f"{t[:3]}|{f['regency']}" for t in rares] if f.get("regency") else [],
-        "bk_rare_band": [f"{t}|{band}" for t in rares] if band else [],
     }
     assert set(values) == set(BLOCKING_KEYS) and set(exploded) == set(EXPLODED_KEYS)
     keys = [f"{name}={v}" for name, v in values.items() if v is not None]
@@ -127,27 +129,65 @@ def keys_for(features: dict, token_freq: dict[str, int]) -> tuple[str | None, li
     return rare, rares, keys
 
 
+# Within one key value, records are compared with their neighbours in an order that puts the likely same persons
+# side by side (a sorted neighbourhood): under one name, by date of birth and place; under one date, place or
+# number, by name. A value shared by few records compares every pair; a more common one each record with the
+# next ``KEY_WINDOWS`` records only, so that the comparisons grow with the records, not with the square of a
+# common value. Keys that find few persons the others miss (a date alone, a rare name with the year, a name's
+# beginning with the regency) get a narrow window: on a small list they still compare all their pairs.
+SORTED_WINDOW = 10
+KEY_WINDOWS = {"bk_dob": 2, "bk_rare_year": 2, "bk_prefix_regency": 4}
+_BY_NAME = "coalesce(name_key, '')"
+SORT_WITHIN_KEY = {
+    "bk_name": "coalesce(dob, CAST(birth_year_lo AS {text}), '') || '|' || coalesce(regency, '')",
+    "bk_dob_regency": _BY_NAME,
+    "bk_dob": "coalesce(regency, '') || '|' || " + _BY_NAME,
+    "bk_passport": _BY_NAME,
+    "bk_phone": _BY_NAME,
+    "bk_rare_year": "coalesce(regency, '') || '|' || " + _BY_NAME,
+    "bk_prefix_regency": "coalesce(name_flat, '')",
+}
+
+
 def keys_table_sql(table: str, dialect: str = "duckdb") -> str:
     """SQL of one row per (blocking key value, record): ``key`` (``name=value``), ``rule`` (the key's position,
-    Splink's match key), ``unique_id``. The batch linkage blocks on it; the intake index looks new records up in
-    it."""
-    explode = _DIALECT[dialect]["explode"]
-    parts = [f"SELECT '{name}=' || {name} AS key, {i} AS rule, unique_id FROM {table} WHERE {name} IS NOT NULL"
-             for i, name in enumerate(BLOCKING_KEYS)]
+    Splink's match key), ``unique_id`` and ``sort`` (the record's place among those sharing the key value, see
+    ``SORT_WITHIN_KEY``). The batch linkage blocks on it; the intake index looks new records up in it."""
+    d = _DIALECT[dialect]
+    assert set(SORT_WITHIN_KEY) == set(BLOCKING_KEYS) | set(EXPLODED_KEYS)
+
+    def order(name: str) -> str:
+        return SORT_WITHIN_KEY[name].format(text=d["text"])
+
+    parts = [f"SELECT '{name}=' || {name} AS key, {i} AS rule, unique_id, {order(name)} AS sort FROM {table} "
+             f"WHERE {name} IS NOT NULL" for i, name in enumerate(BLOCKING_KEYS)]
     # The array is exploded in a subquery: Spark allows no generator inside an expression.
-    parts += [f"SELECT '{name}=' || v AS key, {len(BLOCKING_KEYS) + i} AS rule, unique_id "
-              f"FROM (SELECT {explode.format(x=name)} AS v, unique_id FROM {table}) AS exploded_{name}"
-              for i, name in enumerate(EXPLODED_KEYS)]
+    # DISTINCT: two tokens of one name may give one value (the same three letters), once per record.
+    parts += [f"SELECT DISTINCT '{name}=' || v AS key, {len(BLOCKING_KEYS) + i} AS rule, unique_id, sort "
+              f"FROM (SELECT {d['explode'].format(x=name)} AS v, unique_id, {order(name)} AS sort FROM {table}"
+              f") AS exploded_{name}" for i, name in enumerate(EXPLODED_KEYS)]
     return " UNION ALL ".join(parts)
 
 
-def blocked_pairs_sql(keys_table: str) -> str:
-    """The pairs to score: two records that share any key value, once each (lower id on the left), in the form
-    Splink's ``register_blocked_pairs_for_predict`` takes. One join on one key table does what the eight
-    blocking rules would do in eight joins and their exclusions."""
-    return (f"SELECT CAST(min(l.rule) AS VARCHAR) AS match_key, l.unique_id AS join_key_l, r.unique_id AS join_key_r "
-            f"FROM {keys_table} AS l JOIN {keys_table} AS r ON l.key = r.key AND l.unique_id < r.unique_id "
-            f"GROUP BY l.unique_id, r.unique_id")
+def blocked_pairs_sql(keys_table: str, window: int = SORTED_WINDOW, dialect: str = "duckdb") -> str:
+    """The pairs to score: two records that share a key value and lie at most ``window`` apart in its order (less
+    for the keys of ``KEY_WINDOWS``), once each (lower id on the left), in the form Splink's
+    ``register_blocked_pairs_for_predict`` takes. One pass over one key table does what the blocking rules would
+    do in a join each and their exclusions."""
+    d = _DIALECT[dialect]
+    names = [*BLOCKING_KEYS, *EXPLODED_KEYS]
+    narrow = " ".join(f"WHEN {names.index(name)} THEN {min(int(window), w)}" for name, w in KEY_WINDOWS.items())
+    width = f"CASE rule {narrow} ELSE {int(window)} END" if narrow else str(int(window))
+    following = d["window_list"].format(v="unique_id")
+    return (
+        f"SELECT CAST(min(rule) AS {d['text']}) AS match_key, "
+        f"CASE WHEN unique_id < other THEN unique_id ELSE other END AS join_key_l, "
+        f"CASE WHEN unique_id < other THEN other ELSE unique_id END AS join_key_r "
+        f"FROM (SELECT rule, unique_id, {d['explode'].format(x=d['slice'].format(x='following', n=width))} AS other "
+        f"FROM (SELECT rule, unique_id, {following} OVER (PARTITION BY key ORDER BY sort, unique_id "
+        f"ROWS BETWEEN 1 FOLLOWING AND {int(window)} FOLLOWING) AS following FROM {keys_table}"
+        f") AS windowed) AS neighbours "
+        f"GROUP BY 2, 3")
 
 
 def blocking_rules() -> list:
@@ -165,7 +205,9 @@ def _name_comparison() -> dict:
                 label_for_charts="same names (any order)"),
             # Written order, spaces aside: "Laur a" is Laura, SITINURHAYATI (if not split) is Siti Nurhayati.
             cll.ExactMatchLevel("name_flat").configure(label_for_charts="same letters (spaces aside)"),
-            cll.Or(cll.JaroWinklerLevel("name_key", 0.94), cll.JaroWinklerLevel("name_flat", 0.94)).configure(
+            cll.Or(cll.CustomLevel(_characters_apart("name_key", "TRUE", 2), base_dialect_str="duckdb"),
+                   cll.JaroWinklerLevel("name_flat", 0.94),
+                   cll.And(cll.JaroWinklerLevel("name_key", 0.94), cll.ExactMatchLevel("name_rare"))).configure(
                 label_for_charts="names alike (a typo)"),
             # "Siti" within "Siti Aminah" says little; "Rina Sutisna" within "Rina Manu Sutisna" says more.
             cll.CustomLevel(
@@ -176,6 +218,13 @@ def _name_comparison() -> dict:
             ),
             cll.ExactMatchLevel("name_rare", term_frequency_adjustments=True).configure(
                 label_for_charts="rarest name token shared"),
+            # A given name or a family name in common, not the rarest of either (Brooke Green, Rebekah Green).
+            cll.CustomLevel("array_length(array_intersect(name_tokens_l, name_tokens_r)) >= 1",
+                            label_for_charts="a name in common", base_dialect_str="duckdb"),
+            # One name of each alike (a typo in the family name: Fitzpatrick, Fitzpagrick).
+            cll.CustomLevel("list_max(list_transform(name_tokens_l, lambda a: list_max(list_transform(name_tokens_r, "
+                            "lambda b: jaro_winkler_similarity(a, b))))) >= 0.92",
+                            label_for_charts="a name alike", base_dialect_str="duckdb"),
             cll.JaroWinklerLevel("name_key", 0.85).configure(label_for_charts="names somewhat alike"),
             cll.ElseLevel(),
         ],
@@ -269,7 +318,8 @@ DETERMINISTIC_RECALL = 0.7
 #: Expectation-maximisation sessions: each blocks on some fields and so trains the m values of the others.
 EM_RULES = [
     block_on("bk_name"),
-    block_on("bk_dob_regency"),
+    block_on("bk_dob"),
+    block_on("bk_passport"),
 ]
 
 

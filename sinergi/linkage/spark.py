@@ -64,7 +64,7 @@ def link_on_spark(spark, records, options: LinkOptions | None = None, *, checkpo
     train(linker, options, n_records)
     # The same blocking as on one machine: one join on the table of key values.
     spark.sql(model.keys_table_sql("sinergi_features", "spark")).createOrReplaceTempView("sinergi_keys")
-    pairs = spark.sql(model.blocked_pairs_sql("sinergi_keys"))
+    pairs = spark.sql(model.blocked_pairs_sql("sinergi_keys", dialect="spark"))
     linker.table_management.register_blocked_pairs_for_predict(
         db_api.register(pairs, table_name="sinergi_blocked_pairs"))
     predictions = linker.inference.predict(threshold_match_probability=min(options.pair_threshold,

@@ -166,3 +166,81 @@ def test_very_common_key_values_are_not_blocked_on():
     wartini = con.sql("SELECT bk_name, bk_phone FROM records WHERE unique_id = 'x1'").fetchall()[0]
     assert siti == (None, None)  # 30 records share them: over the limit of 10
     assert wartini == ("sulastri wartini", "6281399990000")
+
+
+def _blocked_pairs(rows, window=model.SORTED_WINDOW):
+    from sinergi.linkage.engine import build_features, connect
+
+    con = connect(LinkOptions())
+    build_features(con, prepare(rows, as_of_year=2026), max_block_size=10**9)
+    con.execute(f"CREATE TABLE record_keys AS {model.keys_table_sql('records')}")
+    return con.sql(model.blocked_pairs_sql("record_keys", window)).fetchall()
+
+
+def test_a_value_few_records_share_compares_every_pair():
+    rows = [{"record_id": f"r{i}", "full_name": "Wartini Sulastri", "date_of_birth": f"199{i}-01-0{i + 1}"}
+            for i in range(5)]
+    pairs = {(left, right) for _, left, right in _blocked_pairs(rows)}
+    assert pairs == set(itertools.combinations(sorted(r["record_id"] for r in rows), 2))
+
+
+def test_a_common_value_compares_each_record_with_its_neighbours_only():
+    # 60 people called Siti: every pair would be 1,770; the window keeps it to about 60 x 10, and the two records
+    # of one person (same name, same date) lie side by side in the name's order and are compared.
+    rows = [{"record_id": f"s{i:02}", "full_name": "Siti", "date_of_birth": f"{1960 + i}-03-04"} for i in range(60)]
+    rows.append({"record_id": "s99", "full_name": "SITI", "date_of_birth": "1990-03-04"})  # the same as s30
+    pairs = _blocked_pairs(rows)
+    by_name = [(left, right) for rule, left, right in pairs if rule == "0"]
+    assert len(by_name) <= 61 * model.SORTED_WINDOW
+    assert len({tuple(sorted(p)) for p in by_name}) == len(by_name)  # each pair once
+    assert ("s30", "s99") in {(left, right) for _, left, right in pairs}
+    assert all(left < right for _, left, right in pairs)
+    # A wider window compares more of the block, never fewer.
+    assert len(_blocked_pairs(rows, window=30)) > len(pairs)
+
+
+def test_one_record_is_never_paired_with_itself():
+    # Two tokens of one name with the same beginning give one key value ("sit|3201" twice).
+    rows = [{"record_id": f"r{i}", "full_name": "Siti Sitiawati", "origin_village": "32.01.01.2001"}
+            for i in range(3)]
+    assert all(left != right for _, left, right in _blocked_pairs(rows))
+
+
+@pytest.mark.slow
+def test_a_long_list_trains_on_a_sample_and_links_as_well():
+    rows, truth = synthetic.generate(1500, seed=13, as_of_year=2026)
+    whole = link(rows, SMALL)
+    sampled = link(rows, LinkOptions(u_max_pairs=1e5, seed=1, as_of_year=2026, training_sample=700))
+    assert "train_prior_all" in sampled.timings and "train_prior_all" not in whole.timings
+
+    def score(result):
+        table = result.clusters()
+        return precision_recall(dict(zip(table.column("record_id").to_pylist(),
+                                         table.column("cluster_id").to_pylist())), truth)
+
+    (p_whole, r_whole), (p_sample, r_sample) = score(whole), score(sampled)
+    assert p_sample >= 0.97 and r_sample >= 0.7
+    assert abs(r_sample - r_whole) <= 0.05
+    # The prior is the whole list's: the same as when every record trained.
+    assert sampled.linker._settings_obj._probability_two_random_records_match == pytest.approx(
+        whole.linker._settings_obj._probability_two_random_records_match, rel=1e-9)
+
+
+@pytest.mark.slow
+def test_a_family_name_in_common_or_alike_is_its_own_finding():
+    rows, _ = synthetic.generate(600, seed=17, as_of_year=2026)
+    place, born = "32.01.01.2001", "1991-07-08"  # shared, so that the pairs are compared
+    rows += [{"record_id": "g1", "full_name": "Brooke Green", "date_of_birth": born, "origin_village": place},
+             {"record_id": "g2", "full_name": "Rebekah Green", "date_of_birth": born, "origin_village": place},
+             {"record_id": "f1", "full_name": "Ethan Fitzpatrick", "date_of_birth": born, "origin_village": place},
+             {"record_id": "f2", "full_name": "Caleb Fitzpagrick", "date_of_birth": born, "origin_village": place},
+             # Sorted, both names begin "clarke ": alike to Jaro-Winkler, yet not a typo of each other.
+             {"record_id": "k1", "full_name": "Kyle Clarke", "date_of_birth": born, "origin_village": place},
+             {"record_id": "k2", "full_name": "Leah Clarke", "date_of_birth": born, "origin_village": place}]
+    result = link(rows, LinkOptions(u_max_pairs=1e5, seed=1, as_of_year=2026, pair_threshold=0.0))
+    name_level = {pair: next(f.level for f in result.explain(*pair).fields if f.field == "name")
+                  for pair in (("g1", "g2"), ("f1", "f2"), ("g1", "f1"), ("k1", "k2"))}
+    assert name_level[("g1", "g2")] == "a name in common"
+    assert name_level[("f1", "f2")] == "a name alike"
+    assert name_level[("g1", "f1")] not in {"a name in common", "a name alike"}
+    assert name_level[("k1", "k2")] == "a name in common"
