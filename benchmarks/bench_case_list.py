@@ -182,6 +182,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--username", default="supervisor", help="demo user whose agency's cases are searched")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the slowest query of each shape")
+    parser.add_argument("--no-requests", action="store_true",
+                        help="time only the selector and its SQL: no request, so no token, session or audit row is "
+                             "written (a database whose audit key this checkout does not hold stays as it was)")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         print("DATABASE_URL must point to a PostgreSQL database for this benchmark.", file=sys.stderr)
@@ -212,13 +215,16 @@ def main() -> int:
     settings = connection.settings_dict
     raw = psycopg.connect(host=settings["HOST"] or None, port=settings["PORT"] or None, dbname=settings["NAME"],
                           user=settings["USER"] or None, password=settings["PASSWORD"] or None, autocommit=True)
-    api = Client(HTTP_AUTHORIZATION=f"Token {token_issue(user).key}")
+    requests = not args.no_requests
+    api = Client(HTTP_AUTHORIZATION=f"Token {token_issue(user).key}") if requests else None
     web = Client()
-    web.force_login(user)
+    if requests:
+        web.force_login(user)
 
     for params, offset in [q for qs in shapes.values() for q in qs[:3]]:  # warm the caches as a server's would be
         run_selector(user, params, offset)
-        web.get("/cases/", {"page": offset // PAGE + 1}) if offset else api.get("/api/v1/cases/", api_params(params))
+        if requests:
+            web.get("/cases/", {"page": offset // PAGE + 1}) if offset else api.get("/api/v1/cases/", api_params(params))
     print(f"{'shape':38} {'selector p50/p95/max ms':>26} {'raw SQL p50/p95':>17} {'app/raw':>8} "
           f"{'request p50/p95 ms':>20} {'rows':>5}")
     worst = []
@@ -233,6 +239,8 @@ def main() -> int:
             ratios.append(ms / r if r else 1.0)
             found.append(n)
             statements.append((ms, params, offset, sent))
+            if not requests:
+                continue
             started = time.perf_counter()
             if offset:
                 response = web.get("/cases/", {"page": offset // PAGE + 1})
@@ -244,9 +252,11 @@ def main() -> int:
                 return 1
         ratios_all += ratios
         path = "page" if qs[0][1] else "API"
+        request = (f"{path:>4} {statistics.median(req):7.1f} {percentile(req, 95):7.1f}" if req
+                   else f"{'-':>20}")
         print(f"{shape:38} {statistics.median(app):8.1f} {percentile(app, 95):8.1f} {max(app):8.1f} "
               f"{statistics.median(rawt):8.1f} {percentile(rawt, 95):8.1f} {statistics.median(ratios):7.2f}x "
-              f"{path:>4} {statistics.median(req):7.1f} {percentile(req, 95):7.1f} {statistics.mean(found):5.1f}")
+              f"{request} {statistics.mean(found):5.1f}")
         worst.append((shape, max(statements, key=lambda s: s[0])))
     print(f"all shapes: app/raw median {statistics.median(ratios_all):.2f}x (target <= 1.3x); {load()}")
     print("(selector: case_page and the names read; raw SQL: the same statements over psycopg; request: the full "

@@ -54,6 +54,8 @@ def case_visibility_parts(user, *, needs=()) -> list[QuerySet]:
     own = (Case.objects.filter(lead_agency_id=next(iter(agency_ids))) if len(agency_ids) == 1
            else Case.objects.filter(lead_agency_id__in=agency_ids))
     referred = _referred(agency_ids, frozenset(needs))
+    if isinstance(referred, list) and not referred:
+        return [own]  # no referral shared these sections: the referred part is empty (and costs no query)
     return [own, Case.objects.filter(pk__in=referred).exclude(lead_agency_id__in=agency_ids)]
 
 

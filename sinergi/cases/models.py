@@ -96,6 +96,34 @@ class CaseExploitationType(models.Model):
         constraints = [models.UniqueConstraint(fields=["case", "type"], name="caseexpl_unique")]
 
 
+class CaseNameKey(models.Model):
+    """The survivor's name keys (``people.NameKey``) of each case, with the case's lead agency: a name search in
+    one agency's cases asks this index for the matching cases instead of checking the survivor of every case (a
+    common name the agency holds few of, or none, is answered at once).
+
+    Kept by the database itself (triggers of migration 0007, on both databases): a name key written or deleted,
+    a case opened, deleted, given another survivor or another lead agency, by any code path (services, bulk
+    loads, merges), changes these rows in the same statement. Nothing writes them otherwise."""
+
+    case = models.ForeignKey(Case, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
+                             db_index=False)
+    lead_agency = models.ForeignKey("agencies.Agency", on_delete=models.DO_NOTHING, db_constraint=False,
+                                    related_name="+", db_index=False)
+    key = models.CharField(max_length=40)
+    form = models.CharField(max_length=40, default="")
+
+    class Meta:
+        indexes = [
+            # A whole word (the key) and the last, perhaps unfinished, word (a prefix of the spelling) among one
+            # agency's cases, from the index alone.
+            models.Index(fields=["lead_agency", "key", "case"], name="casenamekey_agency_key",
+                         opclasses=["uuid_ops", "varchar_pattern_ops", "uuid_ops"]),
+            models.Index(fields=["lead_agency", "form", "case"], name="casenamekey_agency_form",
+                         opclasses=["uuid_ops", "varchar_pattern_ops", "uuid_ops"]),
+        ]
+        constraints = [models.UniqueConstraint(fields=["case", "form", "key"], name="casenamekey_unique")]
+
+
 class StageEntry(BaseModel):
     """The case entered ``stage`` at ``entered_at`` and left it at ``left_at``: stage durations come from here."""
 

@@ -21,7 +21,7 @@ from sinergi.core.errors import NotFound
 from sinergi.people import names
 from sinergi.people.models import NameKey
 
-from .models import Case, CaseExploitationType
+from .models import Case, CaseExploitationType, CaseNameKey
 
 
 @dataclass
@@ -148,10 +148,40 @@ def case_list(user, filters: CaseFilters | None = None) -> QuerySet:
     return qs.select_related(*LIST_RELATED).order_by("-reported_on", "-id")
 
 
-# A name search first looks for the page among this many of the newest rows that pass the other filters (a
-# bounded walk down the index, checking each survivor's name keys). If they hold too few matches, the name is rare
-# there (or absent), and the rest is found from the name keys instead of walking every remaining case.
+# A name search in the user's agencies' own cases first asks their name keys (``CaseNameKey``, indexed with the
+# lead agency) for the cases that bear the name: if they are at most this many, the page is read from those ids
+# (a name the agency holds rarely, or not at all, costs next to nothing). If there are more, the name is common
+# there, and the page is looked for among the newest rows that pass the other filters (NAME_WINDOW, a bounded walk
+# down the index, checking each survivor's name keys); if they hold too few matches, the rest is found from the
+# name keys instead of walking every remaining case.
+NAME_FIRST = 1000
 NAME_WINDOW = 2000
+
+
+def _agency_name_matches(agency_ids, query: str) -> QuerySet | None:
+    """The ids (``case_id``) of the cases led by ``agency_ids`` whose survivor matches the name ``query``, as
+    ``apply_name_search`` matches it, from the index of name keys by agency alone; None for no name."""
+    terms = names.query_terms(query)
+    if not terms:
+        return None
+    agency_ids = list(agency_ids)
+    base = (CaseNameKey.objects.filter(lead_agency_id=agency_ids[0]) if len(agency_ids) == 1
+            else CaseNameKey.objects.filter(lead_agency_id__in=agency_ids))
+    *whole, (last_key, last_form) = terms
+    whole_keys = list(dict.fromkeys(k for k, _ in whole))
+    if last_key in whole_keys:
+        branches, others = [base.filter(key=whole_keys[0])], whole_keys[1:]
+    else:
+        # Two branches, each answered from its own index (an OR of the two would read the table's rows).
+        branches, others = [base.filter(key=last_key), base.filter(form__startswith=last_form)], whole_keys
+        if whole_keys:
+            branches = [b.exclude(key__in=whole_keys) for b in branches]
+    matched = []
+    for branch in branches:
+        for key in others:
+            branch = branch.filter(case_id__in=base.filter(key=key).values("case_id"))
+        matched.append(branch.values_list("case_id", flat=True))
+    return matched[0].distinct() if len(matched) == 1 else matched[0].union(*matched[1:])
 
 
 def _sort(rows: list[tuple], ordering: tuple[str, ...]) -> list[tuple]:
@@ -178,6 +208,16 @@ def _after(ordering: tuple[str, ...], edge: tuple) -> Q:
     return clauses
 
 
+def _own_name_ids(agency_ids, query: str) -> list | None:
+    """The ids of the cases led by ``agency_ids`` whose survivor matches the name ``query``, if there are at most
+    ``NAME_FIRST`` (from the name keys by agency, the index alone); None if there are more (the name is common)."""
+    matches = _agency_name_matches(agency_ids, query) if agency_ids else None
+    if matches is None:
+        return None
+    ids = list(matches[: NAME_FIRST + 1])
+    return ids if len(ids) <= NAME_FIRST else None
+
+
 def _named_head(qs: QuerySet, query: str, ordering: tuple[str, ...], fields: list[str], n: int) -> list[tuple]:
     """The first ``n`` rows of ``qs`` whose survivor matches the name ``query``, at a bounded cost whether the
     name is common there, rare or absent (see ``NAME_WINDOW``)."""
@@ -195,6 +235,15 @@ def _named_head(qs: QuerySet, query: str, ordering: tuple[str, ...], fields: lis
     return rows + rest[: n - len(rows)]
 
 
+# What a list row shows is read with the page; the survivor's contact details and the travel document (sealed,
+# shown only on the case's own page) are not.
+LIST_DEFERRED = ("travel_document_number", "survivor__phone", "survivor__email", "survivor__address")
+
+
+def _list_rows() -> QuerySet:
+    return Case.objects.select_related(*LIST_RELATED).defer(*LIST_DEFERRED)
+
+
 def case_page(user, filters: CaseFilters | None, ordering: tuple[str, ...], *, after: Q | None = None,
               offset: int = 0, limit: int = 26) -> list[Case]:
     """One page of ``case_list`` in ``ordering`` (which must end in a unique field), after the keyset ``after``
@@ -205,7 +254,11 @@ def case_page(user, filters: CaseFilters | None, ordering: tuple[str, ...], *, a
 
     Deep pages: the parts after the first (cases referred to the user's agency: few) are read up to the page's
     end; the first is read from the database's OFFSET, only as far back as those rows could push the page, so a
-    last page or a page past the end is answered from the index without loading the rows before it."""
+    last page or a page past the end is answered from the index without loading the rows before it.
+
+    A name search asks the name keys of the agencies' own cases first (``NAME_FIRST``): a name they hold rarely
+    is read from those cases' ids, one they do not hold costs no other query. When the referred part adds no
+    row, the page of the own part is loaded in the same query that finds it (its ids in a subquery)."""
     fields = [f.lstrip("-") for f in ordering]
     query = name_query(filters)
     parts = []
@@ -215,21 +268,39 @@ def case_page(user, filters: CaseFilters | None, ordering: tuple[str, ...], *, a
     if not parts:
         return []
     n = offset + limit
+    big, *small = parts  # ``big``: the agencies' own cases (``access.visibility.case_visibility_parts``)
+    rows = [r for qs in small for r in
+            (_named_head(qs, query, ordering, fields, n) if query is not None
+             else qs.order_by(*ordering).values_list("pk", *fields)[:n])]
+    if query is not None:
+        ids = _own_name_ids(Principal.of(user).casework_agency_ids, query)
+        if ids is None:  # a name common in the agencies' own cases: the bounded walk
+            rows = _sort(rows + _named_head(big, query, ordering, fields, n), ordering)
+            return _load(r[0] for r in rows[offset: offset + limit])
+        if not ids and not rows:
+            return []
+        big = big.filter(pk__in=ids)
+    skip = max(0, offset - len(rows))  # rows of ``big`` that surely precede the page
+    if not rows:
+        page = big.order_by(*ordering).values("pk")[offset: offset + limit]
+        return _in_order(list(_list_rows().filter(pk__in=page)), ordering)
+    rows = _sort(rows + list(big.order_by(*ordering).values_list("pk", *fields)[skip:n]), ordering)
+    return _load(r[0] for r in rows[offset - skip: offset - skip + limit])
 
-    def head(qs: QuerySet, start: int = 0) -> list[tuple]:
-        if query is not None:
-            return _named_head(qs, query, ordering, fields, n)[start:]
-        return list(qs.order_by(*ordering).values_list("pk", *fields)[start:n])
 
-    big, *small = parts
-    rows = [r for qs in small for r in head(qs)]
-    skip = max(0, offset - len(rows)) if query is None else 0  # rows of ``big`` that surely precede the page
-    rows = _sort(rows + head(big, skip), ordering) if rows else head(big, skip)
-    ids = [r[0] for r in rows[offset - skip: offset - skip + limit]]
+def _load(ids) -> list[Case]:
+    """The cases ``ids`` in this order, as list rows (with their survivor, agency and country)."""
+    ids = list(ids)
     if not ids:
         return []
-    by_id = Case.objects.select_related(*LIST_RELATED).in_bulk(ids)
+    by_id = _list_rows().in_bulk(ids)
     return [by_id[i] for i in ids if i in by_id]
+
+
+def _in_order(cases: list[Case], ordering: tuple[str, ...]) -> list[Case]:
+    """``cases`` in ``ordering``, as the database orders them."""
+    rows = _sort([(c, *(getattr(c, f.lstrip("-")) for f in ordering)) for c in cases], ordering)
+    return [r[0] for r in rows]
 
 
 def audit_list_read(user, cases: list[Case], *, filters: dict[str, Any] | None = None, purpose: str = "",

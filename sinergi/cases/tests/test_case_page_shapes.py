@@ -21,13 +21,16 @@ NAMES = ["Siti Nurhaliza", "Siti Nuraini", "Muhammad Rizki", "Dewi Lestari", "Si
          "Nur Hidayah", "Sigit Setiawan"]
 
 
-@pytest.fixture
-def scene(monkeypatch):
+@pytest.fixture(params=["ids", "window"])
+def scene(request, monkeypatch):
     """An agency with cases of several names over several years (one name it does not hold), another agency's
-    cases, some of them referred to the first; a name window small enough that every plan is taken."""
+    cases, some of them referred to the first; a name window small enough that every plan is taken: the page
+    read from the ids of the agency's matching cases (few of them), or, a name being common there, from the
+    window of its newest cases and then the rest."""
     from sinergi.referrals.models import Referral
 
     monkeypatch.setattr(selectors, "NAME_WINDOW", 4)
+    monkeypatch.setattr(selectors, "NAME_FIRST", 1000 if request.param == "ids" else 1)
     home, other = AgencyFactory(), AgencyFactory()
     user = user_with_role(Role.CASE_MANAGER, home)
     today = clock.today()
