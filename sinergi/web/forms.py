@@ -10,6 +10,8 @@ from sinergi.core import htcds
 from sinergi.regions.enums import Level
 from sinergi.regions.models import Country, Region
 
+from .widgets import QuickSelect
+
 SORTS = [
     ("-reported_on", _("Laporan terbaru")),
     ("reported_on", _("Laporan terlama")),
@@ -22,17 +24,18 @@ class CaseFilterForm(forms.Form):
     q = forms.CharField(label=_("Nama atau nomor kasus"), required=False, max_length=100,
                         help_text=_("Ejaan lama dan variasi ejaan ikut ditemukan (Soekarno = Sukarno)."),
                         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}))
-    stage = forms.ChoiceField(label=_("Tahap"), required=False, choices=[("", _("Semua"))] + list(Stage.choices))
-    lead_agency = forms.ChoiceField(label=_("Lembaga"), required=False)
-    origin_province = forms.ChoiceField(label=_("Provinsi asal"), required=False)
-    origin_regency = forms.ChoiceField(label=_("Kabupaten/kota asal"), required=False)
-    country_of_exploitation = forms.ChoiceField(label=_("Negara eksploitasi"), required=False)
-    exploitation_type = forms.ChoiceField(label=_("Jenis eksploitasi"), required=False)
+    stage = forms.ChoiceField(label=_("Tahap"), required=False, widget=QuickSelect,
+                              choices=[("", _("Semua"))] + list(Stage.choices))
+    lead_agency = forms.ChoiceField(label=_("Lembaga"), required=False, widget=QuickSelect)
+    origin_province = forms.ChoiceField(label=_("Provinsi asal"), required=False, widget=QuickSelect)
+    origin_regency = forms.ChoiceField(label=_("Kabupaten/kota asal"), required=False, widget=QuickSelect)
+    country_of_exploitation = forms.ChoiceField(label=_("Negara eksploitasi"), required=False, widget=QuickSelect)
+    exploitation_type = forms.ChoiceField(label=_("Jenis eksploitasi"), required=False, widget=QuickSelect)
     reported_from = forms.DateField(label=_("Dilaporkan sejak"), required=False,
                                     widget=forms.DateInput(attrs={"type": "date"}))
     reported_to = forms.DateField(label=_("Dilaporkan sampai"), required=False,
                                   widget=forms.DateInput(attrs={"type": "date"}))
-    sort = forms.ChoiceField(label=_("Urutkan"), required=False, choices=SORTS)
+    sort = forms.ChoiceField(label=_("Urutkan"), required=False, widget=QuickSelect, choices=SORTS)
 
     def __init__(self, *args, agencies=(), **kwargs):
         super().__init__(*args, **kwargs)
