@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import time
+
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from sinergi.cases.enums import Outcome, ServiceOutcome, ServiceType, Stage, VictimStatus
@@ -41,8 +45,9 @@ class CaseFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         all_ = [("", _("Semua"))]
         self.fields["lead_agency"].choices = all_ + [(str(a.pk), str(a)) for a in agencies]
-        self.fields["origin_province"].choices = all_ + list(
-            Region.objects.filter(level=Level.PROVINCE).values_list("code", "name"))
+        provinces, countries, types = _reference_choices(translation.get_language() or "id",
+                                                         int(time.monotonic() // REFERENCE_CHOICES_SECONDS))
+        self.fields["origin_province"].choices = all_ + provinces
         province = self.data.get("origin_province") if self.is_bound else None
         regencies = Region.objects.filter(level=Level.REGENCY)
         regencies = regencies.filter(parent_id=province) if province else regencies.none()
@@ -51,10 +56,26 @@ class CaseFilterForm(forms.Form):
         self.fields["origin_province"].widget.attrs.update({
             "hx-get": "/regions/options/", "hx-target": "#id_origin_regency", "hx-trigger": "change",
             "hx-vals": '{"level": "regency"}', "hx-include": "this", "hx-swap": "innerHTML"})
-        from .forms_intake import country_choices
+        self.fields["country_of_exploitation"].choices = all_ + countries
+        self.fields["exploitation_type"].choices = all_ + types
 
-        self.fields["country_of_exploitation"].choices = all_ + country_choices()[1:]
-        self.fields["exploitation_type"].choices = all_ + htcds.choices("vic_TypeOfExploitation")
+
+#: The filter form's reference choices (provinces, countries, types of exploitation: reference data, read by every
+#: case-list page) are kept this long per language before they are read again.
+REFERENCE_CHOICES_SECONDS = 300
+
+
+@functools.lru_cache(maxsize=8)
+def _reference_choices(language: str, period: int) -> tuple[list, list, list]:
+    """The choices in ``language``, as plain text (lazy labels translated once, not on every page). ``period``
+    changes every ``REFERENCE_CHOICES_SECONDS``, so that a change of the reference data shows within that time."""
+    from .forms_intake import country_choices
+
+    with translation.override(language):
+        provinces = list(Region.objects.filter(level=Level.PROVINCE).values_list("code", "name"))
+        countries = [(code, str(name)) for code, name in country_choices()[1:]]
+        types = [(value, str(label)) for value, label in htcds.choices("vic_TypeOfExploitation")]
+    return provinces, countries, types
 
 
 class TransitionForm(forms.Form):

@@ -9,7 +9,7 @@ it to Django's own output.
 from __future__ import annotations
 
 from django import forms
-from django.utils.html import escape, format_html
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 
 
@@ -20,17 +20,28 @@ def _attrs(attrs: dict) -> str:
 
 
 class QuickSelect(forms.Select):
+    """A single ``<select>`` written straight from its choices (no option dictionaries, no templates)."""
+
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        # Safe: every name and value is escaped, here by format_html and in _attrs.
-        parts = [format_html('<select name="{}"{}>', widget["name"], mark_safe(_attrs(widget["attrs"])))]  # noqa: S308
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(format_html('<optgroup label="{}">', group_name))
-            parts.extend(format_html('<option value="{}"{}>{}</option>', option["value"],
-                                     mark_safe(_attrs(option["attrs"])), option["label"])  # noqa: S308
-                         for option in options)
-            if group_name:
+        values = self.format_value(value)
+        attrs = self.build_attrs(self.attrs, attrs)
+        parts = [f'<select name="{escape(name)}"{_attrs(attrs)}>']
+        chosen = False  # a single select marks its first matching option only, as Django does
+
+        def option(option_value, label) -> str:
+            nonlocal chosen
+            option_value = "" if option_value is None else option_value
+            selected = not chosen and str(option_value) in values
+            chosen |= selected
+            return (f'<option value="{escape(option_value)}"{" selected" if selected else ""}>'
+                    f"{conditional_escape(label)}</option>")
+
+        for option_value, label in self.choices:
+            if isinstance(label, (list, tuple)):
+                parts.append(f'<optgroup label="{escape(option_value)}">')
+                parts.extend(option(v, sub) for v, sub in label)
                 parts.append("</optgroup>")
+            else:
+                parts.append(option(option_value, label))
         parts.append("</select>")
-        return mark_safe("".join(parts))  # noqa: S308
+        return mark_safe("".join(parts))  # noqa: S308 - every name, value and label is escaped above

@@ -34,3 +34,13 @@ def test_the_case_filter_form_renders_its_selects_in_python():
     form = CaseFilterForm({"stage": "identified"})
     selects = [name for name, field in form.fields.items() if isinstance(field, forms.ChoiceField)]
     assert selects and all(isinstance(form.fields[name].widget, QuickSelect) for name in selects)
+
+
+def test_quick_select_marks_one_option_and_keeps_a_safe_label():
+    from django.utils.safestring import mark_safe
+
+    choices = [("a", "A"), ("a", "A again"), (None, "none"), ("b", mark_safe("<b>B</b>"))]
+    django_html = forms.Select(choices=choices).render("x", "a")
+    quick_html = QuickSelect(choices=choices).render("x", "a")
+    assert _normal(quick_html) == _normal(django_html)
+    assert quick_html.count(" selected") == 1
