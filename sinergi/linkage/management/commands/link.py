@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sinergi.linkage.engine import DEFAULT_PAIR_THRESHOLD, DEFAULT_THRESHOLD, LinkOptions, link
-from sinergi.linkage.records import InputError, prepare, read_csv
+from sinergi.linkage.records import InputError, prepare_file
 
 
 def _probability(text: str) -> float:
@@ -76,8 +76,8 @@ class Command(BaseCommand):
         if model_path and not Path(model_path).is_file():
             raise CommandError(_("Model tidak ada: %(path)s") % {"path": model_path})
         try:
-            prepared = prepare(read_csv(opts["records"]), as_of_year=opts["as_of_year"],
-                               lenient_dates=opts["lenient_dates"])
+            prepared = prepare_file(opts["records"], as_of_year=opts["as_of_year"],
+                                    lenient_dates=opts["lenient_dates"])
             if prepared.num_rows == 0:
                 raise CommandError(_("Berkas tidak berisi satu catatan pun."))
             if prepared.num_rows == 1:
