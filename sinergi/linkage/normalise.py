@@ -134,12 +134,17 @@ def is_known(token: str) -> bool:
     return canonical_token(token) in _canonical_known()
 
 
+MAX_RUN_TO_SPLIT = 48
+
+
 @lru_cache(maxsize=100_000)
 def split_run_together(token: str) -> tuple[str, ...]:
     """A long run of letters that is no known name, split into the fewest known names (``SITINURHAYATI`` →
     ``siti nurhayati``); the token unchanged when it is known or does not split into known names only."""
     t = ascii_lower(token)
-    if len(t) < 7 or is_known(t):
+    # Longer runs are not names written together (five long names make about 40 letters) and would cost the
+    # square of their length: left as they are.
+    if len(t) < 7 or len(t) > MAX_RUN_TO_SPLIT or is_known(t):
         return (t,)
     n = len(t)
     best: list[tuple[str, ...] | None] = [None] * (n + 1)

@@ -92,6 +92,9 @@ def _open_csv(path: str | Path):
             "reason": exc.strerror or exc})]) from None
     try:
         dialect = csv.Sniffer().sniff(sample.splitlines()[0] if sample.strip() else "", delimiters=",;\t")
+        # A header line shows no doubled quote, so the sniffer guesses none; a CSV writer doubles a quote inside
+        # a quoted field ("Siti ""Ani"", S.Pd."), which must stay one field.
+        dialect.doublequote = True
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(fh, dialect)

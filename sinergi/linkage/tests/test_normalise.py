@@ -159,3 +159,15 @@ def test_sex_passport_phone_village():
     assert normalise_village("3374").regency == "3374" and normalise_village("3374").district is None
     assert normalise_village("Desa  Sukamaju").code == "n:desa sukamaju"
     assert normalise_village("").code is None
+
+
+def test_a_very_long_run_of_letters_is_left_whole():
+    # A run far longer than any names written together (140,000 letters) is not split: splitting costs the square
+    # of its length (minutes for this one).
+    from sinergi.linkage.normalise import MAX_RUN_TO_SPLIT, normalise_name, split_run_together
+
+    long_run = "siti" * 35_000
+    assert split_run_together(long_run) == (long_run,)
+    assert normalise_name(long_run).tokens == (long_run,)
+    assert split_run_together("a" * (MAX_RUN_TO_SPLIT + 1)) == ("a" * (MAX_RUN_TO_SPLIT + 1),)
+    assert split_run_together("SITINURHAYATI") == ("siti", "nurhayati")
