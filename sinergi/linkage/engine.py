@@ -292,8 +292,14 @@ def link(rows: Iterable[Mapping] | pa.Table, options: LinkOptions | None = None,
             # m and u are chances per pair of records (of a field agreeing, given a match or not): a random
             # sample of records estimates them as well as the whole list and costs a fraction. The prior, the
             # share of matching pairs, depends on the list's size and is estimated on the whole list.
-            con.execute(f"CREATE OR REPLACE TABLE training_records AS SELECT * FROM records USING SAMPLE "
-                        f"reservoir({int(options.training_sample)} ROWS) REPEATABLE ({int(options.seed)})")
+            # The sample is the records with the smallest hashes of their id and the seed, in that order: the same
+            # records and the same order on every run (a reservoir sample, or the order in which parallel threads
+            # wrote the records, would differ from run to run, and so would the trained model).
+            con.execute("SET preserve_insertion_order = true")
+            con.execute(f"CREATE OR REPLACE TABLE training_records AS SELECT * FROM records "
+                        f"ORDER BY hash(unique_id || '|{int(options.seed)}'), unique_id "
+                        f"LIMIT {int(options.training_sample)}")
+            con.execute("SET preserve_insertion_order = false")
             sample = Linker(db_api.register("training_records", dataset_display_name="training sample"),
                             model.settings(), log_level=logging.ERROR)
             train(sample, options, options.training_sample, lap)
