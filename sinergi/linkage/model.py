@@ -195,7 +195,17 @@ def blocking_rules() -> list:
         block_on(name, arrays_to_explode=[name]) for name in EXPLODED_KEYS]
 
 
-def _name_comparison() -> dict:
+# Written for each engine: a translation of DuckDB's lambdas and its Jaro-Winkler would name a function Spark lacks
+# (Splink's Spark similarity functions are registered as jaro_winkler).
+_TOKENS_ALIKE = {
+    "duckdb": "list_max(list_transform(name_tokens_l, lambda a: list_max(list_transform(name_tokens_r, "
+              "lambda b: jaro_winkler_similarity(a, b))))) >= 0.92",
+    "spark": "array_max(transform(name_tokens_l, a -> array_max(transform(name_tokens_r, "
+             "b -> jaro_winkler(a, b))))) >= 0.92",
+}
+
+
+def _name_comparison(dialect: str = "duckdb") -> dict:
     return {
         "output_column_name": "name",
         "comparison_description": "full name as a set of canonical tokens",
@@ -222,9 +232,7 @@ def _name_comparison() -> dict:
             cll.CustomLevel("array_length(array_intersect(name_tokens_l, name_tokens_r)) >= 1",
                             label_for_charts="a name in common", base_dialect_str="duckdb"),
             # One name of each alike (a typo in the family name: Fitzpatrick, Fitzpagrick).
-            cll.CustomLevel("list_max(list_transform(name_tokens_l, lambda a: list_max(list_transform(name_tokens_r, "
-                            "lambda b: jaro_winkler_similarity(a, b))))) >= 0.92",
-                            label_for_charts="a name alike", base_dialect_str="duckdb"),
+            cll.CustomLevel(_TOKENS_ALIKE[dialect], label_for_charts="a name alike", base_dialect_str=dialect),
             cll.JaroWinklerLevel("name_key", 0.85).configure(label_for_charts="names somewhat alike"),
             cll.ElseLevel(),
         ],
@@ -323,11 +331,11 @@ EM_RULES = [
 ]
 
 
-def settings(*, unique_id: str = "unique_id") -> SettingsCreator:
+def settings(*, unique_id: str = "unique_id", dialect: str = "duckdb") -> SettingsCreator:
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name=unique_id,
-        comparisons=[_name_comparison(), _sex(), _birth_comparison(), _place_comparison(),
+        comparisons=[_name_comparison(dialect), _sex(), _birth_comparison(), _place_comparison(),
                      _identifier("passport", "passport number"), _identifier("phone", "phone number")],
         blocking_rules_to_generate_predictions=blocking_rules(),
         additional_columns_to_retain=["source"],

@@ -60,7 +60,8 @@ def link_on_spark(spark, records, options: LinkOptions | None = None, *, checkpo
     n_records = features.count()
     features.createOrReplaceTempView("sinergi_features")
     db_api = SparkAPI(spark_session=spark)
-    linker = Linker(db_api.register(features, table_name="records"), model.settings(), log_level=logging.ERROR)
+    linker = Linker(db_api.register(features, table_name="records"), model.settings(dialect="spark"),
+                    log_level=logging.ERROR)
     train(linker, options, n_records)
     # The same blocking as on one machine: one join on the table of key values.
     spark.sql(model.keys_table_sql("sinergi_features", "spark")).createOrReplaceTempView("sinergi_keys")
