@@ -2,6 +2,7 @@
 audited as an export."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -35,7 +36,10 @@ def test_summary_page_for_the_lead_agency_without_contacts_and_audited(client, c
     body = r.content.decode()
     assert r.status_code == 200
     assert "Yustina Cetak Ringkas" in body and "Disekap di kompleks cetak" in body and case.reference in body
-    assert PHONE not in body and PHONE[-3:] not in body and NIK[-3:] not in body  # even when revealed on the page
+    # Even when revealed on the page. The page's ids and tokens (random hex and letters) are taken out first: a
+    # number's last three digits turn up in one of them every few dozen runs.
+    text = re.sub(r"[0-9a-fA-F]{8}(-?[0-9a-fA-F]{4}){3}-?[0-9a-fA-F]{12}|[A-Za-z0-9_-]{20,}", " ", body)
+    assert PHONE not in body and PHONE[-3:] not in text and NIK[-3:] not in text
     assert "print.css" in body
     assert AuditEvent.objects.filter(action="export", object_type="case", object_id=str(case.pk),
                                      detail__format="html").exists()
