@@ -14,7 +14,6 @@ used as it is; otherwise the records are generated into a temporary folder.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import subprocess
@@ -24,6 +23,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_linkage_speed import generate, load  # noqa: E402 - the same generated file and load figure
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sinergi.config.settings")
 
 CHILD = """
@@ -51,22 +53,6 @@ from sinergi.linkage.records import prepare, prepare_file, read_csv
 fast = prepare_file(sys.argv[1], as_of_year=2026)
 print(fast.equals(prepare(read_csv(sys.argv[1]), as_of_year=2026)))
 """
-
-
-def load() -> str:
-    return " ".join(f"{x:.2f}" for x in os.getloadavg())
-
-
-def generate(path: Path, n: int, seed: int) -> None:
-    from sinergi.linkage import synthetic
-    from sinergi.linkage.records import COLUMNS
-
-    rows, _ = synthetic.generate(n, seed=seed, as_of_year=2026)
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(COLUMNS)
-        for r in rows:
-            writer.writerow([r[c] for c in COLUMNS])
 
 
 def measure(path: Path, way: str) -> dict:

@@ -2,8 +2,8 @@
 
 Django renders a ``<select>`` by including a template for every option: a list of the world's countries takes
 about 2 ms per select, and the case list's filter form (six selects, rendered on every page) spent more time on
-its options than on its query. ``QuickSelect`` writes the same HTML from the same context in Python; a test holds
-it to Django's own output.
+its options than on its query. ``QuickSelect`` writes the same HTML straight from the choices in Python; a test
+holds it to Django's own output.
 """
 
 from __future__ import annotations
