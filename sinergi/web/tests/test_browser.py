@@ -49,6 +49,13 @@ def shot(page, name):
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+def follow(page, locator):
+    """Click what leads to another page and wait until that page has loaded: reading the page straight after the
+    click can read the old one, or a document that is not there yet."""
+    with page.expect_navigation():
+        locator.click()
+
+
 def sign_in(browser, live_server, user, *, mobile=False):
     context = browser.new_context(viewport={"width": 360, "height": 780} if mobile else {"width": 1280, "height": 900},
                                   locale="id-ID")
@@ -109,19 +116,16 @@ def test_case_from_report_to_reintegration(reference_data, live_server, browser,
         page.locator("#id_to_stage").select_option(stage)
         for name, value in extra.items():
             page.locator(f"#id_{name}").fill(value)
-        page.get_by_role("button", name="Simpan perpindahan").click()
-        page.wait_for_load_state()
+        follow(page, page.get_by_role("button", name="Simpan perpindahan"))
         assert page.locator("ol.stagebar li.current").inner_text().strip()
     # A move that needs data shows the error next to the field and keeps the page.
     upload = tmp_path / "surat-kbri.pdf"
     upload.write_bytes(b"%PDF-1.4\n% Surat keterangan KBRI Phnom Penh\n")
     page.locator("#id_file").set_input_files(str(upload))
-    page.get_by_role("button", name="Unggah").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button", name="Unggah"))
     assert "surat-kbri.pdf" in page.content()
     page.locator("#id_to_stage").select_option("reintegrated")
-    page.get_by_role("button", name="Simpan perpindahan").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button", name="Simpan perpindahan"))
     shot(page, "03-case-page-reintegrated")
     page.context.close()
 
@@ -131,8 +135,7 @@ def test_case_from_report_to_reintegration(reference_data, live_server, browser,
 
     # 3. The supervisor switches to English and sees the case list.
     page = sign_in(browser, live_server, supervisor)
-    page.get_by_role("button", name="English").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button", name="English"))
     assert page.locator("html").get_attribute("lang") == "en"
     page.goto(f"{live_server.url}/cases/?q=Seran")
     assert "Maria Goreti Seran" in page.content()
@@ -168,14 +171,12 @@ def test_case_from_report_to_reintegration(reference_data, live_server, browser,
     page.get_by_role("link", name="Perekrutan").click()
     item = page.locator(f"#flag-{flag.pk}")
     item.get_by_text("Tinjau", exact=True).click()
-    item.get_by_role("button", name="Simpan tinjauan").click()
-    page.wait_for_load_state()
+    follow(page, item.get_by_role("button", name="Simpan tinjauan"))
     assert page.locator(f"#id_flag_{flag.pk}_reason_error").is_visible()  # a reason is required
     item = page.locator(f"#flag-{flag.pk}")
     item.get_by_label("Tolak: positif palsu").check()
     item.get_by_label("Alasan").fill("Visa kerja sudah terbit; data SISKOP2MI lama.")
-    item.get_by_role("button", name="Simpan tinjauan").click()
-    page.wait_for_load_state()
+    follow(page, item.get_by_role("button", name="Simpan tinjauan"))
     assert "Tinjauan tanda risiko disimpan." in page.content()
     shot(page, "05-recruitment-flag-dismissed")
     flag.refresh_from_db()
@@ -275,8 +276,7 @@ def test_notice_issued_answered_and_referred(reference_data, live_server, browse
     page.get_by_role("link", name="Maria Goreti Seran").click()
     page.get_by_label("Jawaban lembaga Anda").fill("Seorang perempuan dengan ciri ini terlihat di Jinbei 4 pada "
                                                    "12 November. Tim kami dapat memeriksa.")
-    page.get_by_role("button", name="Kirim jawaban").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button", name="Kirim jawaban"))
     assert "Jawaban dikirim" in page.content()
     shot(page, "06-notice-answered-360px")
     page.context.close()
@@ -286,13 +286,11 @@ def test_notice_issued_answered_and_referred(reference_data, live_server, browse
     page.goto(notice_url)
     page.get_by_text("Buka rujukan ke Cambodian National Police").click()
     page.get_by_label("Minta lembaga itu untuk").select_option("rescue")
-    page.get_by_role("button", name="Kirim rujukan").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button", name="Kirim rujukan"))
     assert page.locator(".errorlist").count() == 1  # no recorded consent: the reason is asked for, next to the field
     page.get_by_label("Alasan berbagi tanpa persetujuan penyintas").fill(
         "Korban hilang dan tidak dapat dimintai persetujuan; keluarga meminta pencarian.")
-    page.get_by_role("button", name="Kirim rujukan").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button", name="Kirim rujukan"))
     assert "Rujukan dikirim ke Cambodian National Police" in page.content()
     shot(page, "07-notice-page-referral-opened")
     page.context.close()

@@ -6,7 +6,7 @@ import pytest
 from sinergi.agencies.enums import AgencyType, Level, Role
 from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
 
-from .test_browser import browser, pytestmark, reference_data, shot, sign_in  # noqa: F401 - fixtures
+from .test_browser import browser, follow, pytestmark, reference_data, shot, sign_in  # noqa: F401 - fixtures
 
 pytestmark = pytestmark  # noqa: PLW0127 - browser-marked, skipped without Chromium
 
@@ -47,10 +47,10 @@ def test_a_village_report_reaches_the_inbox_and_is_triaged_on_a_phone(reference_
     page = sign_in(browser, live_server, officer, mobile=True)
     count = page.get_by_role("link", name="1 laporan menunggu keputusan")
     shot(page, "41-home-inbox-count-360px")
-    count.click()
+    follow(page, count)
     no_sideways_scroll(page)
     shot(page, "42-inbox-list-360px")
-    page.locator("ul.inbox a").first.click()
+    follow(page, page.locator("ul.inbox a").first)
     no_sideways_scroll(page)
     shot(page, "43-inbox-report-360px")
     page.locator("summary", has_text="Buka kasus").click()

@@ -8,7 +8,7 @@ from sinergi.agencies.tests.factories import user_with_role
 from sinergi.cases.tests.factories import CaseFactory
 from sinergi.people.tests.factories import PersonFactory
 
-from .test_browser import browser, pytestmark, reference_data, shot, sign_in  # noqa: F401 - fixtures, marks
+from .test_browser import browser, follow, pytestmark, reference_data, shot, sign_in  # noqa: F401 - fixtures, marks
 
 
 @pytest.mark.parametrize("mobile", [True, False], ids=["360px", "desktop"])
@@ -38,7 +38,7 @@ def test_case_summary_prints_on_one_page_without_menu(reference_data, live_serve
     page = sign_in(browser, live_server, user, mobile=mobile)
     suffix = "360px" if mobile else "desktop"
     page.goto(f"{live_server.url}/cases/{case.pk}/")
-    page.get_by_role("link", name="Ringkasan untuk dicetak").click()
+    follow(page, page.get_by_role("link", name="Ringkasan untuk dicetak"))
     assert "Maria Cetak Satu" in page.content() and "081200011122" not in page.content()
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
     shot(page, f"case-summary-screen-{suffix}")
