@@ -50,3 +50,12 @@ def test_load_mode_serves_several_clients_at_once(reference_data, live_server, s
     # A refused sign-in is an error of the run, not a crash.
     bad = bench_pages.load_run(port, user.username, "wrong-password", paths, clients=2, requests=1)
     assert bad["errors"] and bad["client"] == []
+
+
+def test_the_benchmarks_p95_of_twenty_is_the_nineteenth_value_not_the_maximum():
+    from bench_case_list import percentile
+
+    values = [float(v) for v in range(20, 0, -1)]
+    assert percentile(values, 95) == 19.0
+    assert percentile(values, 50) == 10.0
+    assert percentile(values, 100) == 20.0 and percentile([3.0], 95) == 3.0
