@@ -184,9 +184,17 @@ class SinergiServer(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
+        import gc
+
         from django.core.wsgi import get_wsgi_application
 
-        return get_wsgi_application()
+        application = get_wsgi_application()
+        # Loaded once before the workers fork (preload_app): what is loaded by then lives as long as the server.
+        # Frozen, the garbage collector no longer walks it on every full collection (a pause of tens of ms in a
+        # request otherwise), and the workers' memory pages it lies in stay shared with the master.
+        gc.collect()
+        gc.freeze()
+        return application
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from sinergi.access.audit_reads import audit_list
@@ -158,9 +158,11 @@ NAME_FIRST = 1000
 NAME_WINDOW = 2000
 
 
-def _agency_name_matches(agency_ids, query: str) -> QuerySet | None:
+def _agency_name_matches(agency_ids, query: str, each: int | None = None) -> QuerySet | None:
     """The ids (``case_id``) of the cases led by ``agency_ids`` whose survivor matches the name ``query``, as
-    ``apply_name_search`` matches it, from the index of name keys by agency alone; None for no name."""
+    ``apply_name_search`` matches it, from the index of name keys by agency alone; None for no name. With
+    ``each``, each branch of the search (the whole word, the prefix) stops at that many distinct ids where the
+    database allows it: more than ``each`` in all then means that one branch alone had more."""
     terms = names.query_terms(query)
     if not terms:
         return None
@@ -180,8 +182,13 @@ def _agency_name_matches(agency_ids, query: str) -> QuerySet | None:
     for branch in branches:
         for key in others:
             branch = branch.filter(case_id__in=base.filter(key=key).values("case_id"))
-        matched.append(branch.values_list("case_id", flat=True))
-    return matched[0].distinct() if len(matched) == 1 else matched[0].union(*matched[1:])
+        matched.append(branch.values_list("case_id", flat=True).distinct())
+    if len(matched) == 1:
+        return matched[0]
+    if each is not None and connection.features.supports_slicing_ordering_in_compound:
+        # Without it, a common name's branches were read whole (thousands of rows) only to learn that they are many.
+        matched = [m[:each] for m in matched]
+    return matched[0].union(*matched[1:])
 
 
 def _sort(rows: list[tuple], ordering: tuple[str, ...]) -> list[tuple]:
@@ -211,17 +218,16 @@ def _after(ordering: tuple[str, ...], edge: tuple) -> Q:
 def _own_name_ids(agency_ids, query: str) -> list | None:
     """The ids of the cases led by ``agency_ids`` whose survivor matches the name ``query``, if there are at most
     ``NAME_FIRST`` (from the name keys by agency, the index alone); None if there are more (the name is common)."""
-    matches = _agency_name_matches(agency_ids, query) if agency_ids else None
+    matches = _agency_name_matches(agency_ids, query, each=NAME_FIRST + 1) if agency_ids else None
     if matches is None:
         return None
     ids = list(matches[: NAME_FIRST + 1])
     return ids if len(ids) <= NAME_FIRST else None
 
 
-def _named_head(qs: QuerySet, query: str, ordering: tuple[str, ...], fields: list[str], n: int) -> list[tuple]:
-    """The first ``n`` rows of ``qs`` whose survivor matches the name ``query``, at a bounded cost whether the
-    name is common there, rare or absent (see ``NAME_WINDOW``)."""
-    named = apply_name_search(qs, query)
+def _named_head(qs: QuerySet, named: QuerySet, ordering: tuple[str, ...], fields: list[str], n: int) -> list[tuple]:
+    """The first ``n`` rows of ``named``, the rows of ``qs`` whose survivor matches a name, at a bounded cost
+    whether the name is common there, rare or absent (see ``NAME_WINDOW``)."""
     window = max(NAME_WINDOW, 20 * n)
     edge = list(qs.order_by(*ordering).values_list(*fields)[window - 1: window])
     if not edge or any(v is None for v in edge[0]):  # the whole part lies within the window
@@ -270,12 +276,17 @@ def case_page(user, filters: CaseFilters | None, ordering: tuple[str, ...], *, a
     n = offset + limit
     big, *small = parts  # ``big``: the agencies' own cases (``access.visibility.case_visibility_parts``)
     rows = [r for qs in small for r in
-            (_named_head(qs, query, ordering, fields, n) if query is not None
+            (_named_head(qs, apply_name_search(qs, query), ordering, fields, n) if query is not None
              else qs.order_by(*ordering).values_list("pk", *fields)[:n])]
     if query is not None:
-        ids = _own_name_ids(Principal.of(user).casework_agency_ids, query)
-        if ids is None:  # a name common in the agencies' own cases: the bounded walk
-            rows = _sort(rows + _named_head(big, query, ordering, fields, n), ordering)
+        own = Principal.of(user).casework_agency_ids
+        ids = _own_name_ids(own, query)
+        if ids is None:
+            # A name common in the agencies' own cases: the bounded walk, the name checked against the name keys
+            # of those agencies' cases (read from their index alone, whichever way the planner joins them), not
+            # against every person's.
+            named = big.filter(pk__in=_agency_name_matches(own, query))
+            rows = _sort(rows + _named_head(big, named, ordering, fields, n), ordering)
             return _load(r[0] for r in rows[offset: offset + limit])
         if not ids and not rows:
             return []
