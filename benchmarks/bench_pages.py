@@ -201,7 +201,8 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=300, help="requests per page kind")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--username", default="supervisor", help="demo user whose agency's cases are searched")
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=0,
+                        help="gunicorn workers (default: as `sinergi serve` starts in production, 2 x cores + 1)")
     parser.add_argument("--clients", type=int, default=0,
                         help="load mode: this many signed-in clients at once on their own connections, each asking "
                              "for --requests case-list pages (0: one client, both page kinds, one after another)")
@@ -220,6 +221,9 @@ def main() -> int:
     from sinergi.cases.models import Case
     from sinergi.demo.agencies import DEMO_PASSWORD
 
+    from sinergi.cli import _default_workers
+
+    args.workers = args.workers or _default_workers()
     setup(args.cases, args.seed)
     user = User.objects.get(username=args.username)
     agency_id = Membership.objects.filter(user=user).values_list("agency_id", flat=True).first()

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     # Below WhiteNoise, so public static files (served above) stay cacheable and everything else is not stored.
     "sinergi.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The idle timeout: the session saved again at most once a minute, not on every page.
+    "sinergi.core.middleware.SessionRefreshMiddleware",
     # The instance's language (or the visitor's chosen one), never the browser's Accept-Language.
     "sinergi.core.middleware.InstanceLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -202,7 +204,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 SESSION_COOKIE_AGE = int(os.environ.get("SINERGI_SESSION_SECONDS", 30 * 60))
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle timeout: the session is saved again (its expiry moved) at most once a minute, not on every request
+# (``core.middleware.SessionRefreshMiddleware``).
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

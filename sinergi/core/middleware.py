@@ -87,3 +87,33 @@ class UserLanguageMiddleware:
         if "Content-Language" in response.headers:
             response.headers["Content-Language"] = translation.get_language()
         return response
+
+
+class SessionRefreshMiddleware:
+    """The idle timeout, kept by a refresh of the session at most once a minute. Right below Django's
+    SessionMiddleware (which saves what is marked modified on the way out, and whose presence Django's deployment
+    checks look for).
+
+    A session lives ``SESSION_COOKIE_AGE`` after it was last saved: an unattended screen signs out. Saving it on
+    every request (``SESSION_SAVE_EVERY_REQUEST``) wrote the session row on every page, an UPDATE and a commit
+    beside the page's own work; here a request that read a session saves it again (and sends the cookie) only when
+    the last save is ``SESSION_REFRESH_SECONDS`` old, so the timeout counts from the last activity give or take that
+    much. A view that must not extend the session (a page that reloads itself) replaces ``request.session.save``."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.accessed and not session.is_empty():
+            now = int(time.time())
+            if now - int(session.get(REFRESHED_KEY, 0)) >= settings.SESSION_REFRESH_SECONDS:
+                session[REFRESHED_KEY] = now  # marks the session modified: SessionMiddleware saves it
+        return response
+
+
+#: When the session was last saved by ``IdleSessionMiddleware`` (seconds since the epoch).
+REFRESHED_KEY = "_sinergi_refreshed"

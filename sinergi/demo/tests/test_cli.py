@@ -102,6 +102,7 @@ def test_gunicorn_configuration_is_explicit():
     assert cli.gunicorn_options(argparse.Namespace(bind="x:1", workers=None, threads=1, timeout=1))["workers"] >= 1
 
 
+@pytest.mark.django_db  # the model checks ask the database's features (JSON support) on a connection
 def test_serve_refuses_unsafe_production_settings(monkeypatch, capsys):
     # The test settings are the demo's: no TLS, no HSTS, console mail. A production server must not start so.
     monkeypatch.setenv("SINERGI_SECRET_KEY", "s" * 60)

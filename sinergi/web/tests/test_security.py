@@ -44,3 +44,32 @@ def test_expired_session_returns_to_login_then_back(client, settings):
 def test_session_cookie_flags(settings):
     assert settings.SESSION_COOKIE_HTTPONLY
     assert settings.SESSION_COOKIE_AGE <= 60 * 60
+
+
+def test_a_signed_in_page_saves_the_session_at_most_once_a_minute_and_the_idle_timeout_still_holds(client, settings):
+    import time
+
+    from django.contrib.sessions.models import Session
+
+    from sinergi.core import middleware
+
+    user = user_with_role(Role.CASE_MANAGER)
+    client.login(username=user.username, password=PASSWORD)
+    assert client.get(reverse("web:case_list")).status_code == 200
+    key = client.session.session_key
+    first = Session.objects.get(pk=key).expire_date
+    r = client.get(reverse("web:case_list"))
+    assert r.status_code == 200 and settings.SESSION_COOKIE_NAME not in r.cookies  # not saved again within a minute
+    assert Session.objects.get(pk=key).expire_date == first
+    # A minute later the next page moves the expiry (and sends the cookie again).
+    session = client.session
+    session[middleware.REFRESHED_KEY] = int(time.time()) - settings.SESSION_REFRESH_SECONDS
+    session.save()
+    before = Session.objects.get(pk=key).expire_date
+    time.sleep(0.01)
+    r = client.get(reverse("web:case_list"))
+    assert r.status_code == 200 and settings.SESSION_COOKIE_NAME in r.cookies
+    assert Session.objects.get(pk=key).expire_date > before
+    # Idle past SESSION_COOKIE_AGE: signed out.
+    Session.objects.filter(pk=key).update(expire_date=before.replace(year=before.year - 1))
+    assert client.get(reverse("web:case_list")).status_code == 302
