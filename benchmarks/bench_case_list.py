@@ -6,9 +6,11 @@ reproducible set of queries from the data (``TABLESAMPLE ... REPEATABLE (seed)``
 ``--seed`` fixes them on an unchanged database) and times, in one run:
 
 * the selector: ``cases.selectors.case_page`` (the user's memberships, the visibility parts, the page's rows
-  with their survivors, the names read), as the API and the pages call it;
-* the raw SQL of the same statements: the statements the selector sent, captured and replayed over a plain
-  psycopg connection (fetching every row), so that app time / raw time is the app's overhead on the list;
+  with their survivors, the names read), as the API and the pages call it, without the query log (which costs
+  time of its own); its p95 is of the first call of each query;
+* the raw SQL of the same statements: the statements the selector sent (captured in a second, untimed call) and
+  replayed over a plain psycopg connection with the app's session settings (fetching every row); app time / raw
+  time, each the better of two runs, is the app's overhead on the list;
 * the full request in-process through Django's test client: ``GET /api/v1/cases/`` with a token
   (authentication, filters' validation, keyset pagination, projection, serializer, the page's audit rows) for
   the filter shapes, and the signed-in web page ``GET /cases/?page=N`` for the deep pages.
