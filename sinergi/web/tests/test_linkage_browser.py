@@ -9,7 +9,7 @@ import pytest
 from sinergi.agencies.enums import AgencyType, Role
 from sinergi.agencies.tests.factories import AgencyFactory, user_with_role
 
-from .test_browser import browser, pytestmark, reference_data, shot, sign_in  # noqa: F401 - fixtures, marks
+from .test_browser import browser, follow, pytestmark, reference_data, shot, sign_in  # noqa: F401 - fixtures, marks
 
 pytestmark = pytestmark  # noqa: PLW0127 - browser-marked, skipped without Chromium
 
@@ -89,7 +89,7 @@ def test_review_compare_decide_and_estimate(world, live_server, browser, mobile)
     fits(page)
     shot(page, f"61-linkage-pair-{size}")
 
-    page.get_by_role("button", name="Orang yang sama").click()
+    follow(page, page.get_by_role("button", name="Orang yang sama"))  # the same address before and after
     page.wait_for_url(f"{live_server.url}/duplicates/{world['pair'].pk}/")
     assert "menunggu konfirmasi lembaga lain" in page.content()
     assert not Merge.objects.exists()
@@ -99,7 +99,7 @@ def test_review_compare_decide_and_estimate(world, live_server, browser, mobile)
     police = sign_in(browser, live_server, world["police_cm"], mobile=mobile)
     police.goto(f"{live_server.url}/duplicates/{world['pair'].pk}/")
     assert "Wulan Sarimanah Kusumawardhani Putri" not in police.content()
-    police.get_by_role("button", name="Orang yang sama").click()
+    follow(police, police.get_by_role("button", name="Orang yang sama"))
     police.wait_for_url(f"{live_server.url}/duplicates/{world['pair'].pk}/")
     assert Merge.objects.count() == 1 and MatchPair.objects.get(pk=world["pair"].pk).status == "confirmed"
     assert police.get_by_role("button", name="Batalkan penggabungan").is_visible()
