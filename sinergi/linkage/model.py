@@ -203,6 +203,16 @@ _TOKENS_ALIKE = {
     "spark": "array_max(transform(name_tokens_l, a -> array_max(transform(name_tokens_r, "
              "b -> jaro_winkler(a, b))))) >= 0.92",
 }
+def _every_token_alike(dialect: str, at_least: float) -> str:
+    """Every name of each alike (as many names on both sides): "Muhamad Rizki" and "Muhammad Rizky". The sorted
+    key as one string is not enough: "dikson luke" and "dikson fube" (Phoebe) share seven letters in front and are
+    two letters apart."""
+    if dialect == "spark":
+        return (f"size(name_tokens_l) = size(name_tokens_r) AND array_min(transform(name_tokens_l, a -> "
+                f"array_max(transform(name_tokens_r, b -> jaro_winkler(a, b))))) >= {at_least}")
+    return (f"array_length(name_tokens_l) = array_length(name_tokens_r) AND list_min(list_transform(name_tokens_l, "
+            f"lambda a: list_max(list_transform(name_tokens_r, lambda b: jaro_winkler_similarity(a, b))))) "
+            f">= {at_least}")
 
 
 def _name_comparison(dialect: str = "duckdb") -> dict:
@@ -215,9 +225,14 @@ def _name_comparison(dialect: str = "duckdb") -> dict:
                 label_for_charts="same names (any order)"),
             # Written order, spaces aside: "Laur a" is Laura, SITINURHAYATI (if not split) is Siti Nurhayati.
             cll.ExactMatchLevel("name_flat").configure(label_for_charts="same letters (spaces aside)"),
-            cll.Or(cll.CustomLevel(_characters_apart("name_key", "TRUE", 2), base_dialect_str="duckdb"),
+            # One letter apart, or two with each name still alike ("Luke" and "Phoebe" are two apart as written
+            # for comparison, "luke" and "fube").
+            cll.Or(cll.CustomLevel(_characters_apart("name_key", "TRUE", 1), base_dialect_str="duckdb"),
+                   cll.And(cll.CustomLevel(_characters_apart("name_key", "TRUE", 2), base_dialect_str="duckdb"),
+                           cll.CustomLevel(_every_token_alike(dialect, 0.8), base_dialect_str=dialect)),
                    cll.JaroWinklerLevel("name_flat", 0.94),
-                   cll.And(cll.JaroWinklerLevel("name_key", 0.94), cll.ExactMatchLevel("name_rare"))).configure(
+                   cll.And(cll.CustomLevel(_every_token_alike(dialect, 0.92), base_dialect_str=dialect),
+                           cll.ExactMatchLevel("name_rare"))).configure(
                 label_for_charts="names alike (a typo)"),
             # "Siti" within "Siti Aminah" says little; "Rina Sutisna" within "Rina Manu Sutisna" says more.
             cll.CustomLevel(

@@ -236,11 +236,18 @@ def test_a_family_name_in_common_or_alike_is_its_own_finding():
              {"record_id": "f2", "full_name": "Caleb Fitzpagrick", "date_of_birth": born, "origin_village": place},
              # Sorted, both names begin "clarke ": alike to Jaro-Winkler, yet not a typo of each other.
              {"record_id": "k1", "full_name": "Kyle Clarke", "date_of_birth": born, "origin_village": place},
-             {"record_id": "k2", "full_name": "Leah Clarke", "date_of_birth": born, "origin_village": place}]
+             {"record_id": "k2", "full_name": "Leah Clarke", "date_of_birth": born, "origin_village": place},
+             # Written for comparison, "dikson luke" and "dikson fube" are two letters apart: still not a typo.
+             {"record_id": "d1", "full_name": "Luke Dixon", "date_of_birth": born, "origin_village": place},
+             {"record_id": "d2", "full_name": "Phoebe Dixon", "date_of_birth": born, "origin_village": place},
+             {"record_id": "b1", "full_name": "Brooke Burford", "date_of_birth": born, "origin_village": place},
+             {"record_id": "b2", "full_name": "Brooe Burford", "date_of_birth": born, "origin_village": place}]
     result = link(rows, LinkOptions(u_max_pairs=1e5, seed=1, as_of_year=2026, pair_threshold=0.0))
     name_level = {pair: next(f.level for f in result.explain(*pair).fields if f.field == "name")
-                  for pair in (("g1", "g2"), ("f1", "f2"), ("g1", "f1"), ("k1", "k2"))}
+                  for pair in (("g1", "g2"), ("f1", "f2"), ("g1", "f1"), ("k1", "k2"), ("d1", "d2"), ("b1", "b2"))}
     assert name_level[("g1", "g2")] == "a name in common"
     assert name_level[("f1", "f2")] == "a name alike"
     assert name_level[("g1", "f1")] not in {"a name in common", "a name alike"}
     assert name_level[("k1", "k2")] == "a name in common"
+    assert name_level[("d1", "d2")] == "a name in common"
+    assert name_level[("b1", "b2")] == "names alike (a typo)"
