@@ -54,7 +54,7 @@ def test_a_village_report_reaches_the_inbox_and_is_triaged_on_a_phone(reference_
     no_sideways_scroll(page)
     shot(page, "43-inbox-report-360px")
     page.locator("summary", has_text="Buka kasus").click()
-    page.get_by_role("button", name="Buka kasus").click()
+    follow(page, page.get_by_role("button", name="Buka kasus"))
     case = Case.objects.get()
     page.wait_for_url(f"{live_server.url}/cases/{case.pk}/")
     assert case.lead_agency == uptd

@@ -8,7 +8,7 @@ from sinergi.cases.tests.factories import CaseFactory
 from sinergi.people.tests.factories import PersonFactory
 from sinergi.referrals.services import referral_send
 
-from .test_browser import browser, pytestmark, reference_data, shot, sign_in  # noqa: F401 (fixtures)
+from .test_browser import browser, follow, pytestmark, reference_data, shot, sign_in  # noqa: F401 (fixtures)
 
 
 @pytest.mark.parametrize("mobile", [True, False], ids=["360px", "desktop"])
@@ -24,7 +24,7 @@ def test_a_location_only_receiver_reads_the_place_and_not_the_person(reference_d
     assert page.get_by_text(case.reference).is_visible()
     assert page.get_by_text("Yuliana").count() == 0
     shot(page, f"need-to-know-list-{'360' if mobile else 'desktop'}")
-    page.get_by_role("link", name=case.reference).click()
+    follow(page, page.get_by_role("link", name=case.reference))
     assert page.get_by_text("Sihanoukville").is_visible()
     assert page.get_by_text("Identitas penyintas tidak dibagikan kepada lembaga Anda.").is_visible()
     assert page.get_by_text("Yuliana").count() == 0 and page.get_by_text("Disekap").count() == 0
