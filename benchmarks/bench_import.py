@@ -113,8 +113,9 @@ def empty_tables() -> None:
     """Remove what (a) wrote so that (b) starts from the same empty tables (not timed)."""
     from django.db import connection
 
-    tables = ["cases_caseexploitationtype", "cases_stageentry", "cases_timelineevent", "cases_case",
-              "people_namekey", "people_personalias", "people_person"]
+    # ``cases_casenamekey`` too: kept by triggers, which TRUNCATE does not fire, and with no foreign key to cascade.
+    tables = ["cases_caseexploitationtype", "cases_stageentry", "cases_timelineevent", "cases_casenamekey",
+              "cases_case", "people_namekey", "people_personalias", "people_person"]
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             cur.execute("TRUNCATE " + ", ".join(tables) + " CASCADE")

@@ -57,3 +57,41 @@ def test_case_name_keys_follow_every_write():
     Case.objects.filter(pk=first.pk).delete()
     assert kept() == expected()
     assert not CaseNameKey.objects.filter(case_id=first.pk).exists()
+
+
+def _seq_scans_of_cases(cursor) -> int:
+    cursor.execute("SELECT seq_scan FROM pg_stat_xact_user_tables WHERE relname = 'cases_case'")
+    row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def test_a_name_key_written_after_the_cases_grew_does_not_read_every_case():
+    """PostgreSQL keeps a PL/pgSQL statement's plan for the session and, after five calls, may keep a generic one
+    chosen for the tables as they were: a session that first wrote name keys while ``cases_case`` was empty went
+    on reading the whole table for every name key written later (an import of 100,000 rows: more than ten
+    minutes). Counted here by the sequential scans of ``cases_case`` in this transaction."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite plans a trigger's statements on every run")
+    agency = AgencyFactory()
+    persons = [PersonFactory(full_name=f"Orang Uji {i}") for i in range(12)]
+    with connection.cursor() as cur:
+        cur.execute("DELETE FROM cases_casenamekey")
+        cur.execute("ANALYZE cases_case")  # the statistics of an empty table, as after a new instance's migrate
+        cur.execute("ANALYZE people_namekey")
+        # More than five writes while there are no cases: the generic plan is chosen then.
+        for i, person in enumerate(persons[:8]):
+            NameKey.objects.create(person=person, key=f"k{i}", form=f"k{i}")
+        first = CaseFactory(lead_agency=agency, survivor=persons[8])
+        # The cases table grows (5,000 cases of one survivor, copied in one statement).
+        cur.execute("INSERT INTO cases_case SELECT (jsonb_populate_record(NULL::cases_case, to_jsonb(c) || "
+                    "jsonb_build_object('id', gen_random_uuid(), 'reference', c.reference || '-' || g, "
+                    "'external_id', NULL))).* FROM cases_case c, generate_series(1, 5000) g WHERE c.id = %s",
+                    [first.pk])
+        before = _seq_scans_of_cases(cur)
+        for i, person in enumerate(persons[9:]):
+            NameKey.objects.create(person=person, key=f"n{i}", form=f"n{i}")
+        NameKey.objects.create(person=persons[8], key="survivor", form="survivor")
+        assert _seq_scans_of_cases(cur) == before
+    assert CaseNameKey.objects.filter(key="survivor").count() == 5001  # each copy got the new key as well
