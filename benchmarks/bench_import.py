@@ -157,7 +157,7 @@ def main() -> None:
         countries_load()
         regions_load()
         print(f"database: {connection.vendor} {connection.settings_dict['NAME']} "
-              f"(set up in {time.perf_counter() - t:.1f} s)")
+              f"(set up in {time.perf_counter() - t:.1f} s); {load()}")
         run(args.rows, tmp, gc_paused_baseline=not args.baseline_gc)
     finally:
         connection.close()
@@ -208,7 +208,12 @@ def run(n: int, tmp: Path, gc_paused_baseline: bool = True) -> None:
     assert audited == n
     print(f"(b) validated+audited import: {real:6.2f} s  {n / real:10,.0f} rows/s  ({audited:,} audit rows)")
     ratio = raw / real
-    print(f"ratio (b speed / a speed): {ratio:.2f}  (target >= 0.3: {'met' if ratio >= 0.3 else 'NOT met'})")
+    print(f"ratio (b speed / a speed): {ratio:.2f}  (target >= 0.3: {'met' if ratio >= 0.3 else 'NOT met'}); "
+          f"{load()}")
+
+
+def load() -> str:
+    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":
