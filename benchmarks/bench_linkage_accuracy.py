@@ -184,8 +184,6 @@ def indonesian(n: int, seed: int) -> dict:
     linker, predictions = example_model([table], "dedupe_only")
     example = {t: clusters_at(linker, predictions, t, "rec_id") for t in THRESHOLDS}
     example_seconds = time.perf_counter() - started
-    linker, predictions = example_model(tables, "link_only", street=False)
-    same_fields = {t: clusters_at(linker, predictions, t, "rec_id") for t in THRESHOLDS}
     started = time.perf_counter()
     ours = ours_by_threshold(rows, LinkOptions(seed=1, as_of_year=2026, pair_threshold=min(THRESHOLDS)))
     ours_seconds = time.perf_counter() - started

@@ -195,24 +195,20 @@ def blocking_rules() -> list:
         block_on(name, arrays_to_explode=[name]) for name in EXPLODED_KEYS]
 
 
-# Written for each engine: a translation of DuckDB's lambdas and its Jaro-Winkler would name a function Spark lacks
-# (Splink's Spark similarity functions are registered as jaro_winkler).
-_TOKENS_ALIKE = {
-    "duckdb": "list_max(list_transform(name_tokens_l, lambda a: list_max(list_transform(name_tokens_r, "
-              "lambda b: jaro_winkler_similarity(a, b))))) >= 0.92",
-    "spark": "array_max(transform(name_tokens_l, a -> array_max(transform(name_tokens_r, "
-             "b -> jaro_winkler(a, b))))) >= 0.92",
-}
-def _every_token_alike(dialect: str, at_least: float) -> str:
-    """Every name of each alike (as many names on both sides): "Muhamad Rizki" and "Muhammad Rizky". The sorted
-    key as one string is not enough: "dikson luke" and "dikson fube" (Phoebe) share seven letters in front and are
-    two letters apart."""
+def _tokens_alike(dialect: str, at_least: float, *, every: bool = False) -> str:
+    """A name of one side alike (Jaro-Winkler ``at_least``) to a name of the other; with ``every``, every name of
+    each alike, as many names on both sides: "Muhamad Rizki" and "Muhammad Rizky". (The sorted key compared as one
+    string is not enough: "dikson luke" and "dikson fube", Phoebe, share seven letters in front.)
+
+    Written for each engine: a translation of DuckDB's lambdas and its Jaro-Winkler would name a function Spark
+    lacks (Splink's Spark similarity functions are registered as jaro_winkler)."""
     if dialect == "spark":
-        return (f"size(name_tokens_l) = size(name_tokens_r) AND array_min(transform(name_tokens_l, a -> "
-                f"array_max(transform(name_tokens_r, b -> jaro_winkler(a, b))))) >= {at_least}")
-    return (f"array_length(name_tokens_l) = array_length(name_tokens_r) AND list_min(list_transform(name_tokens_l, "
-            f"lambda a: list_max(list_transform(name_tokens_r, lambda b: jaro_winkler_similarity(a, b))))) "
-            f">= {at_least}")
+        best = "array_max(transform(name_tokens_r, b -> jaro_winkler(a, b)))"
+        sql = f"array_{'min' if every else 'max'}(transform(name_tokens_l, a -> {best})) >= {at_least}"
+        return f"size(name_tokens_l) = size(name_tokens_r) AND {sql}" if every else sql
+    best = "list_max(list_transform(name_tokens_r, lambda b: jaro_winkler_similarity(a, b)))"
+    sql = f"list_{'min' if every else 'max'}(list_transform(name_tokens_l, lambda a: {best})) >= {at_least}"
+    return f"array_length(name_tokens_l) = array_length(name_tokens_r) AND {sql}" if every else sql
 
 
 def _name_comparison(dialect: str = "duckdb") -> dict:
@@ -229,9 +225,9 @@ def _name_comparison(dialect: str = "duckdb") -> dict:
             # for comparison, "luke" and "fube").
             cll.Or(cll.CustomLevel(_characters_apart("name_key", "TRUE", 1), base_dialect_str="duckdb"),
                    cll.And(cll.CustomLevel(_characters_apart("name_key", "TRUE", 2), base_dialect_str="duckdb"),
-                           cll.CustomLevel(_every_token_alike(dialect, 0.8), base_dialect_str=dialect)),
+                           cll.CustomLevel(_tokens_alike(dialect, 0.8, every=True), base_dialect_str=dialect)),
                    cll.JaroWinklerLevel("name_flat", 0.94),
-                   cll.And(cll.CustomLevel(_every_token_alike(dialect, 0.92), base_dialect_str=dialect),
+                   cll.And(cll.CustomLevel(_tokens_alike(dialect, 0.92, every=True), base_dialect_str=dialect),
                            cll.ExactMatchLevel("name_rare"))).configure(
                 label_for_charts="names alike (a typo)"),
             # "Siti" within "Siti Aminah" says little; "Rina Sutisna" within "Rina Manu Sutisna" says more.
@@ -247,7 +243,7 @@ def _name_comparison(dialect: str = "duckdb") -> dict:
             cll.CustomLevel("array_length(array_intersect(name_tokens_l, name_tokens_r)) >= 1",
                             label_for_charts="a name in common", base_dialect_str="duckdb"),
             # One name of each alike (a typo in the family name: Fitzpatrick, Fitzpagrick).
-            cll.CustomLevel(_TOKENS_ALIKE[dialect], label_for_charts="a name alike", base_dialect_str=dialect),
+            cll.CustomLevel(_tokens_alike(dialect, 0.92), label_for_charts="a name alike", base_dialect_str=dialect),
             cll.JaroWinklerLevel("name_key", 0.85).configure(label_for_charts="names somewhat alike"),
             cll.ElseLevel(),
         ],
